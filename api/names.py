@@ -1,0 +1,15 @@
+"""Name keys: how a typed name is compared with the names records carry."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"[\s\u2010-\u2015\-_.,'’]+")
+
+
+def key(name: str) -> str:
+    """Case-, accent- and punctuation-insensitive form: ``Mi-35`` ~ ``MI 35``."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SPACE.sub(" ", stripped.casefold()).strip()

@@ -1,0 +1,1 @@
+"""marshmallow schemas: the single description of every record and request."""
