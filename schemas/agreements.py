@@ -30,7 +30,7 @@ AGREEMENT_STATUSES = (
 class MoneySchema(BaseSchema):
     """An amount in whole units of a currency: 127000000 USD."""
 
-    class Meta:
+    class Meta(BaseSchema.Meta):
         always_present = True
 
     amount = WholeNumber(required=True, validate=validate.Range(min=0))
@@ -43,7 +43,7 @@ class MoneySchema(BaseSchema):
 class StatusChangeSchema(BaseSchema):
     """A status the agreement reached, when, and who says so."""
 
-    class Meta:
+    class Meta(BaseSchema.Meta):
         always_present = True
 
     status = Choice("AgreementStatus", AGREEMENT_STATUSES, required=True)

@@ -22,7 +22,7 @@ SUBJECT_TYPES = ("agreement", "meeting", "event", "indicator", "organization", "
 class SubjectSchema(BaseSchema):
     """A record the commentary is about."""
 
-    class Meta:
+    class Meta(BaseSchema.Meta):
         always_present = True
 
     type = Choice("SubjectType", SUBJECT_TYPES, required=True)

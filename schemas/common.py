@@ -124,7 +124,7 @@ CONTEXT = 32  # characters of prefix/suffix context (W3C TextQuoteSelector)
 class SourceSchema(BaseSchema):
     """Where a fact is written: a verbatim quote and its code-point offsets."""
 
-    class Meta:
+    class Meta(BaseSchema.Meta):
         always_present = True
 
     document = Slug(required=True, metadata={"description": "Id of the source document"})
@@ -171,7 +171,7 @@ ALIAS_KINDS = ("official", "common", "abbreviation", "former", "source_spelling"
 class AliasSchema(BaseSchema):
     """Another name for a record; a source's own spelling cites where it appears."""
 
-    class Meta:
+    class Meta(BaseSchema.Meta):
         always_present = True
 
     name = Text(required=True)
@@ -187,7 +187,7 @@ class AliasSchema(BaseSchema):
 class ExternalIdsSchema(BaseSchema):
     """Identifiers of the same thing in other datasets."""
 
-    class Meta:
+    class Meta(BaseSchema.Meta):
         always_present = True
 
     wikidata = fields.String(
@@ -200,7 +200,7 @@ class ExternalIdsSchema(BaseSchema):
 class RecordSchema(BaseSchema):
     """Fields every record has: its id and the curator's remarks."""
 
-    class Meta:
+    class Meta(BaseSchema.Meta):
         always_present = True
 
     id = Slug(required=True)
@@ -241,7 +241,7 @@ class DatedSchema(RecordSchema):
 class PersonRefSchema(BaseSchema):
     """A name as written, and the person record it refers to (or null)."""
 
-    class Meta:
+    class Meta(BaseSchema.Meta):
         always_present = True
 
     name = Text(required=True)

@@ -25,7 +25,7 @@ MEETING_KINDS = (
 class LocationSchema(BaseSchema):
     """Where it took place."""
 
-    class Meta:
+    class Meta(BaseSchema.Meta):
         always_present = True
 
     city = fields.String(allow_none=True, load_default=None)
@@ -35,7 +35,7 @@ class LocationSchema(BaseSchema):
 class ParticipantSchema(BaseSchema):
     """Who took part; ``person`` is null when the source names only a role."""
 
-    class Meta:
+    class Meta(BaseSchema.Meta):
         always_present = True
 
     person = Slug(allow_none=True, load_default=None)
@@ -46,7 +46,7 @@ class ParticipantSchema(BaseSchema):
 class OccasionSchema(BaseSchema):
     """The larger gathering a meeting was held at."""
 
-    class Meta:
+    class Meta(BaseSchema.Meta):
         always_present = True
 
     organization = Slug(allow_none=True, load_default=None)

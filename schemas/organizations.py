@@ -20,7 +20,7 @@ MEMBERSHIP_STATUSES = ("member", "observer", "applicant", "dialogue_partner")
 class MembershipSchema(BaseSchema):
     """A country's standing in an organization, as a source gives it."""
 
-    class Meta:
+    class Meta(BaseSchema.Meta):
         always_present = True
 
     country = CountryRef(required=True)

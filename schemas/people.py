@@ -17,7 +17,7 @@ from schemas.common import (
 class RoleSchema(BaseSchema):
     """An office a source says the person held."""
 
-    class Meta:
+    class Meta(BaseSchema.Meta):
         always_present = True
 
     title = Text(required=True)

@@ -1,0 +1,70 @@
+"""The foreign-policy briefs API: cited data about international relations."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, send_from_directory
+from flask_cors import CORS
+
+from api import config, errors, guards, logs
+from api.db import ReadPool, sqlite3
+from api.openapi import BriefsApi
+
+API_VERSION = "1.0.0"
+DOCS_ASSETS = "/docs/assets/"
+log = logging.getLogger("briefs")
+
+
+def _swagger_ui_dist() -> Path:
+    import flask_swagger_ui
+
+    return Path(flask_swagger_ui.__file__).parent / "dist"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the WSGI app; ``gunicorn 'api:create_app()'`` serves it."""
+    app = Flask(__name__)
+    app.config.update(config.from_environment())
+    app.config.update(test_config or {})
+    app.config.update(
+        API_TITLE="Foreign-policy briefs API",
+        API_VERSION=API_VERSION,
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL=DOCS_ASSETS,
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": (
+                    "Structured, cited data about international relations. Every fact "
+                    "carries its citation: the document, the verbatim quote and its "
+                    "code-point offsets. Errors are RFC 9457 problem details."
+                ),
+            },
+        },
+    )
+    app.extensions["briefs.pool"] = ReadPool(Path(app.config["DB"]))
+
+    logs.init_app(app)
+    guards.init_app(app)
+    errors.init_app(app)
+    api = BriefsApi(app)
+    from api.resources import BLUEPRINTS
+
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+
+    dist = _swagger_ui_dist()
+
+    @app.route(f"{DOCS_ASSETS}<path:filename>", endpoint="docs_assets")
+    def docs_assets(filename):
+        return send_from_directory(dist, filename, max_age=86400)
+
+    CORS(app, resources={r"/v1/*": {}, r"/openapi.json": {}, r"/healthz": {}, r"/readyz": {}},
+         methods=["GET", "HEAD", "OPTIONS"], expose_headers=["ETag", "Link", "X-Request-ID"],
+         max_age=600)
+    log.info("serving %s with SQLite %s", app.config["DB"], sqlite3.sqlite_version)
+    return app

@@ -1,0 +1,33 @@
+"""Configuration from ``BRIEFS_``-prefixed environment variables."""
+
+from __future__ import annotations
+
+import os
+
+DEFAULTS = {
+    "DB": "data/briefs.db",
+    # Signs paging cursors. Forging one only moves where a page starts, but set
+    # a private value in production so clients cannot rely on crafting them.
+    "SECRET_KEY": "briefs-cursor-signing",
+    "MAX_URL_LENGTH": 4096,
+    "MAX_HEADER_COUNT": 50,
+    "MAX_HEADER_BYTES": 4096,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "ACCESS_LOG": True,
+}
+
+
+def from_environment(environ=os.environ) -> dict:
+    """Settings named ``BRIEFS_<NAME>`` override the defaults (integers parsed)."""
+    config = dict(DEFAULTS)
+    for name, default in DEFAULTS.items():
+        value = environ.get(f"BRIEFS_{name}")
+        if value is None:
+            continue
+        if isinstance(default, bool):
+            config[name] = value.lower() in ("1", "true", "yes", "on")
+        elif isinstance(default, int):
+            config[name] = int(value)
+        else:
+            config[name] = value
+    return config

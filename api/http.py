@@ -1,0 +1,213 @@
+"""HTTP mechanics shared by the views: stores, negotiation, caching, paging links, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+import orjson
+from flask import Response, current_app, g, request
+
+from api import catalog, cursors, store
+from api.catalog import Resource
+from api.errors import Problem
+from schemas.queries import DEFAULT_LIMIT, MAX_LIMIT
+
+JSON = "application/json"
+CSV = "text/csv"
+TEXT = "text/plain"
+CACHE_CONTROL = "public, max-age=60"
+CSV_BATCH = MAX_LIMIT
+
+
+def get_store() -> store.Store:
+    """The request's data module, over this thread's read-only connection."""
+    if "store" not in g:
+        g.store = store.Store(current_app.extensions["briefs.pool"].connection())
+    return g.store
+
+
+def negotiate(offered: tuple[str, ...], override: str | None = None) -> str:
+    """The media type to answer with: ``?format=`` first, then Accept; else 406."""
+    if override:
+        return {"json": JSON, "csv": CSV}[override]
+    if not request.headers.get("Accept"):
+        return offered[0]
+    best = request.accept_mimetypes.best_match(offered)
+    if best is None:
+        raise Problem(406, f"This resource is available as {', '.join(offered)}.")
+    return best
+
+
+def tag(version: str, media_type: str) -> str:
+    """A strong entity tag: the version plus the representation's media type."""
+    return f'"{version}-{media_type.split("/")[1]}"'
+
+
+def not_modified(etag: str) -> Response | None:
+    """A 304 when the client's If-None-Match already names this representation."""
+    if etag in request.if_none_match or request.if_none_match.star_tag:
+        return finish(Response(status=304), etag)
+    return None
+
+
+def finish(response: Response, etag: str | None = None) -> Response:
+    """Caching headers every successful GET carries."""
+    if etag:
+        response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.vary.add("Accept")
+    return response
+
+
+def record(resource: Resource, record_id: str) -> Response:
+    """One stored record as JSON, with its version as the ETag."""
+    negotiate((JSON,))
+    stored = get_store().get(resource, record_id)
+    etag = tag(stored.etag, JSON)
+    cached = not_modified(etag)
+    if cached:
+        return cached
+    response = finish(Response(stored.json, mimetype=JSON), etag)
+    if stored.id != record_id:
+        response.headers["Content-Location"] = f"{request.script_root}/v1/{resource.name}/{stored.id}"
+    return response
+
+
+def document_text(document_id: str) -> Response:
+    """A document's text, exactly as stored, as UTF-8 plain text."""
+    negotiate((TEXT,))
+    text, version = get_store().document_text(document_id)
+    etag = tag(version, TEXT)
+    cached = not_modified(etag)
+    if cached:
+        return cached
+    return finish(Response(text.encode("utf-8"), content_type=f"{TEXT}; charset=utf-8"), etag)
+
+
+def resolve(resource: Resource, values: list[str], parameter: str) -> list[str]:
+    """Names or codes in a filter as record ids; a 400 naming the parameter otherwise."""
+    ids = []
+    for value in values:
+        try:
+            ids.append(get_store().resolve(resource, value))
+        except store.NotFound as exc:
+            raise Problem(400, f"No {resource.singular} matches {value!r}.",
+                          errors={parameter: [f"Unknown {resource.singular}: {value!r}."]},
+                          suggestions=exc.suggestions) from exc
+        except store.Ambiguous as exc:
+            raise Problem(400, f"{value!r} could mean more than one {resource.singular}.",
+                          errors={parameter: [f"Ambiguous: {', '.join(exc.candidates)}."]},
+                          candidates=exc.candidates) from exc
+    return list(dict.fromkeys(ids))
+
+
+def filters(args: dict) -> store.Filters:
+    """A collection's validated query arguments as store filters."""
+    return store.Filters(
+        countries=resolve(catalog.COUNTRIES, args.get("country", []), "country"),
+        kind=args.get("kind"),
+        status=args.get("status"),
+        person=resolve(catalog.PEOPLE, [args["person"]], "person")[0] if "person" in args else None,
+        author=resolve(catalog.PEOPLE, [args["author"]], "author")[0] if "author" in args else None,
+        date_from=args.get("date_from"),
+        date_to=args.get("date_to"),
+        q=args.get("q"),
+        historical=args.get("historical"),
+        mentioned=args.get("mentioned"),
+    )
+
+
+def _scope(resource: Resource, args: dict) -> str:
+    """What a cursor is bound to: the resource, the filters and the sort order."""
+    kept = sorted((k, str(v)) for k, v in args.items() if k not in ("cursor", "limit", "format"))
+    return f"{resource.name}?{urlencode(kept)}"
+
+
+def _secret() -> bytes:
+    return current_app.config["SECRET_KEY"].encode()
+
+
+def _next_url(next_cursor: str) -> str:
+    pairs = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
+    return f"{request.base_url}?{urlencode([*pairs, ('cursor', next_cursor)])}"
+
+
+def listing(resource: Resource, args: dict) -> Response:
+    """A page of a collection (JSON), or the collection as streamed CSV."""
+    media_type = negotiate((JSON, CSV), args.get("format"))
+    data = get_store()
+    etag = tag(data.data_version(), media_type)
+    cached = not_modified(etag)
+    if cached:
+        return cached
+    scope = _scope(resource, args)
+    after = None
+    if "cursor" in args:
+        try:
+            after = cursors.decode(_secret(), scope, args["cursor"])
+        except cursors.InvalidCursor as exc:
+            raise Problem(400, f"Invalid cursor: {exc}.", errors={"cursor": [str(exc)]}) from exc
+    where = filters(args)
+    sort = args.get("sort", resource.default_sort)
+    if media_type == CSV and "limit" not in args:
+        body = _csv(resource, data.pages(resource, where, sort, CSV_BATCH, after))
+        return finish(Response(body, mimetype=CSV), etag)
+    page = data.page(resource, where, sort, args.get("limit", DEFAULT_LIMIT), after)
+    next_cursor = cursors.encode(_secret(), scope, page.next_key) if page.next_key else None
+    next_url = _next_url(next_cursor) if next_cursor else None
+    if media_type == CSV:
+        response = Response(_csv(resource, [page.items]), mimetype=CSV)
+    else:
+        response = Response(_page_json(page.items, next_url, next_cursor), mimetype=JSON)
+    if next_url:
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    return finish(response, etag)
+
+
+def _page_json(items: list[bytes], next_url: str | None, next_cursor: str | None) -> bytes:
+    """The page body, assembled from stored JSON without re-serializing records."""
+    return b"".join((
+        b'{"items":[', b",".join(items), b'],"next":', orjson.dumps(next_url),
+        b',"next_cursor":', orjson.dumps(next_cursor), b"}",
+    ))
+
+
+def csv_columns(resource: Resource) -> list[str]:
+    schema = resource.schema()
+    return [f.data_key or name for name, f in schema.dump_fields.items()]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ";".join(value)
+    if isinstance(value, (dict, list)):
+        return orjson.dumps(value).decode()
+    return str(value)
+
+
+def _csv(resource: Resource, pages) -> Iterator[str]:
+    """CSV rows, streamed: a header, then one flattened row per record."""
+    columns = csv_columns(resource)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(columns)
+    yield flush()
+    for items in pages:
+        for body in items:
+            row = store.decode(body)
+            writer.writerow([_cell(row.get(c)) for c in columns])
+        yield flush()

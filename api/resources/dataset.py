@@ -1,0 +1,93 @@
+"""The dataset as a whole: its description and its downloads."""
+
+from __future__ import annotations
+
+import orjson
+from flask import Response, current_app, request, send_file
+from flask_smorest import Blueprint
+from api import catalog, http
+from api.resources.base import CACHE_HEADERS, strict_query
+from schemas.dataset import DatasetSchema
+
+blp = Blueprint("dataset", __name__, url_prefix="/v1", description="The whole dataset")
+NDJSON = "application/x-ndjson"
+SQLITE = "application/vnd.sqlite3"
+
+
+@blp.route("/dataset", endpoint="describe")
+@blp.doc(operationId="getDataset", summary="Describe the dataset")
+@strict_query(blp)
+@blp.response(200, DatasetSchema, headers=CACHE_HEADERS)
+@blp.alt_response(304, response="NOT_MODIFIED")
+@blp.alt_response(406, response="NOT_ACCEPTABLE")
+def describe(_args):
+    """Version, record counts, build time and download links."""
+    http.negotiate((http.JSON,))
+    data = http.get_store()
+    meta = data.meta()
+    etag = http.tag(meta["data_version"], http.JSON)
+    cached = http.not_modified(etag)
+    if cached:
+        return cached
+    root = request.host_url.rstrip("/")
+    body = {
+        "dataset_version": meta["dataset_version"],
+        "data_version": meta["data_version"],
+        "built_at": meta["built_at"],
+        "pycountry": meta["pycountry"],
+        "schema_version": meta["schema_version"],
+        "counts": data.counts(),
+        "links": {"ndjson": f"{root}/v1/dataset.ndjson", "sqlite": f"{root}/v1/dataset.sqlite",
+                  "openapi": f"{root}/openapi.json"},
+    }
+    return http.finish(Response(orjson.dumps(DatasetSchema().dump(body)), mimetype=http.JSON),
+                       etag)
+
+
+@blp.route("/dataset.ndjson", endpoint="ndjson")
+@blp.doc(operationId="downloadDatasetNdjson", summary="Every record, one a line",
+         responses={"200": {"content": {NDJSON: {"schema": {"type": "string"}}}}})
+@strict_query(blp)
+@blp.response(200, content_type=NDJSON, headers=CACHE_HEADERS,
+              description='Lines of {"type": ..., "record": {...}}, resource by resource')
+@blp.alt_response(304, response="NOT_MODIFIED")
+@blp.alt_response(406, response="NOT_ACCEPTABLE")
+def ndjson(_args):
+    """Streams every record of every resource as newline-delimited JSON."""
+    http.negotiate((NDJSON,))
+    data = http.get_store()
+    etag = http.tag(data.data_version(), NDJSON)
+    cached = http.not_modified(etag)
+    if cached:
+        return cached
+
+    def lines():
+        for resource in catalog.ALL:
+            prefix = b'{"type":"' + resource.singular.encode() + b'","record":'
+            for body in data.all(resource):
+                yield prefix + body + b"}\n"
+
+    return http.finish(Response(lines(), mimetype=NDJSON), etag)
+
+
+@blp.route("/dataset.sqlite", endpoint="sqlite")
+@blp.doc(operationId="downloadDatasetSqlite", summary="The SQLite database file",
+         responses={"200": {"content": {SQLITE: {"schema": {"type": "string",
+                                                            "contentMediaType": SQLITE}}}}})
+@strict_query(blp)
+@blp.response(200, content_type=SQLITE, headers=CACHE_HEADERS,
+              description="The database this service reads, as built")
+@blp.alt_response(304, response="NOT_MODIFIED")
+@blp.alt_response(406, response="NOT_ACCEPTABLE")
+def sqlite(_args):
+    """The database file itself: query it locally with any SQLite client."""
+    http.negotiate((SQLITE,))
+    version = http.get_store().data_version()
+    etag = http.tag(version, SQLITE)
+    cached = http.not_modified(etag)
+    if cached:
+        return cached
+    pool = current_app.extensions["briefs.pool"]
+    response = send_file(pool.path.resolve(), mimetype=SQLITE, as_attachment=True,
+                         download_name="briefs.sqlite", etag=False, conditional=False)
+    return http.finish(response, etag)

@@ -1,0 +1,32 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from api import db, http
+from api.errors import Problem
+from api.resources.base import strict_query
+from schemas.dataset import HealthSchema
+
+blp = Blueprint("health", __name__, description="Probes for orchestrators")
+
+
+@blp.route("/healthz", endpoint="live")
+@blp.doc(operationId="getHealth", summary="Liveness: the process answers")
+@strict_query(blp)
+@blp.response(200, HealthSchema)
+def live(_args):
+    return {"status": "ok", "dataset_version": None, "sqlite": db.sqlite3.sqlite_version}
+
+
+@blp.route("/readyz", endpoint="ready")
+@blp.doc(operationId="getReadiness", summary="Readiness: the database can be read")
+@strict_query(blp)
+@blp.response(200, HealthSchema)
+@blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+def ready(_args):
+    try:
+        version = http.get_store().meta()["dataset_version"]
+    except (db.Unavailable, db.sqlite3.Error, KeyError) as exc:
+        raise Problem(503, f"The database is not ready: {exc}", headers={"Retry-After": "5"}) from exc
+    return {"status": "ready", "dataset_version": version, "sqlite": db.sqlite3.sqlite_version}

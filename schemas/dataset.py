@@ -1,0 +1,40 @@
+"""The dataset's description: its version, size and downloads."""
+
+from marshmallow import fields
+
+from schemas.common import BaseSchema
+
+
+class DatasetLinksSchema(BaseSchema):
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    ndjson = fields.String(metadata={"description": "Every record, one JSON object a line"})
+    sqlite = fields.String(metadata={"description": "The SQLite database file itself"})
+    openapi = fields.String(metadata={"description": "The OpenAPI document"})
+
+
+class DatasetSchema(BaseSchema):
+    """What the served database holds and when it was built."""
+
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    dataset_version = fields.String(
+        metadata={"description": "Digest of the canonical records and the pycountry version"}
+    )
+    data_version = fields.String(metadata={"description": "Changes with every write"})
+    built_at = fields.String(metadata={"description": "When the database was built (UTC)"})
+    pycountry = fields.String(metadata={"description": "pycountry version behind the countries"})
+    schema_version = fields.String()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    links = fields.Nested(DatasetLinksSchema)
+
+
+class HealthSchema(BaseSchema):
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    status = fields.String()
+    dataset_version = fields.String(allow_none=True)
+    sqlite = fields.String(allow_none=True, metadata={"description": "SQLite engine version"})

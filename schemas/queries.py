@@ -1,0 +1,132 @@
+"""Query parameters of the collections: one schema each, validated before any query runs."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from schemas.common import BaseSchema, Choice, FullDateValidator, WholeNumber
+from schemas.agreements import AGREEMENT_KINDS, AGREEMENT_STATUSES
+from schemas.commentary import COMMENTARY_KINDS
+from schemas.events import EVENT_KINDS
+from schemas.meetings import MEETING_KINDS
+
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 50
+
+
+def _sort(component: str, names: tuple[str, ...], default: str) -> fields.String:
+    values = [v for name in names for v in (name, f"-{name}")]
+    return Choice(
+        component, values, load_default=default,
+        metadata={"description": "Sort field; a leading '-' sorts descending. "
+                                 "Undated records come last either way."},
+    )
+
+
+def _name_list(description: str) -> fields.List:
+    return fields.List(
+        fields.String(validate=validate.Length(min=1, max=200)),
+        validate=validate.Length(max=10),
+        metadata={"description": description},
+    )
+
+
+class PageQuery(BaseSchema):
+    """Paging and representation, shared by every collection."""
+
+    limit = WholeNumber(
+        validate=validate.Range(min=1, max=MAX_LIMIT),
+        metadata={"description": f"Page size, 1-{MAX_LIMIT}; default {DEFAULT_LIMIT} "
+                                 "(CSV without a limit streams every matching record)"},
+    )
+    cursor = fields.String(
+        validate=validate.Length(min=1, max=1000),
+        metadata={"description": "Opaque cursor from a previous page's next_cursor"},
+    )
+    format = Choice(
+        "Format", ("json", "csv"),
+        metadata={"description": "Representation; overrides the Accept header"},
+    )
+
+
+class DateRangeQuery(PageQuery):
+    """Inclusive date bounds: a record matches when its interval overlaps them."""
+
+    from_ = fields.String(
+        data_key="from", attribute="date_from", validate=FullDateValidator(),
+        metadata={"description": "Earliest date, YYYY-MM-DD (inclusive)"},
+    )
+    to = fields.String(
+        attribute="date_to", validate=FullDateValidator(),
+        metadata={"description": "Latest date, YYYY-MM-DD (inclusive)"},
+    )
+
+    @validates_schema
+    def _ordered(self, data, **kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError("Must not be after 'to'.", "from")
+
+
+class DatedQuery(DateRangeQuery):
+    """Dated records, filtered by the countries involved."""
+
+    country = _name_list("Country code or name; repeat it to require several countries")
+
+
+class CountryQuery(PageQuery):
+    q = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Part of a code, name or alias"},
+    )
+    historical = fields.Boolean(metadata={"description": "Only former (true) or current (false)"})
+    mentioned = fields.Boolean(
+        metadata={"description": "Only countries some record involves (true) or none does (false)"}
+    )
+    sort = _sort("CountrySort", ("id", "name"), "id")
+
+
+class PersonQuery(PageQuery):
+    sort = _sort("PersonSort", ("id", "name"), "id")
+
+
+class OrganizationQuery(PageQuery):
+    sort = _sort("OrganizationSort", ("id", "name"), "id")
+
+
+class AgreementQuery(DatedQuery):
+    kind = Choice("AgreementKind", AGREEMENT_KINDS)
+    status = Choice("AgreementStatus", AGREEMENT_STATUSES)
+    sort = _sort("AgreementSort", ("date", "id", "title"), "date")
+
+
+class MeetingQuery(DatedQuery):
+    kind = Choice("MeetingKind", MEETING_KINDS)
+    person = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Participant: person id or name"},
+    )
+    sort = _sort("MeetingSort", ("date", "id", "title"), "date")
+
+
+class EventQuery(DatedQuery):
+    kind = Choice("EventKind", EVENT_KINDS)
+    sort = _sort("EventSort", ("date", "id", "title"), "date")
+
+
+class IndicatorQuery(DatedQuery):
+    kind = fields.String(validate=validate.Regexp(r"^[a-z0-9_]+$"),
+                         metadata={"description": "What is measured, e.g. trade_turnover"})
+    sort = _sort("IndicatorSort", ("date", "id", "title"), "date")
+
+
+class CommentaryQuery(DatedQuery):
+    kind = Choice("CommentaryKind", COMMENTARY_KINDS)
+    author = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Author or speaker: person id or name"},
+    )
+    sort = _sort("CommentarySort", ("date", "id"), "date")
+
+
+class DocumentQuery(DateRangeQuery):
+    sort = _sort("DocumentSort", ("date", "id", "title"), "date")
