@@ -215,6 +215,16 @@ class RecordSchema(BaseSchema):
         metadata={"description": "Fields the curator inferred rather than read in a source"},
     )
 
+    # Shown after a record's own fields, in this order.
+    TRAILING = ("date_start", "date_end", "notes", "inferred")
+
+    def _init_fields(self) -> None:
+        super()._init_fields()
+        for table in (self.fields, self.dump_fields, self.load_fields):
+            for name in self.TRAILING:
+                if name in table:
+                    table[name] = table.pop(name)
+
     @validates_schema
     def _inferred_fields_exist(self, data, **kwargs):
         for path in data.get("inferred", []):

@@ -1,0 +1,121 @@
+"""The ``briefs`` command: build, check, serve, cite and export."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+import orjson
+
+from api import catalog, citations, config
+from api.build import BuildError, build as build_db
+from api.check import check as check_inputs
+from api.fixtures import InputError, read_seeds, write_fixture
+
+
+def _default_db() -> str:
+    return config.from_environment()["DB"]
+
+
+@click.group()
+def main() -> None:
+    """Foreign-policy briefs: cited data about international relations."""
+
+
+@main.command()
+@click.option("--seeds", type=click.Path(file_okay=False, path_type=Path), default="seeds",
+              show_default=True)
+@click.option("--fixtures", type=click.Path(file_okay=False, path_type=Path),
+              default="fixtures", show_default=True)
+def check(seeds: Path, fixtures: Path) -> None:
+    """Validate fixtures and verify every citation; exit 1 naming each problem."""
+    data, problems = check_inputs(seeds, fixtures)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(problems)} problem(s)", err=True)
+        sys.exit(1)
+    total = sum(len(v) for k, v in data.records.items() if k != "countries")
+    click.echo(f"ok: {total} records and {len(data.texts)} document(s) verified")
+
+
+@main.command()
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Database path [default: $BRIEFS_DB or data/briefs.db]")
+@click.option("--seeds", type=click.Path(file_okay=False, path_type=Path), default="seeds",
+              show_default=True)
+@click.option("--fixtures", type=click.Path(file_okay=False, path_type=Path),
+              default="fixtures", show_default=True)
+def build(db: Path | None, seeds: Path, fixtures: Path) -> None:
+    """Check the inputs, then write the SQLite database atomically."""
+    target = db or Path(_default_db())
+    try:
+        meta = build_db(seeds, fixtures, target)
+    except BuildError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(exc.problems)} problem(s); {target} left unchanged", err=True)
+        sys.exit(1)
+    counts = orjson.loads(meta["counts"])
+    click.echo(f"built {target} (dataset {meta['dataset_version']}): "
+               + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.option("--config", "config_file", default="gunicorn.conf.py", show_default=True,
+              type=click.Path(exists=True, dir_okay=False))
+@click.argument("gunicorn_args", nargs=-1, type=click.UNPROCESSED)
+def serve(config_file: str, gunicorn_args: tuple[str, ...]) -> None:
+    """Serve the API with gunicorn and the project's gunicorn.conf.py."""
+    argv = [sys.executable, "-m", "gunicorn", "-c", config_file, *gunicorn_args,
+            "api:create_app()"]
+    os.execv(sys.executable, argv)
+
+
+@main.command()
+@click.argument("document")
+@click.argument("quote")
+@click.option("--occurrence", default=1, show_default=True, help="Which occurrence to cite")
+@click.option("--seeds", type=click.Path(file_okay=False, path_type=Path), default="seeds",
+              show_default=True)
+def cite(document: str, quote: str, occurrence: int, seeds: Path) -> None:
+    """Print the citation of QUOTE in DOCUMENT, offsets and context included.
+
+    A curation aid: the build never searches, it verifies the offsets given.
+    """
+    try:
+        texts = {s.id: s.text for s in read_seeds(seeds)}
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if document not in texts:
+        raise click.ClickException(f"no seed document {document!r}")
+    try:
+        source = citations.locate(document, texts[document], quote, occurrence)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(orjson.dumps(source, option=orjson.OPT_INDENT_2).decode())
+
+
+DERIVED = ("date_start", "date_end", "outcomes")
+
+
+@main.command()
+@click.option("--db", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="Database path [default: $BRIEFS_DB or data/briefs.db]")
+@click.option("--fixtures", type=click.Path(file_okay=False, path_type=Path),
+              default="fixtures", show_default=True)
+def export(db: Path | None, fixtures: Path) -> None:
+    """Write the database's curated records back to fixtures/, in fixture format."""
+    from api.db import open_readonly
+    from api.store import Store, decode
+
+    data = Store(open_readonly(db or Path(_default_db())))
+    for resource in catalog.CURATED:
+        records = [decode(body) for body in data.all(resource)]
+        for record in records:
+            for field in DERIVED:
+                record.pop(field, None)
+        path = write_fixture(fixtures, resource.name, records)
+        click.echo(f"{path}: {len(records)} records")

@@ -1,0 +1,29 @@
+"""gunicorn settings for the briefs API (``briefs serve`` uses this file).
+
+The app enforces lower limits of its own (BRIEFS_MAX_URL_LENGTH and friends)
+and answers them with problem responses; gunicorn's limits here are the outer
+guard for requests the app never sees.
+"""
+
+import os
+
+bind = os.environ.get("BRIEFS_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("BRIEFS_WORKERS", "2"))
+worker_class = os.environ.get("BRIEFS_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("BRIEFS_THREADS", "4"))
+keepalive = 5
+timeout = 30
+graceful_timeout = 20
+
+# Outer guards (the app's own limits are lower).
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+# The app writes one JSON access-log line per request (with its request id).
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("BRIEFS_LOG_LEVEL", "info")
+
+# No control socket: nothing here uses it, and it wants a writable home.
+control_socket_disable = True
