@@ -44,7 +44,7 @@ def resource_blueprint(
 
     @blp.route("", endpoint="collection")
     @blp.doc(operationId=f"list{plural}", summary=f"List {resource.name}",
-             responses={"200": {"content": CSV_CONTENT}})
+             responses={200: {"content": CSV_CONTENT}})
     @strict_query(blp, query)
     @blp.response(200, page, headers={**CACHE_HEADERS, **LINK_HEADER},
                   description="A page of records (JSON), or the records as CSV")
@@ -55,7 +55,9 @@ def resource_blueprint(
 
     @blp.route(f"/<string:{key}>", endpoint="item")
     @blp.doc(operationId=f"get{singular}", summary=f"Get one {resource.singular}",
-             parameters=[{"in": "path", "name": key, "description": key_description}])
+             parameters=[{"in": "path", "name": key, "required": True,
+                          "description": key_description,
+                          "schema": {"type": "string", "minLength": 1}}])
     @strict_query(blp)
     @blp.response(200, resource.schema, headers=CACHE_HEADERS)
     @blp.alt_response(304, response="NOT_MODIFIED")

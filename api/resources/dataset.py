@@ -46,7 +46,7 @@ def describe(_args):
 
 @blp.route("/dataset.ndjson", endpoint="ndjson")
 @blp.doc(operationId="downloadDatasetNdjson", summary="Every record, one a line",
-         responses={"200": {"content": {NDJSON: {"schema": {"type": "string"}}}}})
+         responses={200: {"content": {NDJSON: {"schema": {"type": "string"}}}}})
 @strict_query(blp)
 @blp.response(200, content_type=NDJSON, headers=CACHE_HEADERS,
               description='Lines of {"type": ..., "record": {...}}, resource by resource')
@@ -72,7 +72,7 @@ def ndjson(_args):
 
 @blp.route("/dataset.sqlite", endpoint="sqlite")
 @blp.doc(operationId="downloadDatasetSqlite", summary="The SQLite database file",
-         responses={"200": {"content": {SQLITE: {"schema": {"type": "string",
+         responses={200: {"content": {SQLITE: {"schema": {"type": "string",
                                                             "contentMediaType": SQLITE}}}}})
 @strict_query(blp)
 @blp.response(200, content_type=SQLITE, headers=CACHE_HEADERS,

@@ -15,7 +15,7 @@ blp = resource_blueprint(
 
 @blp.route("/<string:id>/text", endpoint="text")
 @blp.doc(operationId="getDocumentText", summary="Get a document's exact text",
-         responses={"200": {"content": {"text/plain": {"schema": {"type": "string"}}}}})
+         responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}})
 @strict_query(blp)
 @blp.response(200, headers=CACHE_HEADERS, content_type="text/plain",
               description="The text every citation's offsets count into, byte for byte")
