@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 
 import orjson
@@ -106,8 +107,9 @@ def _route_suggestions() -> list[str]:
     from flask import current_app
     from rapidfuzz import process
 
-    rules = sorted({r.rule for r in current_app.url_map.iter_rules() if "static" not in r.endpoint})
-    found = process.extract(request.path, rules, limit=3, score_cutoff=60)
+    rules = sorted({re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", r.rule)
+                    for r in current_app.url_map.iter_rules() if "static" not in r.endpoint})
+    found = process.extract(request.path, rules, limit=3, score_cutoff=80)
     return [match for match, _, _ in found]
 
 
@@ -121,6 +123,13 @@ def handle_not_found(error: store.NotFound) -> Response:
     )
 
 
+def handle_ambiguous(error: store.Ambiguous) -> Response:
+    return problem_response(
+        400, f"{error.key!r} could mean more than one {error.resource}.",
+        candidates=error.candidates,
+    )
+
+
 def handle_unexpected(error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.path)
     return problem_response(500, "The server failed to answer this request; it has been logged.")
@@ -130,4 +139,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Problem, handle_problem)
     app.register_error_handler(store.NotFound, handle_not_found)
+    app.register_error_handler(store.Ambiguous, handle_ambiguous)
     app.register_error_handler(Exception, handle_unexpected)

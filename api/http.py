@@ -149,7 +149,7 @@ def listing(resource: Resource, args: dict) -> Response:
         try:
             after = cursors.decode(_secret(), scope, args["cursor"])
         except cursors.InvalidCursor as exc:
-            raise Problem(400, f"Invalid cursor: {exc}.", errors={"cursor": [str(exc)]}) from exc
+            raise Problem(400, f"Invalid cursor: {exc}.", errors={"cursor": [f"{exc}."]}) from exc
     where = filters(args)
     sort = args.get("sort", resource.default_sort)
     if media_type == CSV and "limit" not in args:

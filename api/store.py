@@ -218,9 +218,10 @@ class Store:
     def suggest(self, resource: Resource, text: str) -> list[str]:
         """Ids of records whose id or name is near ``text`` (bounded work)."""
         if resource in (catalog.COUNTRIES, catalog.PEOPLE):
+            # Names only: a two- or three-letter code is near too many things.
             choices = dict(self.conn.execute(
-                "SELECT key, min(record_id) FROM names WHERE resource = ? GROUP BY key",
-                (resource.name,),
+                "SELECT key, min(record_id) FROM names WHERE resource = ? AND length(key) > 3 "
+                "GROUP BY key", (resource.name,),
             ))
         else:
             # The ids and titles sharing a first letter: an indexed range, bounded.
@@ -232,7 +233,7 @@ class Store:
             choices = {names.key(str(title)): rid for rid, title in rows}
             choices.update({rid: rid for rid, _ in rows})
         found = process.extract(names.key(text), list(choices), scorer=fuzz.WRatio,
-                                score_cutoff=75, limit=SUGGESTIONS * 3)
+                                score_cutoff=80, limit=SUGGESTIONS * 3)
         return list(dict.fromkeys(choices[match] for match, _, _ in found))[:SUGGESTIONS]
 
 
