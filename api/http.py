@@ -18,6 +18,8 @@ from schemas.queries import DEFAULT_LIMIT, MAX_LIMIT
 JSON = "application/json"
 CSV = "text/csv"
 TEXT = "text/plain"
+NDJSON = "application/x-ndjson"
+SQLITE = "application/vnd.sqlite3"
 CACHE_CONTROL = "public, max-age=60"
 CSV_BATCH = MAX_LIMIT
 
@@ -41,14 +43,17 @@ def negotiate(offered: tuple[str, ...], override: str | None = None) -> str:
     return best
 
 
+TAG_SUFFIXES = {JSON: "json", CSV: "csv", TEXT: "text", NDJSON: "ndjson", SQLITE: "sqlite"}
+
+
 def tag(version: str, media_type: str) -> str:
-    """A strong entity tag: the version plus the representation's media type."""
-    return f'"{version}-{media_type.split("/")[1]}"'
+    """A strong entity tag (unquoted): the version plus the representation's type."""
+    return f"{version}-{TAG_SUFFIXES[media_type]}"
 
 
 def not_modified(etag: str) -> Response | None:
     """A 304 when the client's If-None-Match already names this representation."""
-    if etag in request.if_none_match or request.if_none_match.star_tag:
+    if request.if_none_match.contains_weak(etag):
         return finish(Response(status=304), etag)
     return None
 
@@ -56,7 +61,7 @@ def not_modified(etag: str) -> Response | None:
 def finish(response: Response, etag: str | None = None) -> Response:
     """Caching headers every successful GET carries."""
     if etag:
-        response.headers["ETag"] = etag
+        response.set_etag(etag)
     response.headers["Cache-Control"] = CACHE_CONTROL
     response.vary.add("Accept")
     return response

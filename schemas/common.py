@@ -77,7 +77,7 @@ class FullDateValidator(validate.Regexp):
     """A complete calendar date, used by the ``from``/``to`` filters."""
 
     def __init__(self) -> None:
-        super().__init__(r"^\d{4}-\d{2}-\d{2}$", error="Not a date of the form YYYY-MM-DD.")
+        super().__init__(dates.FULL_PATTERN, error="Not a date of the form YYYY-MM-DD.")
 
     def __call__(self, value: str) -> str:
         super().__call__(value)

@@ -6,7 +6,8 @@ import calendar
 import re
 from datetime import date
 
-PATTERN = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
+PATTERN = r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$"
+FULL_PATTERN = r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"
 _PARTS = re.compile(PATTERN)
 
 

@@ -10,8 +10,7 @@ from api.resources.base import CACHE_HEADERS, strict_query
 from schemas.dataset import DatasetSchema
 
 blp = Blueprint("dataset", __name__, url_prefix="/v1", description="The whole dataset")
-NDJSON = "application/x-ndjson"
-SQLITE = "application/vnd.sqlite3"
+NDJSON, SQLITE = http.NDJSON, http.SQLITE
 
 
 @blp.route("/dataset", endpoint="describe")

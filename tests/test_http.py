@@ -1,0 +1,239 @@
+"""The read contract: filters, sorting, keyset paging, caching, CSV, CORS, downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+
+import pytest
+
+
+def ids(response) -> list[str]:
+    return [item["id"] for item in response.get_json()["items"]]
+
+
+# --- filters and sorting -------------------------------------------------------
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("/v1/agreements?country=PK&country=SUHH", ["1969-helicopter-deal"]),
+    ("/v1/agreements?country=pakistan&country=USSR", ["1969-helicopter-deal"]),
+    ("/v1/agreements?status=under_consideration", ["2010-defence-collaboration-mou"]),
+    ("/v1/agreements?kind=mou&sort=date",
+     ["2007-oil-sector-mou", "2010-defence-collaboration-mou"]),
+    ("/v1/agreements?from=2005-03-31&to=2005-03-31", ["2005-debt-rescheduling"]),
+    ("/v1/meetings?from=2007-04-30&to=2007-04-30", ["2007-fradkov-visit-to-pakistan"]),
+    ("/v1/meetings?person=Fredkov", ["2007-fradkov-visit-to-pakistan"]),
+    ("/v1/meetings?person=yahya-khan", ["1969-yahya-khan-visit-to-moscow"]),
+    ("/v1/meetings?kind=summit", ["2010-sco-summit-dushanbe"]),
+    ("/v1/commentary?author=Gilani", ["2010-gilani-comprehensive-partnership"]),
+    ("/v1/commentary?kind=reader_comment&sort=id",
+     ["comment-binwakeel-hogwash", "comment-someone-nice-one"]),
+    ("/v1/events?country=IN", ["indo-soviet-friendship"]),
+    ("/v1/events?from=1985-01-01&to=1985-12-31", ["1979-soviet-occupation-of-afghanistan"]),
+    ("/v1/indicators?kind=trade_turnover", ["2010-pakistan-russia-trade-turnover"]),
+    ("/v1/countries?q=soviet", ["SUHH"]),
+    ("/v1/countries?historical=true", ["SUHH"]),
+    ("/v1/agreements?country=FR", []),
+])
+def test_filters(client, url, expected):
+    response = client.get(url)
+    assert response.status_code == 200, response.get_json()
+    assert ids(response) == expected
+
+
+def test_country_filter_requires_every_country(client):
+    pk = set(ids(client.get("/v1/meetings?country=PK")))
+    tj = set(ids(client.get("/v1/meetings?country=TJ")))
+    both = set(ids(client.get("/v1/meetings?country=PK&country=TJ")))
+    assert both == pk & tj == {"2010-sco-summit-dushanbe"}
+
+
+def test_undated_records_sort_last_in_both_directions(client):
+    ascending = client.get("/v1/events?sort=date").get_json()["items"]
+    descending = client.get("/v1/events?sort=-date").get_json()["items"]
+    for items in (ascending, descending):
+        dated = [bool(e["date"]) for e in items]
+        assert dated == sorted(dated, reverse=True), "an undated record sorts before a dated one"
+    starts = [e["date_start"] for e in ascending if e["date"]]
+    assert starts == sorted(starts)
+    starts = [e["date_start"] for e in descending if e["date"]]
+    assert starts == sorted(starts, reverse=True)
+
+
+@pytest.mark.parametrize("sort", ["id", "-id", "title", "-title"])
+def test_sort_by_field(client, sort):
+    items = client.get(f"/v1/agreements?sort={sort}").get_json()["items"]
+    field = sort.lstrip("-")
+    values = [(i[field], i["id"]) for i in items]
+    assert values == sorted(values, reverse=sort.startswith("-"))
+
+
+# --- keyset paging ---------------------------------------------------------------
+
+@pytest.mark.parametrize("sort", ["date", "-date", "id", "-id"])
+def test_pages_cover_the_collection_once(client, sort):
+    whole = ids(client.get(f"/v1/commentary?sort={sort}&limit=500"))
+    seen, url, pages = [], f"/v1/commentary?sort={sort}&limit=4", 0
+    while url:
+        response = client.get(url)
+        body = response.get_json()
+        seen += [i["id"] for i in body["items"]]
+        if body["next"]:
+            assert response.headers["Link"] == f'<{body["next"]}>; rel="next"'
+            assert f"cursor={body['next_cursor']}" in body["next"]
+        else:
+            assert "Link" not in response.headers and body["next_cursor"] is None
+        url, pages = body["next"], pages + 1
+    assert seen == whole
+    assert pages == -(-len(whole) // 4)
+
+
+def test_default_and_maximum_limit(client):
+    assert len(client.get("/v1/countries").get_json()["items"]) == 50
+    assert len(client.get("/v1/countries?limit=500").get_json()["items"]) == 250
+
+
+def test_cursor_is_bound_to_its_query(client):
+    body = client.get("/v1/agreements?limit=2&sort=date").get_json()
+    other = client.get(f"/v1/agreements?limit=2&sort=-date&cursor={body['next_cursor']}")
+    assert other.status_code == 400
+    tampered = body["next_cursor"][:-2] + ("AA" if body["next_cursor"][-2:] != "AA" else "BB")
+    assert client.get(f"/v1/agreements?limit=2&cursor={tampered}").status_code == 400
+
+
+# --- conditional requests and caching ---------------------------------------------
+
+def test_record_etag_and_304(client):
+    first = client.get("/v1/agreements/2005-debt-rescheduling")
+    etag = first.headers["ETag"]
+    assert etag.startswith('"') and etag.endswith('-json"') and not etag.startswith("W/")
+    assert first.headers["Vary"] == "Accept"
+    assert "max-age" in first.headers["Cache-Control"]
+    again = client.get("/v1/agreements/2005-debt-rescheduling", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.headers["ETag"] == etag
+    assert again.get_data() == b""
+    other = client.get("/v1/agreements/2007-oil-sector-mou")
+    assert other.headers["ETag"] != etag
+
+
+def test_collection_etag_is_the_data_version_per_media_type(client):
+    version = client.get("/v1/dataset").get_json()["data_version"]
+    as_json = client.get("/v1/agreements")
+    as_csv = client.get("/v1/agreements", headers={"Accept": "text/csv"})
+    assert as_json.headers["ETag"] == f'"{version}-json"'
+    assert as_csv.headers["ETag"] == f'"{version}-csv"'
+    assert client.get("/v1/events", headers={"If-None-Match": as_json.headers["ETag"]}
+                      ).status_code == 304
+    assert client.get("/v1/events", headers={"If-None-Match": '"stale-json"'}).status_code == 200
+
+
+def test_head_answers_like_get_without_a_body(client):
+    response = client.head("/v1/agreements/2005-debt-rescheduling")
+    assert response.status_code == 200
+    assert response.headers["ETag"]
+    assert response.get_data() == b""
+
+
+# --- representations ---------------------------------------------------------------
+
+def test_csv_streams_every_matching_record(client):
+    response = client.get("/v1/countries?format=csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.is_streamed
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == 250
+    pk = next(r for r in rows if r["id"] == "PK")
+    assert (pk["alpha3"], pk["numeric"], pk["historical"]) == ("PAK", "586", "false")
+
+
+def test_csv_flattens_fields(client):
+    response = client.get("/v1/agreements?country=PK&country=SUHH",
+                          headers={"Accept": "text/csv"})
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == 1
+    assert rows[0]["countries"] == "PK;SUHH"
+    assert rows[0]["value"] == ""
+    assert json.loads(rows[0]["sources"])[0]["quote"].startswith("Defence relations")
+
+
+def test_csv_with_a_limit_is_a_page_with_a_next_link(client):
+    response = client.get("/v1/agreements?format=csv&limit=2")
+    assert len(list(csv.reader(io.StringIO(response.get_data(as_text=True))))) == 3
+    assert 'rel="next"' in response.headers["Link"]
+    assert "format=csv" in response.headers["Link"]
+
+
+def test_format_overrides_accept(client):
+    response = client.get("/v1/agreements?format=json", headers={"Accept": "text/csv"})
+    assert response.content_type == "application/json"
+
+
+# --- headers -----------------------------------------------------------------------
+
+def test_cors_allows_reads_and_exposes_etag_and_link(client):
+    response = client.get("/v1/agreements?limit=1", headers={"Origin": "https://example.org"})
+    assert response.headers["Access-Control-Allow-Origin"] in ("*", "https://example.org")
+    exposed = {h.strip() for h in response.headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"ETag", "Link"} <= exposed
+    preflight = client.options("/v1/agreements", headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "GET"})
+    assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
+
+
+def test_request_id_is_echoed_or_made(client):
+    echoed = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert echoed.headers["X-Request-ID"] == "abc-123"
+    made = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"})
+    assert made.headers["X-Request-ID"] != "bad id with spaces"
+    assert len(made.headers["X-Request-ID"]) == 32
+
+
+def test_access_log_is_one_json_line_per_request(db_path, caplog):
+    from api import create_app
+
+    client = create_app({"DB": str(db_path)}).test_client()
+    with caplog.at_level("INFO", logger="briefs.access"):
+        client.get("/v1/agreements?limit=1", headers={"X-Request-ID": "log-me"})
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "briefs.access"]
+    entry = next(e for e in lines if e["request_id"] == "log-me")
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/v1/agreements", 200)
+
+
+# --- downloads ---------------------------------------------------------------------
+
+def test_dataset_description(client):
+    body = client.get("/v1/dataset").get_json()
+    assert body["counts"]["agreements"] == 6
+    assert body["counts"]["countries"] == 250
+    assert body["pycountry"] == "26.2.16"
+    assert body["links"]["ndjson"].endswith("/v1/dataset.ndjson")
+
+
+def test_dataset_ndjson_has_every_record(client):
+    response = client.get("/v1/dataset.ndjson")
+    assert response.content_type == "application/x-ndjson"
+    lines = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
+    counts = client.get("/v1/dataset").get_json()["counts"]
+    assert len(lines) == sum(counts.values())
+    types = {line["type"] for line in lines}
+    assert {"agreement", "meeting", "commentary", "country", "document"} <= types
+    debt = next(l["record"] for l in lines if l["record"]["id"] == "2005-debt-rescheduling")
+    assert debt["value"] == {"amount": 127000000, "currency": "USD"}
+
+
+def test_dataset_sqlite_is_the_database_file(client, db_path, tmp_path):
+    response = client.get("/v1/dataset.sqlite")
+    assert response.status_code == 200
+    assert response.content_type == "application/vnd.sqlite3"
+    assert response.headers["ETag"].endswith('-sqlite"')
+    assert response.get_data() == db_path.read_bytes()
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(response.get_data())
+    assert sqlite3.connect(copy).execute("SELECT count(*) FROM agreements").fetchone() == (6,)
+    response.close()
+    again = client.get("/v1/dataset.sqlite", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
