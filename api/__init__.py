@@ -63,8 +63,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     def docs_assets(filename):
         return send_from_directory(dist, filename, max_age=86400)
 
-    CORS(app, resources={r"/v1/*": {}, r"/openapi.json": {}, r"/healthz": {}, r"/readyz": {}},
-         methods=["GET", "HEAD", "OPTIONS"], expose_headers=["ETag", "Link", "X-Request-ID"],
-         max_age=600)
+    CORS(
+        app,
+        resources={r"/v1/*": {}, r"/openapi.json": {}, r"/healthz": {}, r"/readyz": {}},
+        methods=["GET", "HEAD", "OPTIONS"],
+        expose_headers=["ETag", "Link", "X-Request-ID"],
+        max_age=600,
+    )
     log.info("serving %s with SQLite %s", app.config["DB"], sqlite3.sqlite_version)
     return app

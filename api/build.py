@@ -72,7 +72,12 @@ def dataset_version(records: dict[str, list[dict]]) -> str:
     digest = hashlib.sha256(f"pycountry {countries.PYCOUNTRY_VERSION}\n".encode())
     for resource in sorted(records):
         for record in records[resource]:
-            digest.update(resource.encode() + b"\t" + orjson.dumps(record, option=orjson.OPT_SORT_KEYS) + b"\n")
+            digest.update(
+                resource.encode()
+                + b"\t"
+                + orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
+                + b"\n"
+            )
     return digest.hexdigest()[:16]
 
 
@@ -124,8 +129,12 @@ def _row(resource: catalog.Resource, record: dict) -> dict:
     }
 
 
-def _write(db: sqlite_utils.Database, records: dict[str, list[dict]], texts: dict[str, str],
-           meta: dict[str, str]) -> None:
+def _write(
+    db: sqlite_utils.Database,
+    records: dict[str, list[dict]],
+    texts: dict[str, str],
+    meta: dict[str, str],
+) -> None:
     links: list[dict] = []
     people: list[dict] = []
     search: list[dict] = []
@@ -134,8 +143,16 @@ def _write(db: sqlite_utils.Database, records: dict[str, list[dict]], texts: dic
         db[resource.name].insert_all(
             rows,
             pk="id",
-            columns={"id": str, "title": str, "kind": str, "status": str, "date_start": str,
-                     "date_end": str, "json": bytes, "etag": str},
+            columns={
+                "id": str,
+                "title": str,
+                "kind": str,
+                "status": str,
+                "date_start": str,
+                "date_end": str,
+                "json": bytes,
+                "etag": str,
+            },
         )
         table = resource.name
         db.execute(f"CREATE INDEX {table}_date_asc ON {table}(coalesce(date_start, '~'), id)")
@@ -146,21 +163,33 @@ def _write(db: sqlite_utils.Database, records: dict[str, list[dict]], texts: dic
         if resource.status:
             db[table].create_index(["status"], index_name=f"{table}_status")
         for record in records[resource.name]:
-            links += [{"resource": table, "record_id": record["id"], "country": c}
-                      for c in sorted(_countries_of(resource, record))]
-            people += [{"resource": table, "record_id": record["id"], "person": p}
-                       for p in sorted(_people_of(resource, record))]
-            search.append({"type": resource.singular, "id": record["id"],
-                           "title": str(record[resource.title]), "body": _search_text(record)})
+            links += [
+                {"resource": table, "record_id": record["id"], "country": c}
+                for c in sorted(_countries_of(resource, record))
+            ]
+            people += [
+                {"resource": table, "record_id": record["id"], "person": p}
+                for p in sorted(_people_of(resource, record))
+            ]
+            search.append(
+                {
+                    "type": resource.singular,
+                    "id": record["id"],
+                    "title": str(record[resource.title]),
+                    "body": _search_text(record),
+                }
+            )
 
     db["record_countries"].insert_all(
-        links, pk=("resource", "country", "record_id"),
+        links,
+        pk=("resource", "country", "record_id"),
         foreign_keys=[("country", "countries", "id")],
         columns={"resource": str, "record_id": str, "country": str},
     )
     db["record_countries"].create_index(["resource", "record_id"])
     db["record_people"].insert_all(
-        people, pk=("resource", "person", "record_id"),
+        people,
+        pk=("resource", "person", "record_id"),
         foreign_keys=[("person", "people", "id")],
         columns={"resource": str, "record_id": str, "person": str},
     )
@@ -168,17 +197,26 @@ def _write(db: sqlite_utils.Database, records: dict[str, list[dict]], texts: dic
 
     db["document_texts"].insert_all(
         ({"id": k, "text": v} for k, v in sorted(texts.items())),
-        pk="id", foreign_keys=[("id", "documents", "id")],
+        pk="id",
+        foreign_keys=[("id", "documents", "id")],
     )
 
     name_rows = {}
     for table, label in ((records["countries"], "countries"), (records["people"], "people")):
         for record in table:
-            entries = (countries.name_keys(record) if label == "countries"
-                       else [(n, 0) for n in [record["name"]] + [a["name"] for a in record["aliases"]]])
+            entries = (
+                countries.name_keys(record)
+                if label == "countries"
+                else [(n, 0) for n in [record["name"]] + [a["name"] for a in record["aliases"]]]
+            )
             for name, rank in entries:
-                row = {"resource": label, "key": names.key(name), "record_id": record["id"],
-                       "name": name, "rank": rank}
+                row = {
+                    "resource": label,
+                    "key": names.key(name),
+                    "record_id": record["id"],
+                    "name": name,
+                    "rank": rank,
+                }
                 name_rows.setdefault((label, row["key"], record["id"]), row)
     db["names"].insert_all(
         sorted(name_rows.values(), key=lambda r: (r["resource"], r["key"], r["record_id"])),
@@ -186,8 +224,9 @@ def _write(db: sqlite_utils.Database, records: dict[str, list[dict]], texts: dic
     )
 
     db["search"].insert_all(search, pk=("type", "id"))
-    db["search"].enable_fts(["title", "body"], tokenize="unicode61 remove_diacritics 2",
-                            create_triggers=True)
+    db["search"].enable_fts(
+        ["title", "body"], tokenize="unicode61 remove_diacritics 2", create_triggers=True
+    )
 
     db["meta"].insert_all(({"key": k, "value": v} for k, v in sorted(meta.items())), pk="key")
 

@@ -42,23 +42,50 @@ ORGANIZATIONS = Resource(
     "organizations", "organization", OrganizationSchema, "name", sort=("id", "name")
 )
 AGREEMENTS = Resource(
-    "agreements", "agreement", AgreementSchema, "title", date="date", kind=True, status=True,
+    "agreements",
+    "agreement",
+    AgreementSchema,
+    "title",
+    date="date",
+    kind=True,
+    status=True,
     sort=("date", "id", "title"),
 )
 MEETINGS = Resource(
-    "meetings", "meeting", MeetingSchema, "title", date="date", kind=True,
+    "meetings",
+    "meeting",
+    MeetingSchema,
+    "title",
+    date="date",
+    kind=True,
     sort=("date", "id", "title"),
 )
 EVENTS = Resource(
-    "events", "event", EventSchema, "title", date="date", until="until", kind=True,
+    "events",
+    "event",
+    EventSchema,
+    "title",
+    date="date",
+    until="until",
+    kind=True,
     sort=("date", "id", "title"),
 )
 INDICATORS = Resource(
-    "indicators", "indicator", IndicatorSchema, "title", date="period", kind=True,
+    "indicators",
+    "indicator",
+    IndicatorSchema,
+    "title",
+    date="period",
+    kind=True,
     sort=("date", "id", "title"),
 )
 COMMENTARY = Resource(
-    "commentary", "commentary", CommentarySchema, "text", date="published", kind=True,
+    "commentary",
+    "commentary",
+    CommentarySchema,
+    "text",
+    date="published",
+    kind=True,
     sort=("date", "id"),
 )
 DOCUMENTS = Resource(
@@ -66,7 +93,14 @@ DOCUMENTS = Resource(
 )
 
 ALL = (
-    COUNTRIES, PEOPLE, ORGANIZATIONS, AGREEMENTS, MEETINGS, EVENTS, INDICATORS, COMMENTARY,
+    COUNTRIES,
+    PEOPLE,
+    ORGANIZATIONS,
+    AGREEMENTS,
+    MEETINGS,
+    EVENTS,
+    INDICATORS,
+    COMMENTARY,
     DOCUMENTS,
 )
 BY_NAME = {r.name: r for r in ALL}

@@ -113,7 +113,9 @@ class Checker:
                 continue
             if record["sha256"] != seed.sha256:
                 self.problem(
-                    seed.metadata_path, seed.id, "sha256",
+                    seed.metadata_path,
+                    seed.id,
+                    "sha256",
                     f"the text's SHA-256 is {seed.sha256}: the text or the metadata changed",
                 )
             record["length"] = len(seed.text)
@@ -185,7 +187,9 @@ class Checker:
             history = agreement["status_history"]
             if history and history[-1]["status"] != agreement["status"]:
                 self.problem(
-                    self.data.files[("agreements", record_id)], record_id, "status",
+                    self.data.files[("agreements", record_id)],
+                    record_id,
+                    "status",
                     f"is {agreement['status']!r} but the last status_history entry "
                     f"is {history[-1]['status']!r}",
                 )

@@ -55,8 +55,9 @@ def locate(document: str, text: str, quote: str, occurrence: int = 1) -> dict:
         start = text.find(quote, start + 1)
         if start < 0:
             raise LookupError(f"{quote!r} does not occur {occurrence} time(s) in {document}")
-    return complete({"document": document, "quote": quote, "start": start,
-                     "end": start + len(quote)}, text)
+    return complete(
+        {"document": document, "quote": quote, "start": start, "end": start + len(quote)}, text
+    )
 
 
 def walk(value, path: str = "") -> Iterator[tuple[str, dict]]:

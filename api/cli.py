@@ -10,7 +10,8 @@ import click
 import orjson
 
 from api import catalog, citations, config
-from api.build import BuildError, build as build_db
+from api.build import BuildError
+from api.build import build as build_db
 from api.check import check as check_inputs
 from api.fixtures import InputError, read_seeds, write_fixture
 
@@ -25,10 +26,15 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--seeds", type=click.Path(file_okay=False, path_type=Path), default="seeds",
-              show_default=True)
-@click.option("--fixtures", type=click.Path(file_okay=False, path_type=Path),
-              default="fixtures", show_default=True)
+@click.option(
+    "--seeds", type=click.Path(file_okay=False, path_type=Path), default="seeds", show_default=True
+)
+@click.option(
+    "--fixtures",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="fixtures",
+    show_default=True,
+)
 def check(seeds: Path, fixtures: Path) -> None:
     """Validate fixtures and verify every citation; exit 1 naming each problem."""
     data, problems = check_inputs(seeds, fixtures)
@@ -42,12 +48,21 @@ def check(seeds: Path, fixtures: Path) -> None:
 
 
 @main.command()
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Database path [default: $BRIEFS_DB or data/briefs.db]")
-@click.option("--seeds", type=click.Path(file_okay=False, path_type=Path), default="seeds",
-              show_default=True)
-@click.option("--fixtures", type=click.Path(file_okay=False, path_type=Path),
-              default="fixtures", show_default=True)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Database path [default: $BRIEFS_DB or data/briefs.db]",
+)
+@click.option(
+    "--seeds", type=click.Path(file_okay=False, path_type=Path), default="seeds", show_default=True
+)
+@click.option(
+    "--fixtures",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="fixtures",
+    show_default=True,
+)
 def build(db: Path | None, seeds: Path, fixtures: Path) -> None:
     """Check the inputs, then write the SQLite database atomically."""
     target = db or Path(_default_db())
@@ -59,18 +74,24 @@ def build(db: Path | None, seeds: Path, fixtures: Path) -> None:
         click.echo(f"{len(exc.problems)} problem(s); {target} left unchanged", err=True)
         sys.exit(1)
     counts = orjson.loads(meta["counts"])
-    click.echo(f"built {target} (dataset {meta['dataset_version']}): "
-               + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    click.echo(
+        f"built {target} (dataset {meta['dataset_version']}): "
+        + ", ".join(f"{n} {k}" for k, n in counts.items())
+    )
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
-@click.option("--config", "config_file", default="gunicorn.conf.py", show_default=True,
-              type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--config",
+    "config_file",
+    default="gunicorn.conf.py",
+    show_default=True,
+    type=click.Path(exists=True, dir_okay=False),
+)
 @click.argument("gunicorn_args", nargs=-1, type=click.UNPROCESSED)
 def serve(config_file: str, gunicorn_args: tuple[str, ...]) -> None:
     """Serve the API with gunicorn and the project's gunicorn.conf.py."""
-    argv = [sys.executable, "-m", "gunicorn", "-c", config_file, *gunicorn_args,
-            "api:create_app()"]
+    argv = [sys.executable, "-m", "gunicorn", "-c", config_file, *gunicorn_args, "api:create_app()"]
     os.execv(sys.executable, argv)
 
 
@@ -78,8 +99,9 @@ def serve(config_file: str, gunicorn_args: tuple[str, ...]) -> None:
 @click.argument("document")
 @click.argument("quote")
 @click.option("--occurrence", default=1, show_default=True, help="Which occurrence to cite")
-@click.option("--seeds", type=click.Path(file_okay=False, path_type=Path), default="seeds",
-              show_default=True)
+@click.option(
+    "--seeds", type=click.Path(file_okay=False, path_type=Path), default="seeds", show_default=True
+)
 def cite(document: str, quote: str, occurrence: int, seeds: Path) -> None:
     """Print the citation of QUOTE in DOCUMENT, offsets and context included.
 
@@ -102,10 +124,18 @@ DERIVED = ("date_start", "date_end", "outcomes")
 
 
 @main.command()
-@click.option("--db", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              default=None, help="Database path [default: $BRIEFS_DB or data/briefs.db]")
-@click.option("--fixtures", type=click.Path(file_okay=False, path_type=Path),
-              default="fixtures", show_default=True)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Database path [default: $BRIEFS_DB or data/briefs.db]",
+)
+@click.option(
+    "--fixtures",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="fixtures",
+    show_default=True,
+)
 def export(db: Path | None, fixtures: Path) -> None:
     """Write the database's curated records back to fixtures/, in fixture format."""
     from api.db import open_readonly

@@ -63,7 +63,13 @@ def name_keys(country: dict) -> list[tuple[str, int]]:
     a historical country keeps codes no current country holds (``SU``).
     """
     rank = 1 if country["historical"] else 0
-    names = [country["id"], country["alpha2"], country["alpha3"], country["alpha4"],
-             country["name"], country["official_name"]]
+    names = [
+        country["id"],
+        country["alpha2"],
+        country["alpha3"],
+        country["alpha4"],
+        country["name"],
+        country["official_name"],
+    ]
     names += [a["name"] for a in country["aliases"]]
     return [(n, rank) for n in dict.fromkeys(n for n in names if n)]

@@ -31,7 +31,9 @@ def decode(secret: bytes, scope: str, cursor: str) -> list:
         raise InvalidCursor("not a cursor this service issued") from exc
     payload, signature = token[:-SIGNATURE_BYTES], token[-SIGNATURE_BYTES:]
     expected = hmac.digest(secret, scope.encode() + b"\0" + payload, hashlib.sha256)
-    if len(token) <= SIGNATURE_BYTES or not hmac.compare_digest(signature, expected[:SIGNATURE_BYTES]):
+    if len(token) <= SIGNATURE_BYTES or not hmac.compare_digest(
+        signature, expected[:SIGNATURE_BYTES]
+    ):
         raise InvalidCursor("not a cursor issued for this query and sort order")
     key = orjson.loads(payload)
     if not (isinstance(key, list) and len(key) == 2 and all(isinstance(k, str) for k in key)):

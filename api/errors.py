@@ -19,7 +19,9 @@ log = logging.getLogger(__name__)
 class Problem(Exception):
     """An error the API reports as a problem response."""
 
-    def __init__(self, status: int, detail: str, *, headers: dict | None = None, **extensions) -> None:
+    def __init__(
+        self, status: int, detail: str, *, headers: dict | None = None, **extensions
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
@@ -27,7 +29,9 @@ class Problem(Exception):
         self.extensions = extensions
 
 
-def problem_response(status: int, detail: str, headers: dict | None = None, **extensions) -> Response:
+def problem_response(
+    status: int, detail: str, headers: dict | None = None, **extensions
+) -> Response:
     """An ``application/problem+json`` response (type ``about:blank``)."""
     body = {
         "type": "about:blank",
@@ -93,11 +97,14 @@ def handle_http_exception(error: HTTPException) -> Response:
     if messages:
         location, inner = next(iter(messages.items())) if len(messages) == 1 else ("", messages)
         errors = {k.replace("json.", "", 1): v for k, v in flatten_messages(inner).items()}
-        return problem_response(status, _validation_detail(location, errors), headers, errors=errors)
+        return problem_response(
+            status, _validation_detail(location, errors), headers, errors=errors
+        )
     detail = error.description or HTTPStatus(status).description
     if status == 404:
-        return problem_response(404, f"No resource at {request.path}.", headers,
-                                suggestions=_route_suggestions())
+        return problem_response(
+            404, f"No resource at {request.path}.", headers, suggestions=_route_suggestions()
+        )
     if status == 405:
         detail = f"{request.method} is not allowed on {request.path}; use {headers.get('Allow')}."
     return problem_response(status, detail, headers)
@@ -107,8 +114,13 @@ def _route_suggestions() -> list[str]:
     from flask import current_app
     from rapidfuzz import process
 
-    rules = sorted({re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", r.rule)
-                    for r in current_app.url_map.iter_rules() if "static" not in r.endpoint})
+    rules = sorted(
+        {
+            re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", r.rule)
+            for r in current_app.url_map.iter_rules()
+            if "static" not in r.endpoint
+        }
+    )
     found = process.extract(request.path, rules, limit=3, score_cutoff=80)
     return [match for match, _, _ in found]
 
@@ -125,7 +137,8 @@ def handle_not_found(error: store.NotFound) -> Response:
 
 def handle_ambiguous(error: store.Ambiguous) -> Response:
     return problem_response(
-        400, f"{error.key!r} could mean more than one {error.resource}.",
+        400,
+        f"{error.key!r} could mean more than one {error.resource}.",
         candidates=error.candidates,
     )
 

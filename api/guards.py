@@ -16,7 +16,9 @@ def check_limits() -> None:
         raise Problem(431, f"More than {config['MAX_HEADER_COUNT']} request headers.")
     for name, value in headers:
         if len(name) + len(value) > config["MAX_HEADER_BYTES"]:
-            raise Problem(431, f"The {name} header is longer than {config['MAX_HEADER_BYTES']} bytes.")
+            raise Problem(
+                431, f"The {name} header is longer than {config['MAX_HEADER_BYTES']} bytes."
+            )
 
 
 def init_app(app: Flask) -> None:

@@ -77,7 +77,9 @@ def record(resource: Resource, record_id: str) -> Response:
         return cached
     response = finish(Response(stored.json, mimetype=JSON), etag)
     if stored.id != record_id:
-        response.headers["Content-Location"] = f"{request.script_root}/v1/{resource.name}/{stored.id}"
+        response.headers["Content-Location"] = (
+            f"{request.script_root}/v1/{resource.name}/{stored.id}"
+        )
     return response
 
 
@@ -99,13 +101,19 @@ def resolve(resource: Resource, values: list[str], parameter: str) -> list[str]:
         try:
             ids.append(get_store().resolve(resource, value))
         except store.NotFound as exc:
-            raise Problem(400, f"No {resource.singular} matches {value!r}.",
-                          errors={parameter: [f"Unknown {resource.singular}: {value!r}."]},
-                          suggestions=exc.suggestions) from exc
+            raise Problem(
+                400,
+                f"No {resource.singular} matches {value!r}.",
+                errors={parameter: [f"Unknown {resource.singular}: {value!r}."]},
+                suggestions=exc.suggestions,
+            ) from exc
         except store.Ambiguous as exc:
-            raise Problem(400, f"{value!r} could mean more than one {resource.singular}.",
-                          errors={parameter: [f"Ambiguous: {', '.join(exc.candidates)}."]},
-                          candidates=exc.candidates) from exc
+            raise Problem(
+                400,
+                f"{value!r} could mean more than one {resource.singular}.",
+                errors={parameter: [f"Ambiguous: {', '.join(exc.candidates)}."]},
+                candidates=exc.candidates,
+            ) from exc
     return list(dict.fromkeys(ids))
 
 
@@ -174,10 +182,17 @@ def listing(resource: Resource, args: dict) -> Response:
 
 def _page_json(items: list[bytes], next_url: str | None, next_cursor: str | None) -> bytes:
     """The page body, assembled from stored JSON without re-serializing records."""
-    return b"".join((
-        b'{"items":[', b",".join(items), b'],"next":', orjson.dumps(next_url),
-        b',"next_cursor":', orjson.dumps(next_cursor), b"}",
-    ))
+    return b"".join(
+        (
+            b'{"items":[',
+            b",".join(items),
+            b'],"next":',
+            orjson.dumps(next_url),
+            b',"next_cursor":',
+            orjson.dumps(next_cursor),
+            b"}",
+        )
+    )
 
 
 def csv_columns(resource: Resource) -> list[str]:

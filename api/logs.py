@@ -26,17 +26,23 @@ def _finish(response: Response) -> Response:
     request_id = g.get("request_id") or uuid.uuid4().hex
     response.headers[REQUEST_ID] = request_id
     if current_app.config["ACCESS_LOG"]:
-        access.info(orjson.dumps({
-            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "request_id": request_id,
-            "method": request.method,
-            "path": request.path,
-            "query": request.query_string.decode("latin-1"),
-            "status": response.status_code,
-            "bytes": response.content_length,
-            "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
-            "remote": request.remote_addr,
-        }).decode())
+        access.info(
+            orjson.dumps(
+                {
+                    "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    "request_id": request_id,
+                    "method": request.method,
+                    "path": request.path,
+                    "query": request.query_string.decode("latin-1"),
+                    "status": response.status_code,
+                    "bytes": response.content_length,
+                    "ms": round(
+                        (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2
+                    ),
+                    "remote": request.remote_addr,
+                }
+            ).decode()
+        )
     return response
 
 

@@ -95,8 +95,10 @@ class Store:
         return row[0]
 
     def counts(self) -> dict[str, int]:
-        return {r.name: self.conn.execute(f"SELECT count(*) FROM {r.name}").fetchone()[0]
-                for r in catalog.ALL}
+        return {
+            r.name: self.conn.execute(f"SELECT count(*) FROM {r.name}").fetchone()[0]
+            for r in catalog.ALL
+        }
 
     # --- records ---------------------------------------------------------------
 
@@ -118,14 +120,21 @@ class Store:
         """A document's exact text and the version of its record."""
         row = self.conn.execute(
             "SELECT t.text, d.etag FROM document_texts t JOIN documents d ON d.id = t.id "
-            "WHERE t.id = ?", (document_id,),
+            "WHERE t.id = ?",
+            (document_id,),
         ).fetchone()
         if row is None:
             raise NotFound("document", document_id, self.suggest(catalog.DOCUMENTS, document_id))
         return row[0], row[1]
 
-    def page(self, resource: Resource, filters: Filters, sort: str, limit: int,
-             after: list[str] | None = None) -> Page:
+    def page(
+        self,
+        resource: Resource,
+        filters: Filters,
+        sort: str,
+        limit: int,
+        after: list[str] | None = None,
+    ) -> Page:
         """Up to ``limit`` records after the key ``after``, in ``sort`` order (keyset)."""
         descending = sort.startswith("-")
         key = SORT_KEYS[sort.lstrip("-")][1 if descending else 0]
@@ -143,8 +152,14 @@ class Store:
         rows = rows[:limit]
         return Page([r[0] for r in rows], [rows[-1][1], rows[-1][2]] if more else None)
 
-    def pages(self, resource: Resource, filters: Filters, sort: str, size: int,
-              after: list[str] | None = None):
+    def pages(
+        self,
+        resource: Resource,
+        filters: Filters,
+        sort: str,
+        size: int,
+        after: list[str] | None = None,
+    ):
         """Every matching record from ``after`` on, a keyset page at a time."""
         while True:
             page = self.page(resource, filters, sort, size, after)
@@ -162,13 +177,15 @@ class Store:
         where: list[str] = []
         params: list = []
         for country in f.countries:
-            where.append("id IN (SELECT record_id FROM record_countries "
-                         "WHERE resource = ? AND country = ?)")
+            where.append(
+                "id IN (SELECT record_id FROM record_countries WHERE resource = ? AND country = ?)"
+            )
             params += [resource.name, country]
         for person in (f.person, f.author):
             if person is not None:
-                where.append("id IN (SELECT record_id FROM record_people "
-                             "WHERE resource = ? AND person = ?)")
+                where.append(
+                    "id IN (SELECT record_id FROM record_people WHERE resource = ? AND person = ?)"
+                )
                 params += [resource.name, person]
         if f.kind is not None:
             where.append("kind = ?")
@@ -186,11 +203,13 @@ class Store:
             where.append("historical = ?")
             params.append(int(f.historical))
         if f.mentioned is not None:
-            where.append(f"id {'' if f.mentioned else 'NOT '}IN "
-                         "(SELECT country FROM record_countries)")
+            where.append(
+                f"id {'' if f.mentioned else 'NOT '}IN (SELECT country FROM record_countries)"
+            )
         if f.q is not None:
-            where.append("id IN (SELECT record_id FROM names WHERE resource = ? AND key LIKE ? "
-                         "ESCAPE '\\')")
+            where.append(
+                "id IN (SELECT record_id FROM names WHERE resource = ? AND key LIKE ? ESCAPE '\\')"
+            )
             escaped = names.key(f.q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             params += [resource.name, f"%{escaped}%"]
         return where, params
@@ -206,7 +225,8 @@ class Store:
         """
         rows = self.conn.execute(
             "SELECT record_id, rank FROM names WHERE resource = ? AND key = ? "
-            "ORDER BY rank, record_id", (resource.name, names.key(text)),
+            "ORDER BY rank, record_id",
+            (resource.name, names.key(text)),
         ).fetchall()
         if not rows:
             raise NotFound(resource.singular, text, self.suggest(resource, text))
@@ -219,10 +239,13 @@ class Store:
         """Ids of records whose id or name is near ``text`` (bounded work)."""
         if resource in (catalog.COUNTRIES, catalog.PEOPLE):
             # Names only: a two- or three-letter code is near too many things.
-            choices = dict(self.conn.execute(
-                "SELECT key, min(record_id) FROM names WHERE resource = ? AND length(key) > 3 "
-                "GROUP BY key", (resource.name,),
-            ))
+            choices = dict(
+                self.conn.execute(
+                    "SELECT key, min(record_id) FROM names WHERE resource = ? AND length(key) > 3 "
+                    "GROUP BY key",
+                    (resource.name,),
+                )
+            )
         else:
             # The ids and titles sharing a first letter: an indexed range, bounded.
             head = text[:1].lower()
@@ -232,8 +255,13 @@ class Store:
             ).fetchall()
             choices = {names.key(str(title)): rid for rid, title in rows}
             choices.update({rid: rid for rid, _ in rows})
-        found = process.extract(names.key(text), list(choices), scorer=fuzz.WRatio,
-                                score_cutoff=80, limit=SUGGESTIONS * 3)
+        found = process.extract(
+            names.key(text),
+            list(choices),
+            scorer=fuzz.WRatio,
+            score_cutoff=80,
+            limit=SUGGESTIONS * 3,
+        )
         return list(dict.fromkeys(choices[match] for match, _, _ in found))[:SUGGESTIONS]
 
 

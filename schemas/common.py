@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -51,14 +50,22 @@ class WholeNumber(fields.Integer):
         return result
 
 
-class PartialDateValidator(validate.Regexp):
-    """ISO 8601 at the precision the source gives: ``1969``, ``2005-03``, ``2010-11-25``."""
+class DateValidator(validate.Regexp):
+    """A date string: its shape first, then whether the calendar has that day.
 
-    def __init__(self) -> None:
-        super().__init__(dates.PATTERN, error="Not a date of the form YYYY, YYYY-MM or YYYY-MM-DD.")
+    The strict pattern (months 01-12, days 01-31) is what OpenAPI publishes;
+    the messages tell a malformed string from an impossible date (2007-02-30).
+    """
+
+    shape = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+    form = "YYYY, YYYY-MM or YYYY-MM-DD"
+
+    def __init__(self, pattern: str = dates.PATTERN) -> None:
+        super().__init__(pattern)
 
     def __call__(self, value: str) -> str:
-        super().__call__(value)
+        if not isinstance(value, str) or not self.shape.match(value):
+            raise ValidationError(f"Not a date of the form {self.form}.")
         try:
             dates.bounds(value)
         except ValueError as exc:
@@ -66,26 +73,23 @@ class PartialDateValidator(validate.Regexp):
         return value
 
 
-def PartialDate(**kwargs) -> fields.String:
-    """A date string kept at its source precision (never ``format: date``)."""
-    metadata = {"description": "ISO 8601 date at the source's precision: YYYY, YYYY-MM or YYYY-MM-DD"}
-    metadata.update(kwargs.pop("metadata", {}))
-    return fields.String(validate=PartialDateValidator(), metadata=metadata, **kwargs)
-
-
-class FullDateValidator(validate.Regexp):
+class FullDateValidator(DateValidator):
     """A complete calendar date, used by the ``from``/``to`` filters."""
 
-    def __init__(self) -> None:
-        super().__init__(dates.FULL_PATTERN, error="Not a date of the form YYYY-MM-DD.")
+    shape = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+    form = "YYYY-MM-DD"
 
-    def __call__(self, value: str) -> str:
-        super().__call__(value)
-        try:
-            date.fromisoformat(value)
-        except ValueError as exc:
-            raise ValidationError(f"Not a real calendar date: {value}.") from exc
-        return value
+    def __init__(self) -> None:
+        super().__init__(dates.FULL_PATTERN)
+
+
+def PartialDate(**kwargs) -> fields.String:
+    """A date string kept at its source precision (never ``format: date``)."""
+    metadata = {
+        "description": "ISO 8601 date at the source's precision: YYYY, YYYY-MM or YYYY-MM-DD"
+    }
+    metadata.update(kwargs.pop("metadata", {}))
+    return fields.String(validate=DateValidator(), metadata=metadata, **kwargs)
 
 
 def Choice(component: str, values: Sequence[str], **kwargs) -> fields.String:
@@ -160,9 +164,7 @@ class SourceSchema(BaseSchema):
 
 def Sources(**kwargs) -> fields.List:
     """The citations behind a fact: at least one."""
-    return fields.List(
-        fields.Nested(SourceSchema), validate=validate.Length(min=1), **kwargs
-    )
+    return fields.List(fields.Nested(SourceSchema), validate=validate.Length(min=1), **kwargs)
 
 
 ALIAS_KINDS = ("official", "common", "abbreviation", "former", "source_spelling")

@@ -20,9 +20,7 @@ class DocumentSchema(RecordSchema):
     retrieved = PartialDate(allow_none=True, load_default=None)
     url = fields.Url(allow_none=True, load_default=None)
     rights = Text(required=True)
-    language = fields.String(
-        required=True, validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Z]{2})?$")
-    )
+    language = fields.String(required=True, validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Z]{2})?$"))
     sha256 = fields.String(
         required=True,
         validate=validate.Regexp(r"^[0-9a-f]{64}$"),

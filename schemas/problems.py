@@ -12,11 +12,16 @@ class ProblemSchema(BaseSchema):
         description = "RFC 9457 problem details"
 
     type = fields.String(
-        required=True, metadata={"description": "URI naming the problem type; about:blank for plain HTTP errors"}
+        required=True,
+        metadata={"description": "URI naming the problem type; about:blank for plain HTTP errors"},
     )
-    title = fields.String(required=True, metadata={"description": "Short summary of the problem type"})
+    title = fields.String(
+        required=True, metadata={"description": "Short summary of the problem type"}
+    )
     status = fields.Integer(required=True, metadata={"description": "The HTTP status code"})
-    detail = fields.String(required=True, metadata={"description": "What went wrong in this request"})
+    detail = fields.String(
+        required=True, metadata={"description": "What went wrong in this request"}
+    )
     instance = fields.String(metadata={"description": "The request path"})
     errors = fields.Dict(
         keys=fields.String(),

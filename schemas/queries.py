@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from schemas.common import BaseSchema, Choice, FullDateValidator, WholeNumber
 from schemas.agreements import AGREEMENT_KINDS, AGREEMENT_STATUSES
 from schemas.commentary import COMMENTARY_KINDS
+from schemas.common import BaseSchema, Choice, FullDateValidator, WholeNumber
 from schemas.events import EVENT_KINDS
 from schemas.meetings import MEETING_KINDS
 
@@ -17,9 +17,13 @@ DEFAULT_LIMIT = 50
 def _sort(component: str, names: tuple[str, ...], default: str) -> fields.String:
     values = [v for name in names for v in (name, f"-{name}")]
     return Choice(
-        component, values, load_default=default,
-        metadata={"description": "Sort field; a leading '-' sorts descending. "
-                                 "Undated records come last either way."},
+        component,
+        values,
+        load_default=default,
+        metadata={
+            "description": "Sort field; a leading '-' sorts descending. "
+            "Undated records come last either way."
+        },
     )
 
 
@@ -36,15 +40,18 @@ class PageQuery(BaseSchema):
 
     limit = WholeNumber(
         validate=validate.Range(min=1, max=MAX_LIMIT),
-        metadata={"description": f"Page size, 1-{MAX_LIMIT}; default {DEFAULT_LIMIT} "
-                                 "(CSV without a limit streams every matching record)"},
+        metadata={
+            "description": f"Page size, 1-{MAX_LIMIT}; default {DEFAULT_LIMIT} "
+            "(CSV without a limit streams every matching record)"
+        },
     )
     cursor = fields.String(
         validate=validate.Length(min=1, max=1000),
         metadata={"description": "Opaque cursor from a previous page's next_cursor"},
     )
     format = Choice(
-        "Format", ("json", "csv"),
+        "Format",
+        ("json", "csv"),
         metadata={"description": "Representation; overrides the Accept header"},
     )
 
@@ -53,11 +60,14 @@ class DateRangeQuery(PageQuery):
     """Inclusive date bounds: a record matches when its interval overlaps them."""
 
     from_ = fields.String(
-        data_key="from", attribute="date_from", validate=FullDateValidator(),
+        data_key="from",
+        attribute="date_from",
+        validate=FullDateValidator(),
         metadata={"description": "Earliest date, YYYY-MM-DD (inclusive)"},
     )
     to = fields.String(
-        attribute="date_to", validate=FullDateValidator(),
+        attribute="date_to",
+        validate=FullDateValidator(),
         metadata={"description": "Latest date, YYYY-MM-DD (inclusive)"},
     )
 
@@ -114,8 +124,10 @@ class EventQuery(DatedQuery):
 
 
 class IndicatorQuery(DatedQuery):
-    kind = fields.String(validate=validate.Regexp(r"^[a-z0-9_]+$"),
-                         metadata={"description": "What is measured, e.g. trade_turnover"})
+    kind = fields.String(
+        validate=validate.Regexp(r"^[a-z0-9_]+$"),
+        metadata={"description": "What is measured, e.g. trade_turnover"},
+    )
     sort = _sort("IndicatorSort", ("date", "id", "title"), "date")
 
 

@@ -39,12 +39,30 @@ def test_build_writes_tables_indexes_and_search(tmp_path):
     meta = build(SEEDS, FIXTURES, path)
     conn = sqlite3.connect(path)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"countries", "people", "organizations", "agreements", "meetings", "events",
-            "indicators", "commentary", "documents", "document_texts", "record_countries",
-            "record_people", "names", "meta", "search_fts"} <= tables
+    assert {
+        "countries",
+        "people",
+        "organizations",
+        "agreements",
+        "meetings",
+        "events",
+        "indicators",
+        "commentary",
+        "documents",
+        "document_texts",
+        "record_countries",
+        "record_people",
+        "names",
+        "meta",
+        "search_fts",
+    } <= tables
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"agreements_date_asc", "agreements_date_desc", "agreements_kind",
-            "agreements_status"} <= indexes
+    assert {
+        "agreements_date_asc",
+        "agreements_date_desc",
+        "agreements_kind",
+        "agreements_status",
+    } <= indexes
     fks = conn.execute("PRAGMA foreign_key_list(record_countries)").fetchall()
     assert any(fk[2] == "countries" for fk in fks)
     stored = dict(conn.execute("SELECT key, value FROM meta"))
@@ -72,8 +90,11 @@ def test_same_inputs_give_the_same_content(tmp_path):
 def test_version_changes_when_a_fixture_changes(inputs, tmp_path):
     seeds, fixtures = inputs
     before = build(seeds, fixtures, tmp_path / "a.db")["dataset_version"]
-    edit(fixtures, "agreements",
-         lambda rs: record(rs, "2005-debt-rescheduling").update(sector="finance"))
+    edit(
+        fixtures,
+        "agreements",
+        lambda rs: record(rs, "2005-debt-rescheduling").update(sector="finance"),
+    )
     after = build(seeds, fixtures, tmp_path / "b.db")["dataset_version"]
     assert before != after
 
@@ -141,38 +162,92 @@ def _derived_field_given(rs):
 
 
 BROKEN = [
-    ("agreements", _quote_not_in_text, "2005-debt-rescheduling", "sources[0].quote",
-     "does not occur in the document"),
-    ("agreements", _offset_off_by_one, "2005-debt-rescheduling", "sources[0].quote",
-     "the quote occurs at offset"),
-    ("agreements", _prefix_mismatch, "2005-debt-rescheduling", "sources[0].prefix",
-     "but the text has"),
-    ("agreements", _suffix_mismatch, "2005-debt-rescheduling", "sources[0].suffix",
-     "but the text has"),
-    ("agreements", _unknown_document, "2005-debt-rescheduling", "sources[0].document",
-     "unknown documents id 'no-such-article'"),
-    ("agreements", _unknown_country, "2005-debt-rescheduling", "countries[1]",
-     "unknown countries id 'XX'"),
-    ("meetings", _unknown_person, "2010-putin-gilani-dushanbe", "participants[0].person",
-     "unknown people id 'vladimir-putn'"),
+    (
+        "agreements",
+        _quote_not_in_text,
+        "2005-debt-rescheduling",
+        "sources[0].quote",
+        "does not occur in the document",
+    ),
+    (
+        "agreements",
+        _offset_off_by_one,
+        "2005-debt-rescheduling",
+        "sources[0].quote",
+        "the quote occurs at offset",
+    ),
+    (
+        "agreements",
+        _prefix_mismatch,
+        "2005-debt-rescheduling",
+        "sources[0].prefix",
+        "but the text has",
+    ),
+    (
+        "agreements",
+        _suffix_mismatch,
+        "2005-debt-rescheduling",
+        "sources[0].suffix",
+        "but the text has",
+    ),
+    (
+        "agreements",
+        _unknown_document,
+        "2005-debt-rescheduling",
+        "sources[0].document",
+        "unknown documents id 'no-such-article'",
+    ),
+    (
+        "agreements",
+        _unknown_country,
+        "2005-debt-rescheduling",
+        "countries[1]",
+        "unknown countries id 'XX'",
+    ),
+    (
+        "meetings",
+        _unknown_person,
+        "2010-putin-gilani-dushanbe",
+        "participants[0].person",
+        "unknown people id 'vladimir-putn'",
+    ),
     ("agreements", _bad_month, "2005-debt-rescheduling", "date", "Not a real calendar date"),
     ("agreements", _impossible_day, "2005-debt-rescheduling", "date", "Not a real calendar date"),
     ("agreements", _duplicate_id, "2005-debt-rescheduling", "id", "duplicate id"),
     ("agreements", _unknown_field, "2005-debt-rescheduling", "signatories", "Unknown field"),
-    ("agreements", _dangling_meeting, "2007-oil-sector-mou", "meeting",
-     "unknown meetings id '2007-no-such-visit'"),
-    ("agreements", _length_mismatch, "2005-debt-rescheduling", "sources[0].end",
-     "the quote is 71 characters long"),
-    ("agreements", _status_history_disagrees, "2005-debt-rescheduling", "status",
-     "last status_history entry"),
+    (
+        "agreements",
+        _dangling_meeting,
+        "2007-oil-sector-mou",
+        "meeting",
+        "unknown meetings id '2007-no-such-visit'",
+    ),
+    (
+        "agreements",
+        _length_mismatch,
+        "2005-debt-rescheduling",
+        "sources[0].end",
+        "the quote is 71 characters long",
+    ),
+    (
+        "agreements",
+        _status_history_disagrees,
+        "2005-debt-rescheduling",
+        "status",
+        "last status_history entry",
+    ),
     ("agreements", _derived_field_given, "2005-debt-rescheduling", "date_start", "Unknown field"),
 ]
 
 
-@pytest.mark.parametrize(("resource", "change", "record_id", "field", "reason"), BROKEN,
-                         ids=[b[1].__name__.strip("_") for b in BROKEN])
-def test_check_names_file_record_field_and_reason(inputs, resource, change, record_id, field,
-                                                  reason):
+@pytest.mark.parametrize(
+    ("resource", "change", "record_id", "field", "reason"),
+    BROKEN,
+    ids=[b[1].__name__.strip("_") for b in BROKEN],
+)
+def test_check_names_file_record_field_and_reason(
+    inputs, resource, change, record_id, field, reason
+):
     seeds, fixtures = inputs
     edit(fixtures, resource, change)
     _, problems = check(seeds, fixtures)
@@ -186,15 +261,13 @@ def test_check_names_file_record_field_and_reason(inputs, resource, change, reco
 def test_check_command_exits_non_zero_with_the_problem(inputs):
     seeds, fixtures = inputs
     edit(fixtures, "agreements", _offset_off_by_one)
-    result = CliRunner().invoke(main, ["check", "--seeds", str(seeds), "--fixtures",
-                                       str(fixtures)])
+    result = CliRunner().invoke(main, ["check", "--seeds", str(seeds), "--fixtures", str(fixtures)])
     assert result.exit_code == 1
     assert "agreements.json: 2005-debt-rescheduling: sources[0].quote:" in result.output
 
 
 def test_check_command_passes_on_the_real_inputs():
-    result = CliRunner().invoke(main, ["check", "--seeds", str(SEEDS), "--fixtures",
-                                       str(FIXTURES)])
+    result = CliRunner().invoke(main, ["check", "--seeds", str(SEEDS), "--fixtures", str(FIXTURES)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("ok: 46 records")
 
@@ -238,8 +311,9 @@ def test_build_command_reports_and_exits_non_zero(inputs, tmp_path):
     seeds, fixtures = inputs
     edit(fixtures, "agreements", _dangling_meeting)
     path = tmp_path / "briefs.db"
-    result = CliRunner().invoke(main, ["build", "--db", str(path), "--seeds", str(seeds),
-                                       "--fixtures", str(fixtures)])
+    result = CliRunner().invoke(
+        main, ["build", "--db", str(path), "--seeds", str(seeds), "--fixtures", str(fixtures)]
+    )
     assert result.exit_code == 1
     assert "2007-oil-sector-mou: meeting: unknown meetings id" in result.output
     assert not path.exists()
@@ -254,8 +328,7 @@ def test_build_command_uses_briefs_db(tmp_path, monkeypatch):
 
 
 def test_export_writes_the_fixtures_back_unchanged(db_path, tmp_path):
-    result = CliRunner().invoke(main, ["export", "--db", str(db_path), "--fixtures",
-                                       str(tmp_path)])
+    result = CliRunner().invoke(main, ["export", "--db", str(db_path), "--fixtures", str(tmp_path)])
     assert result.exit_code == 0, result.output
     for path in FIXTURES.glob("*.json"):
         if path.name == "countries.json":
@@ -264,10 +337,11 @@ def test_export_writes_the_fixtures_back_unchanged(db_path, tmp_path):
 
 
 def test_cite_prints_a_verifiable_citation():
-    result = CliRunner().invoke(main, ["cite", DOCUMENT, "SCO", "--occurrence", "2",
-                                       "--seeds", str(SEEDS)])
+    result = CliRunner().invoke(
+        main, ["cite", DOCUMENT, "SCO", "--occurrence", "2", "--seeds", str(SEEDS)]
+    )
     assert result.exit_code == 0, result.output
     source = json.loads(result.output)
     text = (SEEDS / f"{DOCUMENT}.txt").read_text(encoding="utf-8")
-    assert text[source["start"]:source["end"]] == "SCO"
+    assert text[source["start"] : source["end"]] == "SCO"
     assert source["start"] > text.find("SCO")

@@ -21,8 +21,14 @@ CASES = [
     ("POST", "/v1/agreements", {}, 405, "POST is not allowed", None),
     ("DELETE", "/v1/agreements/2005-debt-rescheduling", {}, 405, "not allowed", None),
     ("GET", "/v1/agreements?colour=red", {}, 400, "Unknown query parameter: colour", "errors"),
-    ("GET", "/v1/agreements/2005-debt-rescheduling?x=1", {}, 400, "Unknown query parameter: x",
-     "errors"),
+    (
+        "GET",
+        "/v1/agreements/2005-debt-rescheduling?x=1",
+        {},
+        400,
+        "Unknown query parameter: x",
+        "errors",
+    ),
     ("GET", "/v1/agreements?limit=0", {}, 400, "Invalid query parameter: limit", "errors"),
     ("GET", "/v1/agreements?limit=501", {}, 400, "limit", "errors"),
     ("GET", "/v1/agreements?limit=2.5", {}, 400, "limit", "errors"),
@@ -40,17 +46,32 @@ CASES = [
     ("GET", "/v1/meetings?person=nobody-at-all", {}, 400, "No person matches", "errors"),
     ("GET", "/v1/countries?historical=perhaps", {}, 400, "historical", "errors"),
     ("GET", "/v1/agreements", {"Accept": "application/xml"}, 406, "available as", None),
-    ("GET", "/v1/agreements/2005-debt-rescheduling", {"Accept": "text/csv"}, 406,
-     "available as", None),
-    ("GET", "/v1/documents/pakistan-russia-relations-a-new-beginning/text",
-     {"Accept": "application/json"}, 406, "available as", None),
+    (
+        "GET",
+        "/v1/agreements/2005-debt-rescheduling",
+        {"Accept": "text/csv"},
+        406,
+        "available as",
+        None,
+    ),
+    (
+        "GET",
+        "/v1/documents/pakistan-russia-relations-a-new-beginning/text",
+        {"Accept": "application/json"},
+        406,
+        "available as",
+        None,
+    ),
     ("GET", f"/v1/agreements?q={LONG}", {}, 414, "URL is longer", None),
     ("GET", "/v1/agreements", {"X-Big": LONG}, 431, "header is longer", None),
 ]
 
 
-@pytest.mark.parametrize(("method", "url", "headers", "status", "detail", "member"), CASES,
-                         ids=[f"{c[3]}-{c[1][:50]}" for c in CASES])
+@pytest.mark.parametrize(
+    ("method", "url", "headers", "status", "detail", "member"),
+    CASES,
+    ids=[f"{c[3]}-{c[1][:50]}" for c in CASES],
+)
 def test_problem_shape(client, method, url, headers, status, detail, member):
     response = client.open(url, method=method, headers=headers)
     assert response.status_code == status
@@ -80,8 +101,13 @@ def test_validation_errors_name_each_parameter(client):
 def test_ambiguous_name_lists_candidates(inputs, tmp_path):
     seeds, fixtures = inputs
     people = json.loads((fixtures / "people.json").read_text(encoding="utf-8"))
-    people.append({"id": "vladimir-putin-senior", "name": "Vladimir Spiridonovich Putin",
-                   "aliases": [{"name": "Putin", "kind": "common"}]})
+    people.append(
+        {
+            "id": "vladimir-putin-senior",
+            "name": "Vladimir Spiridonovich Putin",
+            "aliases": [{"name": "Putin", "kind": "common"}],
+        }
+    )
     (fixtures / "people.json").write_text(json.dumps(people), encoding="utf-8")
     build(seeds, fixtures, tmp_path / "briefs.db")
     client = create_app({"DB": str(tmp_path / "briefs.db"), "ACCESS_LOG": False}).test_client()

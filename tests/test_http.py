@@ -16,27 +16,35 @@ def ids(response) -> list[str]:
 
 # --- filters and sorting -------------------------------------------------------
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("/v1/agreements?country=PK&country=SUHH", ["1969-helicopter-deal"]),
-    ("/v1/agreements?country=pakistan&country=USSR", ["1969-helicopter-deal"]),
-    ("/v1/agreements?status=under_consideration", ["2010-defence-collaboration-mou"]),
-    ("/v1/agreements?kind=mou&sort=date",
-     ["2007-oil-sector-mou", "2010-defence-collaboration-mou"]),
-    ("/v1/agreements?from=2005-03-31&to=2005-03-31", ["2005-debt-rescheduling"]),
-    ("/v1/meetings?from=2007-04-30&to=2007-04-30", ["2007-fradkov-visit-to-pakistan"]),
-    ("/v1/meetings?person=Fredkov", ["2007-fradkov-visit-to-pakistan"]),
-    ("/v1/meetings?person=yahya-khan", ["1969-yahya-khan-visit-to-moscow"]),
-    ("/v1/meetings?kind=summit", ["2010-sco-summit-dushanbe"]),
-    ("/v1/commentary?author=Gilani", ["2010-gilani-comprehensive-partnership"]),
-    ("/v1/commentary?kind=reader_comment&sort=id",
-     ["comment-binwakeel-hogwash", "comment-someone-nice-one"]),
-    ("/v1/events?country=IN", ["indo-soviet-friendship"]),
-    ("/v1/events?from=1985-01-01&to=1985-12-31", ["1979-soviet-occupation-of-afghanistan"]),
-    ("/v1/indicators?kind=trade_turnover", ["2010-pakistan-russia-trade-turnover"]),
-    ("/v1/countries?q=soviet", ["SUHH"]),
-    ("/v1/countries?historical=true", ["SUHH"]),
-    ("/v1/agreements?country=FR", []),
-])
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/v1/agreements?country=PK&country=SUHH", ["1969-helicopter-deal"]),
+        ("/v1/agreements?country=pakistan&country=USSR", ["1969-helicopter-deal"]),
+        ("/v1/agreements?status=under_consideration", ["2010-defence-collaboration-mou"]),
+        (
+            "/v1/agreements?kind=mou&sort=date",
+            ["2007-oil-sector-mou", "2010-defence-collaboration-mou"],
+        ),
+        ("/v1/agreements?from=2005-03-31&to=2005-03-31", ["2005-debt-rescheduling"]),
+        ("/v1/meetings?from=2007-04-30&to=2007-04-30", ["2007-fradkov-visit-to-pakistan"]),
+        ("/v1/meetings?person=Fredkov", ["2007-fradkov-visit-to-pakistan"]),
+        ("/v1/meetings?person=yahya-khan", ["1969-yahya-khan-visit-to-moscow"]),
+        ("/v1/meetings?kind=summit", ["2010-sco-summit-dushanbe"]),
+        ("/v1/commentary?author=Gilani", ["2010-gilani-comprehensive-partnership"]),
+        (
+            "/v1/commentary?kind=reader_comment&sort=id",
+            ["comment-binwakeel-hogwash", "comment-someone-nice-one"],
+        ),
+        ("/v1/events?country=IN", ["indo-soviet-friendship"]),
+        ("/v1/events?from=1985-01-01&to=1985-12-31", ["1979-soviet-occupation-of-afghanistan"]),
+        ("/v1/indicators?kind=trade_turnover", ["2010-pakistan-russia-trade-turnover"]),
+        ("/v1/countries?q=soviet", ["SUHH"]),
+        ("/v1/countries?historical=true", ["SUHH"]),
+        ("/v1/agreements?country=FR", []),
+    ],
+)
 def test_filters(client, url, expected):
     response = client.get(url)
     assert response.status_code == 200, response.get_json()
@@ -72,6 +80,7 @@ def test_sort_by_field(client, sort):
 
 # --- keyset paging ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize("sort", ["date", "-date", "id", "-id"])
 def test_pages_cover_the_collection_once(client, sort):
     whole = ids(client.get(f"/v1/commentary?sort={sort}&limit=500"))
@@ -105,6 +114,7 @@ def test_cursor_is_bound_to_its_query(client):
 
 # --- conditional requests and caching ---------------------------------------------
 
+
 def test_record_etag_and_304(client):
     first = client.get("/v1/agreements/2005-debt-rescheduling")
     etag = first.headers["ETag"]
@@ -125,8 +135,10 @@ def test_collection_etag_is_the_data_version_per_media_type(client):
     as_csv = client.get("/v1/agreements", headers={"Accept": "text/csv"})
     assert as_json.headers["ETag"] == f'"{version}-json"'
     assert as_csv.headers["ETag"] == f'"{version}-csv"'
-    assert client.get("/v1/events", headers={"If-None-Match": as_json.headers["ETag"]}
-                      ).status_code == 304
+    assert (
+        client.get("/v1/events", headers={"If-None-Match": as_json.headers["ETag"]}).status_code
+        == 304
+    )
     assert client.get("/v1/events", headers={"If-None-Match": '"stale-json"'}).status_code == 200
 
 
@@ -138,6 +150,7 @@ def test_head_answers_like_get_without_a_body(client):
 
 
 # --- representations ---------------------------------------------------------------
+
 
 def test_csv_streams_every_matching_record(client):
     response = client.get("/v1/countries?format=csv")
@@ -151,8 +164,7 @@ def test_csv_streams_every_matching_record(client):
 
 
 def test_csv_flattens_fields(client):
-    response = client.get("/v1/agreements?country=PK&country=SUHH",
-                          headers={"Accept": "text/csv"})
+    response = client.get("/v1/agreements?country=PK&country=SUHH", headers={"Accept": "text/csv"})
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 1
     assert rows[0]["countries"] == "PK;SUHH"
@@ -174,13 +186,16 @@ def test_format_overrides_accept(client):
 
 # --- headers -----------------------------------------------------------------------
 
+
 def test_cors_allows_reads_and_exposes_etag_and_link(client):
     response = client.get("/v1/agreements?limit=1", headers={"Origin": "https://example.org"})
     assert response.headers["Access-Control-Allow-Origin"] in ("*", "https://example.org")
     exposed = {h.strip() for h in response.headers["Access-Control-Expose-Headers"].split(",")}
     assert {"ETag", "Link"} <= exposed
-    preflight = client.options("/v1/agreements", headers={
-        "Origin": "https://example.org", "Access-Control-Request-Method": "GET"})
+    preflight = client.options(
+        "/v1/agreements",
+        headers={"Origin": "https://example.org", "Access-Control-Request-Method": "GET"},
+    )
     assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
 
 
@@ -205,6 +220,7 @@ def test_access_log_is_one_json_line_per_request(db_path, caplog):
 
 # --- downloads ---------------------------------------------------------------------
 
+
 def test_dataset_description(client):
     body = client.get("/v1/dataset").get_json()
     assert body["counts"]["agreements"] == 6
@@ -221,7 +237,7 @@ def test_dataset_ndjson_has_every_record(client):
     assert len(lines) == sum(counts.values())
     types = {line["type"] for line in lines}
     assert {"agreement", "meeting", "commentary", "country", "document"} <= types
-    debt = next(l["record"] for l in lines if l["record"]["id"] == "2005-debt-rescheduling")
+    debt = next(x["record"] for x in lines if x["record"]["id"] == "2005-debt-rescheduling")
     assert debt["value"] == {"amount": 127000000, "currency": "USD"}
 
 

@@ -56,8 +56,8 @@ def test_every_served_citation_verifies_against_the_served_text(client):
                         assert source["document"] == DOCUMENT
                         start, end = source["start"], source["end"]
                         assert text[start:end] == source["quote"]
-                        assert text[max(0, start - 32):start] == source["prefix"]
-                        assert text[end:end + 32] == source["suffix"]
+                        assert text[max(0, start - 32) : start] == source["prefix"]
+                        assert text[end : end + 32] == source["suffix"]
                         checked += 1
                 else:
                     walk(item)
@@ -94,12 +94,23 @@ def test_document_metadata(client):
     assert record["retrieved"] is None and record["url"] is None
 
 
-@pytest.mark.parametrize(("code", "expected"), [
-    ("PK", "PK"), ("pak", "PK"), ("Pakistan", "PK"), ("Islamic Republic of Pakistan", "PK"),
-    ("RU", "RU"), ("Russia", "RU"), ("russian federation", "RU"),
-    ("SUHH", "SUHH"), ("SU", "SUHH"), ("USSR", "SUHH"), ("soviet union", "SUHH"),
-    ("TJK", "TJ"),
-])
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("PK", "PK"),
+        ("pak", "PK"),
+        ("Pakistan", "PK"),
+        ("Islamic Republic of Pakistan", "PK"),
+        ("RU", "RU"),
+        ("Russia", "RU"),
+        ("russian federation", "RU"),
+        ("SUHH", "SUHH"),
+        ("SU", "SUHH"),
+        ("USSR", "SUHH"),
+        ("soviet union", "SUHH"),
+        ("TJK", "TJ"),
+    ],
+)
 def test_countries_are_found_by_code_and_alias(client, code, expected):
     response = client.get(f"/v1/countries/{code}")
     assert response.status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 import orjson
 from flask import Response, current_app, request, send_file
 from flask_smorest import Blueprint
+
 from api import catalog, http
 from api.resources.base import CACHE_HEADERS, strict_query
 from schemas.dataset import DatasetSchema
@@ -36,19 +37,28 @@ def describe(_args):
         "pycountry": meta["pycountry"],
         "schema_version": meta["schema_version"],
         "counts": data.counts(),
-        "links": {"ndjson": f"{root}/v1/dataset.ndjson", "sqlite": f"{root}/v1/dataset.sqlite",
-                  "openapi": f"{root}/openapi.json"},
+        "links": {
+            "ndjson": f"{root}/v1/dataset.ndjson",
+            "sqlite": f"{root}/v1/dataset.sqlite",
+            "openapi": f"{root}/openapi.json",
+        },
     }
-    return http.finish(Response(orjson.dumps(DatasetSchema().dump(body)), mimetype=http.JSON),
-                       etag)
+    return http.finish(Response(orjson.dumps(DatasetSchema().dump(body)), mimetype=http.JSON), etag)
 
 
 @blp.route("/dataset.ndjson", endpoint="ndjson")
-@blp.doc(operationId="downloadDatasetNdjson", summary="Every record, one a line",
-         responses={200: {"content": {NDJSON: {"schema": {"type": "string"}}}}})
+@blp.doc(
+    operationId="downloadDatasetNdjson",
+    summary="Every record, one a line",
+    responses={200: {"content": {NDJSON: {"schema": {"type": "string"}}}}},
+)
 @strict_query(blp)
-@blp.response(200, content_type=NDJSON, headers=CACHE_HEADERS,
-              description='Lines of {"type": ..., "record": {...}}, resource by resource')
+@blp.response(
+    200,
+    content_type=NDJSON,
+    headers=CACHE_HEADERS,
+    description='Lines of {"type": ..., "record": {...}}, resource by resource',
+)
 @blp.alt_response(304, response="NOT_MODIFIED")
 @blp.alt_response(406, response="NOT_ACCEPTABLE")
 def ndjson(_args):
@@ -70,12 +80,20 @@ def ndjson(_args):
 
 
 @blp.route("/dataset.sqlite", endpoint="sqlite")
-@blp.doc(operationId="downloadDatasetSqlite", summary="The SQLite database file",
-         responses={200: {"content": {SQLITE: {"schema": {"type": "string",
-                                                            "contentMediaType": SQLITE}}}}})
+@blp.doc(
+    operationId="downloadDatasetSqlite",
+    summary="The SQLite database file",
+    responses={
+        200: {"content": {SQLITE: {"schema": {"type": "string", "contentMediaType": SQLITE}}}}
+    },
+)
 @strict_query(blp)
-@blp.response(200, content_type=SQLITE, headers=CACHE_HEADERS,
-              description="The database this service reads, as built")
+@blp.response(
+    200,
+    content_type=SQLITE,
+    headers=CACHE_HEADERS,
+    description="The database this service reads, as built",
+)
 @blp.alt_response(304, response="NOT_MODIFIED")
 @blp.alt_response(406, response="NOT_ACCEPTABLE")
 def sqlite(_args):
@@ -87,6 +105,12 @@ def sqlite(_args):
     if cached:
         return cached
     pool = current_app.extensions["briefs.pool"]
-    response = send_file(pool.path.resolve(), mimetype=SQLITE, as_attachment=True,
-                         download_name="briefs.sqlite", etag=False, conditional=False)
+    response = send_file(
+        pool.path.resolve(),
+        mimetype=SQLITE,
+        as_attachment=True,
+        download_name="briefs.sqlite",
+        etag=False,
+        conditional=False,
+    )
     return http.finish(response, etag)

@@ -1,7 +1,7 @@
 """Source documents and their exact text: `/v1/documents`."""
 
 from api import catalog, http
-from api.resources.base import CACHE_HEADERS, strict_query, resource_blueprint
+from api.resources.base import CACHE_HEADERS, resource_blueprint, strict_query
 from schemas.queries import DocumentQuery
 
 blp = resource_blueprint(
@@ -14,11 +14,18 @@ blp = resource_blueprint(
 
 
 @blp.route("/<string:id>/text", endpoint="text")
-@blp.doc(operationId="getDocumentText", summary="Get a document's exact text",
-         responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}})
+@blp.doc(
+    operationId="getDocumentText",
+    summary="Get a document's exact text",
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
 @strict_query(blp)
-@blp.response(200, headers=CACHE_HEADERS, content_type="text/plain",
-              description="The text every citation's offsets count into, byte for byte")
+@blp.response(
+    200,
+    headers=CACHE_HEADERS,
+    content_type="text/plain",
+    description="The text every citation's offsets count into, byte for byte",
+)
 @blp.alt_response(304, response="NOT_MODIFIED")
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(406, response="NOT_ACCEPTABLE")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
+
 from api import db, http
 from api.errors import Problem
 from api.resources.base import strict_query
@@ -28,5 +29,7 @@ def ready(_args):
     try:
         version = http.get_store().meta()["dataset_version"]
     except (db.Unavailable, db.sqlite3.Error, KeyError) as exc:
-        raise Problem(503, f"The database is not ready: {exc}", headers={"Retry-After": "5"}) from exc
+        raise Problem(
+            503, f"The database is not ready: {exc}", headers={"Retry-After": "5"}
+        ) from exc
     return {"status": "ready", "dataset_version": version, "sqlite": db.sqlite3.sqlite_version}
