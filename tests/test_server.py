@@ -1,0 +1,92 @@
+"""The app served the way it is deployed: gunicorn with the project's config."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(db_path):
+    port = free_port()
+    env = {**os.environ, "BRIEFS_DB": str(db_path), "BRIEFS_BIND": f"127.0.0.1:{port}"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "api:create_app()"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/readyz", timeout=1).close()
+            break
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail(f"gunicorn did not start: {process.communicate()[1].decode()[-2000:]}")
+    yield base, process
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def get(url: str, headers: dict | None = None):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_gunicorn_serves_the_app_factory(server):
+    base, _ = server
+    status, headers, body = get(f"{base}/v1/countries/PK")
+    assert status == 200
+    assert json.loads(body)["name"] == "Pakistan"
+    assert headers["ETag"]
+
+
+def test_gunicorn_answers_errors_as_problems(server):
+    base, _ = server
+    status, headers, body = get(f"{base}/v1/agreements?limit=abc")
+    assert status == 400
+    assert headers["Content-Type"] == "application/problem+json"
+    assert json.loads(body)["errors"] == {"limit": ["Not a whole number."]}
+
+
+def test_app_limits_answer_before_gunicorn_limits(server):
+    base, _ = server
+    status, headers, _ = get(f"{base}/v1/agreements?q={'x' * 5000}")
+    assert status == 414
+    assert headers["Content-Type"] == "application/problem+json"
+
+
+# Last in this module: it stops the server to read everything it logged.
+def test_access_log_lines_are_json_with_the_request_id(server):
+    base, process = server
+    get(f"{base}/healthz", headers={"X-Request-ID": "from-the-test"})
+    process.terminate()
+    _, err = process.communicate(timeout=30)
+    lines = [json.loads(x) for x in err.decode().splitlines() if x.startswith("{")]
+    assert any(x["request_id"] == "from-the-test" and x["path"] == "/healthz" for x in lines)
