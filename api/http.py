@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import orjson
 from flask import Response, current_app, g, request
+from marshmallow import Schema, fields
 
 from api import catalog, cursors, store
 from api.catalog import Resource
@@ -195,9 +196,23 @@ def _page_json(items: list[bytes], next_url: str | None, next_cursor: str | None
     )
 
 
-def csv_columns(resource: Resource) -> list[str]:
-    schema = resource.schema()
-    return [f.data_key or name for name, f in schema.dump_fields.items()]
+def csv_columns(schema: Schema, prefix: str = "") -> list[str]:
+    """CSV columns of a schema: a nested object's fields become dotted columns."""
+    columns = []
+    for name, field in schema.dump_fields.items():
+        column = f"{prefix}{field.data_key or name}"
+        if isinstance(field, fields.Nested) and not field.many:
+            columns += csv_columns(field.schema, f"{column}.")
+        else:
+            columns.append(column)
+    return columns
+
+
+def _lookup(record: dict, column: str):
+    value = record
+    for part in column.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
 
 
 def _cell(value) -> str:
@@ -214,7 +229,7 @@ def _cell(value) -> str:
 
 def _csv(resource: Resource, pages) -> Iterator[str]:
     """CSV rows, streamed: a header, then one flattened row per record."""
-    columns = csv_columns(resource)
+    columns = csv_columns(resource.schema())
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -229,5 +244,5 @@ def _csv(resource: Resource, pages) -> Iterator[str]:
     for items in pages:
         for body in items:
             row = store.decode(body)
-            writer.writerow([_cell(row.get(c)) for c in columns])
+            writer.writerow([_cell(_lookup(row, c)) for c in columns])
         yield flush()

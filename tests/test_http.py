@@ -168,8 +168,18 @@ def test_csv_flattens_fields(client):
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 1
     assert rows[0]["countries"] == "PK;SUHH"
-    assert rows[0]["value"] == ""
+    assert (rows[0]["value.amount"], rows[0]["value.currency"]) == ("", "")
     assert json.loads(rows[0]["sources"])[0]["quote"].startswith("Defence relations")
+
+
+def test_csv_expands_nested_objects_into_dotted_columns(client):
+    text = client.get("/v1/agreements?format=csv").get_data(as_text=True)
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(text))}
+    debt = rows["2005-debt-rescheduling"]
+    assert (debt["value.amount"], debt["value.currency"]) == ("127000000", "USD")
+    text = client.get("/v1/meetings?format=csv").get_data(as_text=True)
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(text))}
+    assert rows["2010-putin-gilani-dushanbe"]["location.city"] == "Dushanbe"
 
 
 def test_csv_with_a_limit_is_a_page_with_a_next_link(client):
