@@ -27,7 +27,13 @@ run: $(DB)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --ignore=tests/browser
+
+# Renders /docs in headless Chromium (Debian's package, installed when missing).
+test-browser: $(STAMP)
+	command -v chromium >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	$(BIN)/pytest -q tests/browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

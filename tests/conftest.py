@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -41,3 +49,45 @@ def inputs(tmp_path) -> tuple[Path, Path]:
     shutil.copytree(SEEDS, seeds)
     shutil.copytree(FIXTURES, fixtures)
     return seeds, fixtures
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(db: Path):
+    """``gunicorn 'api:create_app()'`` with the project's config, on a free port.
+
+    Yields (base URL, process); stops the server afterwards.
+    """
+    port = free_port()
+    env = {**os.environ, "BRIEFS_DB": str(db), "BRIEFS_BIND": f"127.0.0.1:{port}"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "api:create_app()"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/readyz", timeout=1).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline or process.poll() is not None:
+                    process.kill()
+                    raise RuntimeError(
+                        f"gunicorn did not start: {process.communicate()[1].decode()[-2000:]}"
+                    ) from None
+                time.sleep(0.2)
+        yield base, process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.communicate(timeout=30)

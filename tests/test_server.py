@@ -3,51 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import gunicorn
 
 
 @pytest.fixture(scope="module")
 def server(db_path):
-    port = free_port()
-    env = {**os.environ, "BRIEFS_DB": str(db_path), "BRIEFS_BIND": f"127.0.0.1:{port}"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "api:create_app()"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{base}/readyz", timeout=1).close()
-            break
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail(f"gunicorn did not start: {process.communicate()[1].decode()[-2000:]}")
-    yield base, process
-    process.terminate()
-    process.wait(timeout=30)
+    with gunicorn(db_path) as running:
+        yield running
 
 
 def get(url: str, headers: dict | None = None):
