@@ -17,7 +17,7 @@ from pathlib import Path
 import orjson
 import sqlite_utils
 
-from api import catalog, citations, countries, names
+from api import catalog, citations, countries, index
 from api.check import Dataset, Problem, check
 from schemas import dates
 
@@ -57,16 +57,6 @@ def derive(data: Dataset) -> dict[str, list[dict]]:
     return result
 
 
-def encode(record: dict) -> bytes:
-    """The stored (and served) JSON of a record."""
-    return orjson.dumps(record)
-
-
-def etag(body: bytes) -> str:
-    """A record's version: a digest of its stored JSON."""
-    return hashlib.sha256(body).hexdigest()[:20]
-
-
 def dataset_version(records: dict[str, list[dict]]) -> str:
     """A digest of every canonical record and the pycountry version behind them."""
     digest = hashlib.sha256(f"pycountry {countries.PYCOUNTRY_VERSION}\n".encode())
@@ -81,154 +71,20 @@ def dataset_version(records: dict[str, list[dict]]) -> str:
     return digest.hexdigest()[:16]
 
 
-def _countries_of(resource: catalog.Resource, record: dict) -> set[str]:
-    if resource is catalog.COUNTRIES:
-        return set()
-    found = set(record.get("countries") or [])
-    for role in record.get("roles", []):
-        found.add(role["country"])
-    for membership in record.get("memberships", []):
-        found.add(membership["country"])
-    found.discard(None)
-    return found
-
-
-def _people_of(resource: catalog.Resource, record: dict) -> set[str]:
-    found = {p["person"] for p in record.get("participants", [])}
-    if resource is catalog.COMMENTARY and record["author"]:
-        found.add(record["author"]["person"])
-    found.discard(None)
-    return found
-
-
-def _search_text(record: dict) -> str:
-    """What full-text search sees of a record besides its title."""
-    parts = []
-    for field in ("summary", "text", "name", "official_name", "acronym"):
-        if isinstance(record.get(field), str):
-            parts.append(record[field])
-    parts += [a["name"] for a in record.get("aliases", [])]
-    parts += [s["quote"] for _, s in citations.walk(record)]
-    if isinstance(record.get("author"), dict):
-        parts.append(record["author"]["name"])
-    return "\n".join(dict.fromkeys(parts))
-
-
-def _row(resource: catalog.Resource, record: dict) -> dict:
-    body = encode(record)
-    return {
-        "id": record["id"],
-        "title": record[resource.title],
-        "kind": record.get("kind") if resource.kind else None,
-        "status": record.get("status") if resource.status else None,
-        "date_start": record.get("date_start"),
-        "date_end": record.get("date_end"),
-        "json": body,
-        "etag": etag(body),
-        **({"historical": int(record["historical"])} if resource is catalog.COUNTRIES else {}),
-    }
-
-
 def _write(
     db: sqlite_utils.Database,
     records: dict[str, list[dict]],
     texts: dict[str, str],
     meta: dict[str, str],
 ) -> None:
-    links: list[dict] = []
-    people: list[dict] = []
-    search: list[dict] = []
+    index.create(db)
+    published = {d["id"]: d["published"] for d in records["documents"]}
     for resource in catalog.ALL:
-        rows = [_row(resource, r) for r in records[resource.name]]
-        db[resource.name].insert_all(
-            rows,
-            pk="id",
-            columns={
-                "id": str,
-                "title": str,
-                "kind": str,
-                "status": str,
-                "date_start": str,
-                "date_end": str,
-                "json": bytes,
-                "etag": str,
-            },
+        index.insert(
+            db, resource, [index.rows(resource, r, published) for r in records[resource.name]]
         )
-        table = resource.name
-        db.execute(f"CREATE INDEX {table}_date_asc ON {table}(coalesce(date_start, '~'), id)")
-        db.execute(f"CREATE INDEX {table}_date_desc ON {table}(coalesce(date_start, ''), id)")
-        db[table].create_index(["title", "id"], index_name=f"{table}_title")
-        if resource.kind:
-            db[table].create_index(["kind"], index_name=f"{table}_kind")
-        if resource.status:
-            db[table].create_index(["status"], index_name=f"{table}_status")
-        for record in records[resource.name]:
-            links += [
-                {"resource": table, "record_id": record["id"], "country": c}
-                for c in sorted(_countries_of(resource, record))
-            ]
-            people += [
-                {"resource": table, "record_id": record["id"], "person": p}
-                for p in sorted(_people_of(resource, record))
-            ]
-            search.append(
-                {
-                    "type": resource.singular,
-                    "id": record["id"],
-                    "title": str(record[resource.title]),
-                    "body": _search_text(record),
-                }
-            )
-
-    db["record_countries"].insert_all(
-        links,
-        pk=("resource", "country", "record_id"),
-        foreign_keys=[("country", "countries", "id")],
-        columns={"resource": str, "record_id": str, "country": str},
-    )
-    db["record_countries"].create_index(["resource", "record_id"])
-    db["record_people"].insert_all(
-        people,
-        pk=("resource", "person", "record_id"),
-        foreign_keys=[("person", "people", "id")],
-        columns={"resource": str, "record_id": str, "person": str},
-    )
-    db["record_people"].create_index(["resource", "record_id"])
-
-    db["document_texts"].insert_all(
-        ({"id": k, "text": v} for k, v in sorted(texts.items())),
-        pk="id",
-        foreign_keys=[("id", "documents", "id")],
-    )
-
-    name_rows = {}
-    for table, label in ((records["countries"], "countries"), (records["people"], "people")):
-        for record in table:
-            entries = (
-                countries.name_keys(record)
-                if label == "countries"
-                else [(n, 0) for n in [record["name"]] + [a["name"] for a in record["aliases"]]]
-            )
-            for name, rank in entries:
-                row = {
-                    "resource": label,
-                    "key": names.key(name),
-                    "record_id": record["id"],
-                    "name": name,
-                    "rank": rank,
-                }
-                name_rows.setdefault((label, row["key"], record["id"]), row)
-    db["names"].insert_all(
-        sorted(name_rows.values(), key=lambda r: (r["resource"], r["key"], r["record_id"])),
-        pk=("resource", "key", "record_id"),
-    )
-
-    db["search"].insert_all(search, pk=("type", "id"))
-    db["search"].enable_fts(
-        ["title", "body"], tokenize="unicode61 remove_diacritics 2", create_triggers=True
-    )
-
-    db["meta"].insert_all(({"key": k, "value": v} for k, v in sorted(meta.items())), pk="key")
+    db["document_texts"].insert_all({"id": k, "text": v} for k, v in sorted(texts.items()))
+    db["meta"].insert_all({"key": k, "value": v} for k, v in sorted(meta.items()))
 
 
 def build(seeds_dir: Path, fixtures_dir: Path, db_path: Path) -> dict[str, str]:

@@ -1,0 +1,279 @@
+"""The rows a record occupies: its table row, links, names, search and timeline entries.
+
+Derived from a record's output form (the JSON the API serves), so the build
+and any later write index a record the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import orjson
+import sqlite_utils
+
+from api import catalog, citations, countries, names
+from api.catalog import Resource
+from schemas import dates
+
+TIMELINE = (
+    catalog.AGREEMENTS,
+    catalog.MEETINGS,
+    catalog.EVENTS,
+    catalog.INDICATORS,
+    catalog.COMMENTARY,
+)
+TITLE_LENGTH = 140
+
+# Columns a resource table has beyond the common ones, and what they refer to.
+EXTRA_COLUMNS: dict[str, dict[str, type]] = {
+    "countries": {"historical": int, "continuator": str},
+    "agreements": {"meeting": str},
+    "commentary": {"document": str},
+}
+FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
+    "agreements": [("meeting", "meetings", "id")],
+    "commentary": [("document", "documents", "id")],
+}
+# Tables are created after the ones they refer to.
+CREATE_ORDER = (catalog.COUNTRIES, catalog.DOCUMENTS, catalog.PEOPLE, catalog.ORGANIZATIONS,
+                catalog.MEETINGS, catalog.AGREEMENTS, catalog.EVENTS, catalog.INDICATORS,
+                catalog.COMMENTARY)
+
+
+def encode(record: dict) -> bytes:
+    """The stored (and served) JSON of a record."""
+    return orjson.dumps(record)
+
+
+def version(body: bytes) -> str:
+    """A record's version (its ETag): a digest of its stored JSON."""
+    return hashlib.sha256(body).hexdigest()[:20]
+
+
+@dataclass
+class Rows:
+    """Everything one record contributes to the database."""
+
+    main: dict
+    countries: list[dict] = field(default_factory=list)
+    people: list[dict] = field(default_factory=list)
+    names: list[dict] = field(default_factory=list)
+    search: dict | None = None
+    timeline: dict | None = None
+
+
+def countries_of(resource: Resource, record: dict) -> list[str]:
+    """The countries a record involves."""
+    if resource is catalog.COUNTRIES:
+        return []
+    found = set(record.get("countries") or [])
+    found |= {role["country"] for role in record.get("roles", [])}
+    found |= {m["country"] for m in record.get("memberships", [])}
+    found.discard(None)
+    return sorted(found)
+
+
+def people_of(resource: Resource, record: dict) -> list[str]:
+    """The people a record names as participant or author."""
+    found = {p["person"] for p in record.get("participants", [])}
+    if resource is catalog.COMMENTARY and record["author"]:
+        found.add(record["author"]["person"])
+    found.discard(None)
+    return sorted(found)
+
+
+def cited_from(record: dict, published: dict[str, str | None]) -> str | None:
+    """The first day any document the record cites was published (for ``as_of``)."""
+    days = [
+        dates.bounds(published[s["document"]])[0]
+        for _, s in citations.walk(record)
+        if published.get(s["document"])
+    ]
+    if "publisher" in record and record.get("published"):
+        days.append(dates.bounds(record["published"])[0])
+    return min(days, default=None)
+
+
+def timeline_title(resource: Resource, record: dict) -> str:
+    if resource is not catalog.COMMENTARY:
+        return record[resource.title]
+    speaker = record["author"]["name"] if record["author"] else "Unattributed"
+    text = f"{speaker}: {record['text']}"
+    return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1] + "…"
+
+
+def search_body(record: dict) -> str:
+    """What full-text search sees of a record besides its title."""
+    parts = []
+    for key in ("summary", "text", "name", "official_name", "acronym"):
+        if isinstance(record.get(key), str):
+            parts.append(record[key])
+    parts += [a["name"] for a in record.get("aliases", [])]
+    parts += [s["quote"] for _, s in citations.walk(record)]
+    if isinstance(record.get("author"), dict):
+        parts.append(record["author"]["name"])
+    return "\n".join(dict.fromkeys(parts))
+
+
+def _names(resource: Resource, record: dict) -> list[dict]:
+    if resource is catalog.COUNTRIES:
+        entries = countries.name_keys(record)
+    elif resource is catalog.PEOPLE:
+        entries = [(n, 0) for n in [record["name"]] + [a["name"] for a in record["aliases"]]]
+    else:
+        return []
+    rows = {}
+    for name, rank in entries:
+        key = names.key(name)
+        rows.setdefault(
+            key,
+            {
+                "resource": resource.name,
+                "key": key,
+                "record_id": record["id"],
+                "name": name,
+                "rank": rank,
+            },
+        )
+    return list(rows.values())
+
+
+def rows(resource: Resource, record: dict, published: dict[str, str | None]) -> Rows:
+    """The rows of one output record."""
+    body = encode(record)
+    first_cited = cited_from(record, published)
+    main = {
+        "id": record["id"],
+        "title": record[resource.title],
+        "kind": record.get("kind") if resource.kind else None,
+        "status": record.get("status") if resource.status else None,
+        "date_start": record.get("date_start"),
+        "date_end": record.get("date_end"),
+        "cited_from": first_cited,
+        "json": body,
+        "etag": version(body),
+    }
+    for column, kind in EXTRA_COLUMNS.get(resource.name, {}).items():
+        value = record.get(column)
+        main[column] = int(value) if kind is int and value is not None else value
+    in_countries = countries_of(resource, record)
+    result = Rows(
+        main=main,
+        countries=[
+            {"resource": resource.name, "record_id": record["id"], "country": c}
+            for c in in_countries
+        ],
+        people=[
+            {"resource": resource.name, "record_id": record["id"], "person": p}
+            for p in people_of(resource, record)
+        ],
+        names=_names(resource, record),
+        search={
+            "type": resource.singular,
+            "id": record["id"],
+            "title": str(record[resource.title]),
+            "body": search_body(record),
+        },
+    )
+    if resource in TIMELINE:
+        entry = {
+            "type": resource.singular,
+            "id": record["id"],
+            "date": record[resource.date],
+            "date_start": record["date_start"],
+            "date_end": record["date_end"],
+            "title": timeline_title(resource, record),
+            "kind": record["kind"],
+            "countries": in_countries,
+            "sources": record["sources"],
+        }
+        result.timeline = {
+            "resource": resource.name,
+            "id": record["id"],
+            "date_start": record["date_start"],
+            "date_end": record["date_end"],
+            "cited_from": first_cited,
+            "json": encode(entry),
+        }
+    return result
+
+
+def create(db: sqlite_utils.Database) -> None:
+    """Every table and index, empty."""
+    for resource in CREATE_ORDER:
+        table = resource.name
+        columns = {
+            "id": str,
+            "title": str,
+            "kind": str,
+            "status": str,
+            "date_start": str,
+            "date_end": str,
+            "cited_from": str,
+            "json": bytes,
+            "etag": str,
+            **EXTRA_COLUMNS.get(table, {}),
+        }
+        db[table].create(columns, pk="id", foreign_keys=FOREIGN_KEYS.get(table, []))
+        _date_indexes(db, table, "id")
+        db[table].create_index(["title", "id"], index_name=f"{table}_title")
+        if resource.kind:
+            db[table].create_index(["kind"], index_name=f"{table}_kind")
+        if resource.status:
+            db[table].create_index(["status"], index_name=f"{table}_status")
+    db["countries"].add_foreign_key("continuator", "countries", "id")
+    db["countries"].create_index(["continuator"])
+    db["record_countries"].create(
+        {"resource": str, "record_id": str, "country": str},
+        pk=("resource", "country", "record_id"),
+        foreign_keys=[("country", "countries", "id")],
+    )
+    db["record_countries"].create_index(["resource", "record_id"])
+    db["record_people"].create(
+        {"resource": str, "record_id": str, "person": str},
+        pk=("resource", "person", "record_id"),
+        foreign_keys=[("person", "people", "id")],
+    )
+    db["record_people"].create_index(["resource", "record_id"])
+    db["names"].create(
+        {"resource": str, "key": str, "record_id": str, "name": str, "rank": int},
+        pk=("resource", "key", "record_id"),
+    )
+    db["names"].create_index(["resource", "record_id"])
+    db["document_texts"].create(
+        {"id": str, "text": str}, pk="id", foreign_keys=[("id", "documents", "id")]
+    )
+    db["timeline"].create(
+        {
+            "resource": str,
+            "id": str,
+            "date_start": str,
+            "date_end": str,
+            "cited_from": str,
+            "json": bytes,
+        },
+        pk=("resource", "id"),
+    )
+    _date_indexes(db, "timeline", "resource, id")
+    db["search"].create({"type": str, "id": str, "title": str, "body": str}, pk=("type", "id"))
+    db["search"].enable_fts(
+        ["title", "body"], tokenize="unicode61 remove_diacritics 2", create_triggers=True
+    )
+    db["meta"].create({"key": str, "value": str}, pk="key")
+
+
+def _date_indexes(db: sqlite_utils.Database, table: str, tiebreak: str) -> None:
+    # Undated rows sort last both ways: '~' after every date, '' before.
+    db.execute(f"CREATE INDEX {table}_date_asc ON {table}(coalesce(date_start, '~'), {tiebreak})")
+    db.execute(f"CREATE INDEX {table}_date_desc ON {table}(coalesce(date_start, ''), {tiebreak})")
+
+
+def insert(db: sqlite_utils.Database, resource: Resource, all_rows: list[Rows]) -> None:
+    """Insert the rows of many records of one resource."""
+    db[resource.name].insert_all(r.main for r in all_rows)
+    db["record_countries"].insert_all(c for r in all_rows for c in r.countries)
+    db["record_people"].insert_all(p for r in all_rows for p in r.people)
+    db["names"].insert_all(n for r in all_rows for n in r.names)
+    db["search"].insert_all(r.search for r in all_rows if r.search)
+    db["timeline"].insert_all(r.timeline for r in all_rows if r.timeline)
