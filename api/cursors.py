@@ -36,6 +36,10 @@ def decode(secret: bytes, scope: str, cursor: str) -> list:
     ):
         raise InvalidCursor("not a cursor issued for this query and sort order")
     key = orjson.loads(payload)
-    if not (isinstance(key, list) and len(key) == 2 and all(isinstance(k, str) for k in key)):
+    if not (
+        isinstance(key, list)
+        and 1 <= len(key) <= 4
+        and all(isinstance(k, (str, int, float)) for k in key)
+    ):
         raise InvalidCursor("not a cursor this service issued")
     return key

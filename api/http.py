@@ -118,19 +118,31 @@ def resolve(resource: Resource, values: list[str], parameter: str) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def country_groups(values: list[str], predecessors: bool) -> list[tuple[str, ...]]:
+    """Each named country, with the states it continues when ``predecessors``."""
+    data = get_store()
+    return [
+        (c, *data.continued_by(c)) if predecessors else (c,)
+        for c in resolve(catalog.COUNTRIES, values, "country")
+    ]
+
+
 def filters(args: dict) -> store.Filters:
     """A collection's validated query arguments as store filters."""
+    person = resolve(catalog.PEOPLE, [args["person"]], "person")[0] if "person" in args else None
+    author = resolve(catalog.PEOPLE, [args["author"]], "author")[0] if "author" in args else None
     return store.Filters(
-        countries=resolve(catalog.COUNTRIES, args.get("country", []), "country"),
+        countries=country_groups(args.get("country", []), args.get("predecessors", False)),
         kind=args.get("kind"),
         status=args.get("status"),
-        person=resolve(catalog.PEOPLE, [args["person"]], "person")[0] if "person" in args else None,
-        author=resolve(catalog.PEOPLE, [args["author"]], "author")[0] if "author" in args else None,
+        person=person,
+        author=author,
         date_from=args.get("date_from"),
         date_to=args.get("date_to"),
         q=args.get("q"),
         historical=args.get("historical"),
         mentioned=args.get("mentioned"),
+        as_of=args.get("as_of"),
     )
 
 

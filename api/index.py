@@ -36,9 +36,17 @@ FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
     "commentary": [("document", "documents", "id")],
 }
 # Tables are created after the ones they refer to.
-CREATE_ORDER = (catalog.COUNTRIES, catalog.DOCUMENTS, catalog.PEOPLE, catalog.ORGANIZATIONS,
-                catalog.MEETINGS, catalog.AGREEMENTS, catalog.EVENTS, catalog.INDICATORS,
-                catalog.COMMENTARY)
+CREATE_ORDER = (
+    catalog.COUNTRIES,
+    catalog.DOCUMENTS,
+    catalog.PEOPLE,
+    catalog.ORGANIZATIONS,
+    catalog.MEETINGS,
+    catalog.AGREEMENTS,
+    catalog.EVENTS,
+    catalog.INDICATORS,
+    catalog.COMMENTARY,
+)
 
 
 def encode(record: dict) -> bytes:

@@ -24,6 +24,8 @@ SORT_KEYS = {
     "id": ("id", "id"),
 }
 SUGGESTIONS = 5
+MARK = ("<mark>", "</mark>")  # around matched words in search snippets
+TITLE_WEIGHT = 10.0  # bm25 weight of a title match against a body match
 
 
 class NotFound(Exception):
@@ -50,7 +52,9 @@ class Ambiguous(Exception):
 class Filters:
     """Resolved filters of a collection query."""
 
-    countries: list[str] = field(default_factory=list)
+    # Each group is a country and the states it continues: a record matches
+    # when it involves some country of every group.
+    countries: list[tuple[str, ...]] = field(default_factory=list)
     kind: str | None = None
     status: str | None = None
     person: str | None = None
@@ -60,6 +64,7 @@ class Filters:
     q: str | None = None
     historical: bool | None = None
     mentioned: bool | None = None
+    as_of: str | None = None
 
 
 @dataclass
@@ -136,21 +141,112 @@ class Store:
         after: list[str] | None = None,
     ) -> Page:
         """Up to ``limit`` records after the key ``after``, in ``sort`` order (keyset)."""
+        where, params = self._where(resource.name, "id", filters)
+        return self._keyset(resource.name, ("id",), where, params, sort, limit, after)
+
+    def timeline(
+        self,
+        filters: Filters,
+        types: list[str],
+        sort: str,
+        limit: int,
+        after: list[str] | None = None,
+    ) -> Page:
+        """Entries of every dated resource, merged chronologically (keyset)."""
+        where, params = self._where("timeline", "(resource, id)", filters)
+        if types:
+            where.append(f"resource IN ({','.join('?' * len(types))})")
+            params += types
+        return self._keyset("timeline", ("resource", "id"), where, params, sort, limit, after)
+
+    def _keyset(
+        self,
+        table: str,
+        tiebreak: tuple[str, ...],
+        where: list[str],
+        params: list,
+        sort: str,
+        limit: int,
+        after: list[str] | None,
+    ) -> Page:
         descending = sort.startswith("-")
         key = SORT_KEYS[sort.lstrip("-")][1 if descending else 0]
-        where, params = self._where(resource, filters)
+        columns = tiebreak if key in tiebreak else (key, *tiebreak)
         if after is not None:
-            where.append(f"({key}, id) {'<' if descending else '>'} (?, ?)")
-            params += after
-        direction = "DESC" if descending else "ASC"
+            if len(after) != len(columns):
+                raise ValueError("cursor key has the wrong shape")
+            marks = ", ".join("?" * len(after))
+            where.append(f"({', '.join(columns)}) {'<' if descending else '>'} ({marks})")
+            params = [*params, *after]
+        direction = " DESC" if descending else ""
+        order = ", ".join(f"{c}{direction}" for c in columns)
         sql = (
-            f"SELECT json, {key}, id FROM {resource.name} WHERE {' AND '.join(where) or '1'} "
-            f"ORDER BY {key} {direction}, id {direction} LIMIT ?"
+            f"SELECT json, {', '.join(columns)} FROM {table} "
+            f"WHERE {' AND '.join(where) or '1'} ORDER BY {order} LIMIT ?"
         )
         rows = self.conn.execute(sql, [*params, limit + 1]).fetchall()
         more = len(rows) > limit
         rows = rows[:limit]
-        return Page([r[0] for r in rows], [rows[-1][1], rows[-1][2]] if more else None)
+        return Page([r[0] for r in rows], list(rows[-1][1:]) if more else None)
+
+    def count(self, resource: Resource, filters: Filters) -> int:
+        where, params = self._where(resource.name, "id", filters)
+        sql = f"SELECT count(*) FROM {resource.name} WHERE {' AND '.join(where) or '1'}"
+        return self.conn.execute(sql, params).fetchone()[0]
+
+    def facets(self, resource: Resource, filters: Filters, names: list[str]) -> dict:
+        """Counts of the filtered set by kind, status, country or year, largest first."""
+        where, params = self._where(resource.name, "id", filters)
+        condition = " AND ".join(where) or "1"
+        result = {}
+        for name in names:
+            if name == "country":
+                sql = (
+                    f"SELECT rc.country, count(*) FROM {resource.name} t "
+                    "JOIN record_countries rc ON rc.resource = ? AND rc.record_id = t.id "
+                    f"WHERE {condition.replace('id IN', 't.id IN')} GROUP BY rc.country"
+                )
+                rows = self.conn.execute(sql, [resource.name, *params]).fetchall()
+            else:
+                column = "substr(date_start, 1, 4)" if name == "year" else name
+                sql = f"SELECT {column}, count(*) FROM {resource.name} WHERE {condition} GROUP BY 1"
+                rows = self.conn.execute(sql, params).fetchall()
+            rows.sort(key=lambda r: (-r[1], r[0] is None, r[0] or ""))
+            result[name] = [{"value": value, "count": n} for value, n in rows]
+        return result
+
+    def continued_by(self, country: str) -> list[str]:
+        """The states a country continues (Russia continues the Soviet Union)."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT id FROM countries WHERE continuator = ? ORDER BY id", (country,)
+            )
+        ]
+
+    def search(
+        self, query: str, types: list[str], limit: int, after: list | None = None
+    ) -> tuple[list[tuple], list | None]:
+        """Ranked full-text hits: (type, id, title, snippet, score); and the next key."""
+        where = ["search_fts MATCH ?"]
+        params: list = [query]
+        if types:
+            where.append(f"s.type IN ({','.join('?' * len(types))})")
+            params += types
+        if after is not None:
+            where.append("(score, s.rowid) > (?, ?)")
+            params += after
+        sql = (
+            "SELECT s.type, s.id, s.title, "
+            f"snippet(search_fts, -1, '{MARK[0]}', '{MARK[1]}', '…', 16), "
+            f"bm25(search_fts, {TITLE_WEIGHT}, 1.0) AS score, s.rowid "
+            "FROM search_fts JOIN search s ON s.rowid = search_fts.rowid "
+            f"WHERE {' AND '.join(where)} ORDER BY score, s.rowid LIMIT ?"
+        )
+        rows = self.conn.execute(sql, [*params, limit + 1]).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return [r[:5] for r in rows], ([rows[-1][4], rows[-1][5]] if more else None)
 
     def pages(
         self,
@@ -173,32 +269,40 @@ class Store:
         for (body,) in self.conn.execute(f"SELECT json FROM {resource.name} ORDER BY id"):
             yield body
 
-    def _where(self, resource: Resource, f: Filters) -> tuple[list[str], list]:
+    def _where(self, table: str, key: str, f: Filters) -> tuple[list[str], list]:
+        """SQL conditions for the filters; ``key`` is the column(s) links refer to."""
         where: list[str] = []
         params: list = []
-        for country in f.countries:
+        resource = "resource" if table == "timeline" else "?"
+        link_params = [] if table == "timeline" else [table]
+        link_key = "(resource, record_id)" if table == "timeline" else "record_id"
+        for group in f.countries:
             where.append(
-                "id IN (SELECT record_id FROM record_countries WHERE resource = ? AND country = ?)"
+                f"{key} IN (SELECT {link_key} FROM record_countries "
+                f"WHERE resource = {resource} AND country IN "
+                f"({','.join('?' * len(group))}))"
             )
-            params += [resource.name, country]
+            params += [*link_params, *group]
         for person in (f.person, f.author):
             if person is not None:
                 where.append(
-                    "id IN (SELECT record_id FROM record_people WHERE resource = ? AND person = ?)"
+                    f"{key} IN (SELECT {link_key} FROM record_people "
+                    f"WHERE resource = {resource} AND person = ?)"
                 )
-                params += [resource.name, person]
-        if f.kind is not None:
-            where.append("kind = ?")
-            params.append(f.kind)
-        if f.status is not None:
-            where.append("status = ?")
-            params.append(f.status)
+                params += [*link_params, person]
+        for column, value in (("kind", f.kind), ("status", f.status)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
         if f.date_from is not None:
             where.append("date_end >= ?")
             params.append(f.date_from)
         if f.date_to is not None:
             where.append("date_start <= ?")
             params.append(f.date_to)
+        if f.as_of is not None:
+            where.append("cited_from <= ?")
+            params.append(f.as_of)
         if f.historical is not None:
             where.append("historical = ?")
             params.append(int(f.historical))
@@ -211,7 +315,7 @@ class Store:
                 "id IN (SELECT record_id FROM names WHERE resource = ? AND key LIKE ? ESCAPE '\\')"
             )
             escaped = names.key(f.q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params += [resource.name, f"%{escaped}%"]
+            params += [table, f"%{escaped}%"]
         return where, params
 
     # --- names -----------------------------------------------------------------
