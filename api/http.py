@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
 
 import orjson
@@ -21,6 +21,7 @@ CSV = "text/csv"
 TEXT = "text/plain"
 NDJSON = "application/x-ndjson"
 SQLITE = "application/vnd.sqlite3"
+MARKDOWN = "text/markdown"
 CACHE_CONTROL = "public, max-age=60"
 CSV_BATCH = MAX_LIMIT
 
@@ -44,7 +45,14 @@ def negotiate(offered: tuple[str, ...], override: str | None = None) -> str:
     return best
 
 
-TAG_SUFFIXES = {JSON: "json", CSV: "csv", TEXT: "text", NDJSON: "ndjson", SQLITE: "sqlite"}
+TAG_SUFFIXES = {
+    JSON: "json",
+    CSV: "csv",
+    TEXT: "text",
+    NDJSON: "ndjson",
+    SQLITE: "sqlite",
+    MARKDOWN: "md",
+}
 
 
 def tag(version: str, media_type: str) -> str:
@@ -146,10 +154,12 @@ def filters(args: dict) -> store.Filters:
     )
 
 
-def _scope(resource: Resource, args: dict) -> str:
-    """What a cursor is bound to: the resource, the filters and the sort order."""
-    kept = sorted((k, str(v)) for k, v in args.items() if k not in ("cursor", "limit", "format"))
-    return f"{resource.name}?{urlencode(kept)}"
+def _scope(name: str, args: dict) -> str:
+    """What a cursor is bound to: the collection, the filters and the sort order."""
+    kept = sorted(
+        (k, str(v)) for k, v in args.items() if k not in ("cursor", "limit", "format", "facet")
+    )
+    return f"{name}?{urlencode(kept)}"
 
 
 def _secret() -> bytes:
@@ -161,40 +171,72 @@ def _next_url(next_cursor: str) -> str:
     return f"{request.base_url}?{urlencode([*pairs, ('cursor', next_cursor)])}"
 
 
+Fetch = Callable[[list | None, int], store.Page]
+
+
 def listing(resource: Resource, args: dict) -> Response:
-    """A page of a collection (JSON), or the collection as streamed CSV."""
-    media_type = negotiate((JSON, CSV), args.get("format"))
+    """A page of a resource's collection (JSON, with any facets), or CSV."""
     data = get_store()
-    etag = tag(data.data_version(), media_type)
+    where = filters(args)
+    sort = args.get("sort", resource.default_sort)
+    facets = args.get("facet", [])
+    return paged(
+        resource.name,
+        resource.schema(),
+        args,
+        lambda after, limit: data.page(resource, where, sort, limit, after),
+        extra=lambda: {"facets": data.facets(resource, where, facets)},
+    )
+
+
+def paged(name: str, schema: Schema, args: dict, fetch: Fetch, extra=None) -> Response:
+    """Any collection: conditional GET, signed keyset cursors, Link header, JSON or CSV.
+
+    ``fetch(after, limit)`` returns a page of serialized items; ``extra()`` gives
+    members added to a JSON page (facets).
+    """
+    media_type = negotiate((JSON, CSV), args.get("format"))
+    etag = tag(get_store().data_version(), media_type)
     cached = not_modified(etag)
     if cached:
         return cached
-    scope = _scope(resource, args)
+    scope = _scope(name, args)
     after = None
     if "cursor" in args:
         try:
             after = cursors.decode(_secret(), scope, args["cursor"])
         except cursors.InvalidCursor as exc:
             raise Problem(400, f"Invalid cursor: {exc}.", errors={"cursor": [f"{exc}."]}) from exc
-    where = filters(args)
-    sort = args.get("sort", resource.default_sort)
     if media_type == CSV and "limit" not in args:
-        body = _csv(resource, data.pages(resource, where, sort, CSV_BATCH, after))
-        return finish(Response(body, mimetype=CSV), etag)
-    page = data.page(resource, where, sort, args.get("limit", DEFAULT_LIMIT), after)
+        return finish(Response(_csv(schema, _all_pages(fetch, after)), mimetype=CSV), etag)
+    page = fetch(after, args.get("limit", DEFAULT_LIMIT))
     next_cursor = cursors.encode(_secret(), scope, page.next_key) if page.next_key else None
     next_url = _next_url(next_cursor) if next_cursor else None
     if media_type == CSV:
-        response = Response(_csv(resource, [page.items]), mimetype=CSV)
+        response = Response(_csv(schema, [page.items]), mimetype=CSV)
     else:
-        response = Response(_page_json(page.items, next_url, next_cursor), mimetype=JSON)
+        members = extra() if extra else {}
+        response = Response(_page_json(page.items, next_url, next_cursor, members), mimetype=JSON)
     if next_url:
         response.headers["Link"] = f'<{next_url}>; rel="next"'
     return finish(response, etag)
 
 
-def _page_json(items: list[bytes], next_url: str | None, next_cursor: str | None) -> bytes:
+def _all_pages(fetch: Fetch, after: list | None):
+    """Every item from ``after`` on, a keyset page at a time (for streamed CSV)."""
+    while True:
+        page = fetch(after, CSV_BATCH)
+        yield page.items
+        if page.next_key is None:
+            return
+        after = page.next_key
+
+
+def _page_json(
+    items: list[bytes], next_url: str | None, next_cursor: str | None, members: dict
+) -> bytes:
     """The page body, assembled from stored JSON without re-serializing records."""
+    extra = b"".join(b"," + orjson.dumps(k) + b":" + orjson.dumps(v) for k, v in members.items())
     return b"".join(
         (
             b'{"items":[',
@@ -203,6 +245,7 @@ def _page_json(items: list[bytes], next_url: str | None, next_cursor: str | None
             orjson.dumps(next_url),
             b',"next_cursor":',
             orjson.dumps(next_cursor),
+            extra,
             b"}",
         )
     )
@@ -239,9 +282,9 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _csv(resource: Resource, pages) -> Iterator[str]:
+def _csv(schema: Schema, pages) -> Iterator[str]:
     """CSV rows, streamed: a header, then one flattened row per record."""
-    columns = csv_columns(resource.schema())
+    columns = csv_columns(schema)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 

@@ -55,7 +55,7 @@ class Filters:
     # Each group is a country and the states it continues: a record matches
     # when it involves some country of every group.
     countries: list[tuple[str, ...]] = field(default_factory=list)
-    kind: str | None = None
+    kind: str | tuple[str, ...] | None = None
     status: str | None = None
     person: str | None = None
     author: str | None = None
@@ -189,6 +189,11 @@ class Store:
         rows = rows[:limit]
         return Page([r[0] for r in rows], list(rows[-1][1:]) if more else None)
 
+    def timeline_count(self, filters: Filters) -> int:
+        where, params = self._where("timeline", "(resource, id)", filters)
+        sql = f"SELECT count(*) FROM timeline WHERE {' AND '.join(where) or '1'}"
+        return self.conn.execute(sql, params).fetchone()[0]
+
     def count(self, resource: Resource, filters: Filters) -> int:
         where, params = self._where(resource.name, "id", filters)
         sql = f"SELECT count(*) FROM {resource.name} WHERE {' AND '.join(where) or '1'}"
@@ -248,22 +253,6 @@ class Store:
         rows = rows[:limit]
         return [r[:5] for r in rows], ([rows[-1][4], rows[-1][5]] if more else None)
 
-    def pages(
-        self,
-        resource: Resource,
-        filters: Filters,
-        sort: str,
-        size: int,
-        after: list[str] | None = None,
-    ):
-        """Every matching record from ``after`` on, a keyset page at a time."""
-        while True:
-            page = self.page(resource, filters, sort, size, after)
-            yield page.items
-            if page.next_key is None:
-                return
-            after = page.next_key
-
     def all(self, resource: Resource):
         """Every record of a resource, in id order (for the dataset download)."""
         for (body,) in self.conn.execute(f"SELECT json FROM {resource.name} ORDER BY id"):
@@ -275,7 +264,7 @@ class Store:
         params: list = []
         resource = "resource" if table == "timeline" else "?"
         link_params = [] if table == "timeline" else [table]
-        link_key = "(resource, record_id)" if table == "timeline" else "record_id"
+        link_key = "resource, record_id" if table == "timeline" else "record_id"
         for group in f.countries:
             where.append(
                 f"{key} IN (SELECT {link_key} FROM record_countries "
@@ -291,7 +280,10 @@ class Store:
                 )
                 params += [*link_params, person]
         for column, value in (("kind", f.kind), ("status", f.status)):
-            if value is not None:
+            if isinstance(value, tuple):
+                where.append(f"{column} IN ({','.join('?' * len(value))})")
+                params += value
+            elif value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
         if f.date_from is not None:

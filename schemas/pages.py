@@ -21,6 +21,26 @@ class PageSchema(BaseSchema):
     )
 
 
-def page_of(schema: type[Schema], name: str) -> type[Schema]:
+class FacetCountSchema(BaseSchema):
+    """How many records of the filtered set have one value."""
+
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    value = fields.String(allow_none=True, metadata={"description": "null for undated records"})
+    count = fields.Integer()
+
+
+def page_of(schema: type[Schema], name: str, *, facets: bool = False) -> type[Schema]:
     """The page schema (component ``name``) whose items are ``schema`` records."""
-    return type(name, (PageSchema,), {"items": fields.List(fields.Nested(schema))})
+    members = {"items": fields.List(fields.Nested(schema))}
+    if facets:
+        members["facets"] = fields.Dict(
+            keys=fields.String(),
+            values=fields.List(fields.Nested(FacetCountSchema)),
+            metadata={
+                "description": "Counts by each requested `facet`, largest first; "
+                "empty when none is requested"
+            },
+        )
+    return type(name, (PageSchema,), members)

@@ -27,6 +27,36 @@ def _sort(component: str, names: tuple[str, ...], default: str) -> fields.String
     )
 
 
+def _facets(component: str, names: tuple[str, ...]) -> fields.List:
+    return fields.List(
+        Choice(component, names),
+        validate=validate.Length(max=len(names)),
+        metadata={
+            "description": "Count the filtered records by these fields (repeatable); "
+            "the counts come back in `facets`. Their cost grows with the matching set."
+        },
+    )
+
+
+def _as_of() -> fields.String:
+    return fields.String(
+        validate=FullDateValidator(),
+        metadata={
+            "description": "Only what documents published on or before this date (YYYY-MM-DD) say"
+        },
+    )
+
+
+def _predecessors(default: bool) -> fields.Boolean:
+    return fields.Boolean(
+        load_default=default,
+        metadata={
+            "description": "Also match the records of states a country continues "
+            "(Russia continues the Soviet Union); they are marked `via`"
+        },
+    )
+
+
 def _name_list(description: str) -> fields.List:
     return fields.List(
         fields.String(validate=validate.Length(min=1, max=200)),
@@ -81,6 +111,8 @@ class DatedQuery(DateRangeQuery):
     """Dated records, filtered by the countries involved."""
 
     country = _name_list("Country code or name; repeat it to require several countries")
+    predecessors = _predecessors(False)
+    as_of = _as_of()
 
 
 class CountryQuery(PageQuery):
@@ -93,20 +125,24 @@ class CountryQuery(PageQuery):
         metadata={"description": "Only countries some record involves (true) or none does (false)"}
     )
     sort = _sort("CountrySort", ("id", "name"), "id")
+    facet = _facets("CountryFacet", ("historical",))
 
 
 class PersonQuery(PageQuery):
     sort = _sort("PersonSort", ("id", "name"), "id")
+    facet = _facets("PersonFacet", ("country",))
 
 
 class OrganizationQuery(PageQuery):
     sort = _sort("OrganizationSort", ("id", "name"), "id")
+    facet = _facets("OrganizationFacet", ("country",))
 
 
 class AgreementQuery(DatedQuery):
     kind = Choice("AgreementKind", AGREEMENT_KINDS)
     status = Choice("AgreementStatus", AGREEMENT_STATUSES)
     sort = _sort("AgreementSort", ("date", "id", "title"), "date")
+    facet = _facets("AgreementFacet", ("kind", "status", "country", "year"))
 
 
 class MeetingQuery(DatedQuery):
@@ -116,11 +152,13 @@ class MeetingQuery(DatedQuery):
         metadata={"description": "Participant: person id or name"},
     )
     sort = _sort("MeetingSort", ("date", "id", "title"), "date")
+    facet = _facets("DatedFacet", ("kind", "country", "year"))
 
 
 class EventQuery(DatedQuery):
     kind = Choice("EventKind", EVENT_KINDS)
     sort = _sort("EventSort", ("date", "id", "title"), "date")
+    facet = _facets("DatedFacet", ("kind", "country", "year"))
 
 
 class IndicatorQuery(DatedQuery):
@@ -129,6 +167,7 @@ class IndicatorQuery(DatedQuery):
         metadata={"description": "What is measured, e.g. trade_turnover"},
     )
     sort = _sort("IndicatorSort", ("date", "id", "title"), "date")
+    facet = _facets("DatedFacet", ("kind", "country", "year"))
 
 
 class CommentaryQuery(DatedQuery):
@@ -138,7 +177,71 @@ class CommentaryQuery(DatedQuery):
         metadata={"description": "Author or speaker: person id or name"},
     )
     sort = _sort("CommentarySort", ("date", "id"), "date")
+    facet = _facets("DatedFacet", ("kind", "country", "year"))
 
 
 class DocumentQuery(DateRangeQuery):
     sort = _sort("DocumentSort", ("date", "id", "title"), "date")
+    facet = _facets("DocumentFacet", ("year",))
+
+
+TIMELINE_TYPES = ("agreement", "meeting", "event", "indicator", "commentary")
+SEARCH_TYPES = (
+    "country",
+    "person",
+    "organization",
+    "agreement",
+    "meeting",
+    "event",
+    "indicator",
+    "commentary",
+    "document",
+)
+
+
+class TimelineQuery(DatedQuery):
+    """The chronology across resources; predecessors count by default."""
+
+    predecessors = _predecessors(True)
+    type = fields.List(
+        Choice("TimelineType", TIMELINE_TYPES),
+        validate=validate.Length(max=len(TIMELINE_TYPES)),
+        metadata={"description": "Only these record types (repeatable)"},
+    )
+    sort = _sort("TimelineSort", ("date",), "date")
+
+
+class SearchQuery(PageQuery):
+    """Full-text search."""
+
+    q = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=500),
+        metadata={
+            "description": "Words to find; every word must match (accents and case "
+            "ignored). Punctuation and search operators are read as "
+            "plain text."
+        },
+    )
+    type = fields.List(
+        Choice("SearchType", SEARCH_TYPES),
+        validate=validate.Length(max=len(SEARCH_TYPES)),
+        metadata={"description": "Only these record types (repeatable)"},
+    )
+
+
+class BriefQuery(BaseSchema):
+    """How a bilateral brief is composed."""
+
+    as_of = _as_of()
+    predecessors = _predecessors(True)
+    limit = WholeNumber(
+        load_default=10,
+        validate=validate.Range(min=1, max=100),
+        metadata={"description": "Most items shown in each section (default 10)"},
+    )
+    format = Choice(
+        "BriefFormat",
+        ("json", "markdown"),
+        metadata={"description": "Representation; overrides the Accept header"},
+    )

@@ -2,6 +2,7 @@
 
 from api.resources import (
     agreements,
+    briefs,
     commentary,
     countries,
     dataset,
@@ -12,6 +13,8 @@ from api.resources import (
     meetings,
     organizations,
     people,
+    search,
+    timeline,
 )
 
 BLUEPRINTS = (
@@ -24,6 +27,9 @@ BLUEPRINTS = (
     indicators.blp,
     commentary.blp,
     documents.blp,
+    briefs.blp,
+    timeline.blp,
+    search.blp,
     dataset.blp,
     health.blp,
 )

@@ -52,7 +52,7 @@ def resource_blueprint(
     blp = Blueprint(
         resource.name, __name__, url_prefix=f"/v1/{resource.name}", description=description
     )
-    page = page_of(resource.schema, f"{singular}Page")
+    page = page_of(resource.schema, f"{singular}Page", facets=True)
 
     @blp.route("", endpoint="collection")
     @blp.doc(

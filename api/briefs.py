@@ -1,0 +1,193 @@
+"""Compose the bilateral brief of two countries from the store (no HTTP here).
+
+Sections are capped; each gives its full count and the URL of the filtered
+collection that holds the rest. Every item points into one numbered list of
+citations, so a reader can check each statement against its source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import urlencode
+
+from api import catalog
+from api.catalog import Resource
+from api.store import Filters, Store, decode
+from schemas.agreements import AGREEMENT_STATUSES
+
+POSITION_KINDS = ("op_ed", "quote", "statement")
+
+
+class Citations:
+    """Numbers each distinct citation in the order it is first used."""
+
+    def __init__(self, data: Store) -> None:
+        self.data = data
+        self.numbers: dict[tuple, int] = {}
+        self.sources: list[dict] = []
+        self.documents: dict[str, dict] = {}
+
+    def number(self, source: dict) -> int:
+        key = (source["document"], source["start"], source["end"])
+        if key not in self.numbers:
+            if source["document"] not in self.documents:
+                self.documents[source["document"]] = decode(
+                    self.data.get(catalog.DOCUMENTS, source["document"]).json
+                )
+            document = self.documents[source["document"]]
+            self.numbers[key] = len(self.sources) + 1
+            self.sources.append(
+                {
+                    "number": self.numbers[key],
+                    "document": source["document"],
+                    "document_title": document["title"],
+                    "publisher": document["publisher"],
+                    "published": document["published"],
+                    **{k: source[k] for k in ("quote", "start", "end", "prefix", "suffix")},
+                }
+            )
+        return self.numbers[key]
+
+
+def via(record_countries: list[str], groups: list[tuple[str, ...]]) -> str | None:
+    """The predecessor through which a record matched, when it did not match directly."""
+    for country, *predecessors in groups:
+        if country not in record_countries:
+            for predecessor in predecessors:
+                if predecessor in record_countries:
+                    return predecessor
+    return None
+
+
+def _text(resource: Resource, record: dict) -> str:
+    if resource is catalog.INDICATORS:
+        unit = record["currency"] or record["unit"]
+        period = f" ({record['period']})" if record["period"] else ""
+        return f"{record['value']:,} {unit}{period}"
+    if resource is catalog.COMMENTARY:
+        return record["text"]
+    return record["summary"]
+
+
+class Brief:
+    """The brief of one pair of countries, as of a date."""
+
+    def __init__(
+        self,
+        data: Store,
+        pair: tuple[str, str],
+        *,
+        as_of: str | None,
+        predecessors: bool,
+        limit: int,
+        base_url: str,
+    ) -> None:
+        self.data = data
+        self.pair = tuple(sorted(pair))
+        self.as_of = as_of
+        self.predecessors = predecessors
+        self.limit = limit
+        self.base_url = base_url.rstrip("/")
+        self.groups = [(c, *data.continued_by(c)) if predecessors else (c,) for c in self.pair]
+        self.filters = Filters(countries=self.groups, as_of=as_of)
+        self.citations = Citations(data)
+
+    def url(self, path: str, **params) -> str:
+        query = [("country", c) for c in self.pair]
+        if self.predecessors:
+            query.append(("predecessors", "true"))
+        if self.as_of:
+            query.append(("as_of", self.as_of))
+        query += [(k, v) for k, v in params.items() if v is not None]
+        return f"{self.base_url}{path}?{urlencode(query)}"
+
+    def item(self, resource: Resource, record: dict) -> dict:
+        title = record.get(resource.title) if resource is not catalog.COMMENTARY else None
+        author = record.get("author")
+        return {
+            "type": resource.singular,
+            "id": record["id"],
+            "title": title or _text(resource, record),
+            "date": record[resource.date],
+            "kind": record.get("kind"),
+            "status": record.get("status"),
+            "text": _text(resource, record),
+            "author": author["name"] if author else None,
+            "via": via(record.get("countries", []), self.groups),
+            "citations": [self.citations.number(s) for s in record["sources"]],
+            "href": f"{self.base_url}/v1/{resource.name}/{record['id']}",
+        }
+
+    def section(self, resource: Resource, filters: Filters, link: str) -> dict:
+        page = self.data.page(resource, filters, "date", self.limit)
+        return {
+            "count": self.data.count(resource, filters),
+            "items": [self.item(resource, decode(body)) for body in page.items],
+            "more": link,
+        }
+
+    def chronology(self) -> dict:
+        page = self.data.timeline(self.filters, [], "date", self.limit)
+        items = []
+        for body in page.items:
+            entry = decode(body)
+            resource = catalog.BY_SINGULAR[entry["type"]]
+            items.append(
+                {
+                    "type": entry["type"],
+                    "id": entry["id"],
+                    "title": entry["title"],
+                    "date": entry["date"],
+                    "kind": entry["kind"],
+                    "status": None,
+                    "text": entry["title"],
+                    "author": None,
+                    "via": via(entry["countries"], self.groups),
+                    "citations": [self.citations.number(s) for s in entry["sources"]],
+                    "href": f"{self.base_url}/v1/{resource.name}/{entry['id']}",
+                }
+            )
+        return {
+            "count": self.data.timeline_count(self.filters),
+            "items": items,
+            "more": self.url("/v1/timeline"),
+        }
+
+    def compose(self) -> dict:
+        f = self.filters
+        statuses = [
+            s["value"] for s in self.data.facets(catalog.AGREEMENTS, f, ["status"])["status"]
+        ]
+        statuses.sort(key=AGREEMENT_STATUSES.index)
+        brief = {
+            "countries": [decode(self.data.get(catalog.COUNTRIES, c).json) for c in self.pair],
+            "predecessor_states": [
+                decode(self.data.get(catalog.COUNTRIES, p).json)
+                for group in self.groups
+                for p in group[1:]
+            ],
+            "as_of": self.as_of,
+            "predecessors": self.predecessors,
+            "figures": self.section(catalog.INDICATORS, f, self.url("/v1/indicators")),
+            "agreements": {
+                status: self.section(
+                    catalog.AGREEMENTS,
+                    replace(f, status=status),
+                    self.url("/v1/agreements", status=status),
+                )
+                for status in statuses
+            },
+            "meetings": self.section(catalog.MEETINGS, f, self.url("/v1/meetings")),
+            "events": self.section(catalog.EVENTS, f, self.url("/v1/events")),
+            "positions": self.section(
+                catalog.COMMENTARY, replace(f, kind=POSITION_KINDS), self.url("/v1/commentary")
+            ),
+            "recommendations": self.section(
+                catalog.COMMENTARY,
+                replace(f, kind="recommendation"),
+                self.url("/v1/commentary", kind="recommendation"),
+            ),
+            "chronology": self.chronology(),
+        }
+        brief["sources"] = self.citations.sources
+        return brief

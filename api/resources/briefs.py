@@ -1,0 +1,69 @@
+"""Bilateral briefs: what the records say about two countries, with citations."""
+
+from __future__ import annotations
+
+import orjson
+from flask import Response, request
+from flask_smorest import Blueprint
+
+from api import catalog, http, markdown
+from api.briefs import Brief
+from api.errors import Problem
+from api.resources.base import CACHE_HEADERS, strict_query
+from schemas.briefs import BriefSchema
+from schemas.queries import BriefQuery
+
+blp = Blueprint("briefs", __name__, url_prefix="/v1", description="Bilateral briefs")
+MARKDOWN = http.MARKDOWN
+
+
+@blp.route("/briefs/<string:a>/<string:b>", endpoint="brief")
+@blp.doc(
+    operationId="getBrief",
+    summary="The bilateral brief of two countries",
+    parameters=[
+        {
+            "in": "path",
+            "name": n,
+            "required": True,
+            "schema": {"type": "string", "minLength": 1},
+            "description": "Country: alpha-2, alpha-3 or alpha-4 code, name or alias",
+        }
+        for n in ("a", "b")
+    ],
+    responses={200: {"content": {MARKDOWN: {"schema": {"type": "string"}}}}},
+)
+@strict_query(blp, BriefQuery)
+@blp.response(200, BriefSchema, headers=CACHE_HEADERS)
+@blp.alt_response(304, response="NOT_MODIFIED")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(406, response="NOT_ACCEPTABLE")
+def brief(args, a, b):
+    """Figures, agreements by status, meetings, events, positions, recommendations
+    and a chronology, each capped at `limit` with its count and a link to the
+    rest; `sources` numbers every citation the items point to. The same for
+    either order of the countries. `Accept: text/markdown` renders it.
+    """
+    override = {"json": http.JSON, "markdown": MARKDOWN}.get(args.get("format"))
+    media_type = override or http.negotiate((http.JSON, MARKDOWN))
+    data = http.get_store()
+    pair = (data.resolve(catalog.COUNTRIES, a), data.resolve(catalog.COUNTRIES, b))
+    if pair[0] == pair[1]:
+        raise Problem(400, f"A brief needs two different countries; both name {pair[0]}.")
+    etag = http.tag(data.data_version(), media_type)
+    cached = http.not_modified(etag)
+    if cached:
+        return cached
+    composed = Brief(
+        data,
+        pair,
+        as_of=args.get("as_of"),
+        predecessors=args["predecessors"],
+        limit=args["limit"],
+        base_url=request.host_url,
+    ).compose()
+    if media_type == MARKDOWN:
+        body, mimetype = markdown.render(composed).encode(), MARKDOWN
+    else:
+        body, mimetype = orjson.dumps(composed), http.JSON
+    return http.finish(Response(body, mimetype=mimetype), etag)

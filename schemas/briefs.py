@@ -1,0 +1,83 @@
+"""The bilateral brief: what two countries' records say, with every citation numbered."""
+
+from marshmallow import fields
+
+from schemas.common import BaseSchema, CountryRef
+from schemas.countries import CountrySchema
+
+
+class BriefItemSchema(BaseSchema):
+    """One record in a brief section."""
+
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    type = fields.String()
+    id = fields.String()
+    title = fields.String()
+    date = fields.String(allow_none=True)
+    kind = fields.String(allow_none=True)
+    status = fields.String(allow_none=True)
+    text = fields.String(metadata={"description": "Summary, figure or words quoted"})
+    author = fields.String(allow_none=True)
+    via = CountryRef(allow_none=True)
+    citations = fields.List(fields.Integer(), metadata={"description": "Numbers in `sources`"})
+    href = fields.String()
+
+
+class BriefSectionSchema(BaseSchema):
+    """The first items of a section, how many there are, and where the rest are."""
+
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    count = fields.Integer()
+    items = fields.List(fields.Nested(BriefItemSchema))
+    more = fields.String(metadata={"description": "The full, filtered collection"})
+
+
+class BriefSourceSchema(BaseSchema):
+    """A numbered citation."""
+
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    number = fields.Integer()
+    document = fields.String()
+    document_title = fields.String()
+    publisher = fields.String()
+    published = fields.String(allow_none=True)
+    quote = fields.String()
+    start = fields.Integer()
+    end = fields.Integer()
+    prefix = fields.String()
+    suffix = fields.String()
+
+
+class BriefSchema(BaseSchema):
+    """A bilateral brief; the same for either order of the two countries."""
+
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    countries = fields.List(fields.Nested(CountrySchema))
+    predecessor_states = fields.List(
+        fields.Nested(CountrySchema),
+        metadata={"description": "States the two continue, whose records count (marked via)"},
+    )
+    as_of = fields.String(allow_none=True)
+    predecessors = fields.Boolean()
+    figures = fields.Nested(BriefSectionSchema, metadata={"description": "Indicators"})
+    agreements = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(BriefSectionSchema),
+        metadata={"description": "Agreements grouped by status"},
+    )
+    meetings = fields.Nested(BriefSectionSchema)
+    events = fields.Nested(BriefSectionSchema)
+    positions = fields.Nested(
+        BriefSectionSchema, metadata={"description": "Op-eds, quotes and statements"}
+    )
+    recommendations = fields.Nested(BriefSectionSchema)
+    chronology = fields.Nested(BriefSectionSchema)
+    sources = fields.List(fields.Nested(BriefSourceSchema))
