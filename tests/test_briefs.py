@@ -1,0 +1,223 @@
+"""Bilateral briefs: order-free, cited, capped, predecessor-aware, datable, renderable."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from api import create_app
+from api.build import build
+
+
+def brief(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+@pytest.mark.parametrize(
+    "other",
+    ["/v1/briefs/RU/PK", "/v1/briefs/pak/rus", "/v1/briefs/Russia/Pakistan", "/v1/briefs/PAK/RU"],
+)
+def test_same_brief_in_either_order_and_by_any_code(client, other):
+    assert brief(client, other) == brief(client, "/v1/briefs/PK/RU")
+
+
+def test_brief_sections(client):
+    body = brief(client, "/v1/briefs/PK/RU")
+    assert [c["id"] for c in body["countries"]] == ["PK", "RU"]
+    assert [c["id"] for c in body["predecessor_states"]] == ["SUHH"]
+    figures = body["figures"]["items"]
+    assert figures[0]["text"] == "700,000,000 USD (2010)"
+    assert set(body["agreements"]) == {"signed", "expressed_interest", "under_consideration"}
+    signed = [i["id"] for i in body["agreements"]["signed"]["items"]]
+    assert signed == ["1969-helicopter-deal", "2005-debt-rescheduling", "2007-oil-sector-mou"]
+    meetings = body["meetings"]["items"]
+    assert [m["date"] for m in meetings] == sorted(m["date"] for m in meetings)
+    assert "2010-putin-gilani-dushanbe" in [m["id"] for m in meetings]
+    positions = {i["id"] for i in body["positions"]["items"]}
+    assert "2010-putin-we-are-your-allies" in positions or body["positions"]["count"] > 10
+    assert {i["id"] for i in body["recommendations"]["items"]} == {
+        "2010-siddiqui-high-level-dialogue",
+        "2010-siddiqui-economic-mechanism",
+        "2010-siddiqui-new-beginning",
+    }
+    assert "comment-binwakeel-hogwash" not in json.dumps(body)
+
+
+def test_every_statement_points_into_the_sources(client):
+    body = brief(client, "/v1/briefs/PK/RU?limit=100")
+    text = client.get("/v1/documents/pakistan-russia-relations-a-new-beginning/text").get_data(
+        as_text=True
+    )
+    numbers = [s["number"] for s in body["sources"]]
+    assert numbers == list(range(1, len(numbers) + 1))
+    for source in body["sources"]:
+        assert text[source["start"] : source["end"]] == source["quote"]
+    sections = [
+        body["figures"],
+        body["meetings"],
+        body["events"],
+        body["positions"],
+        body["recommendations"],
+        body["chronology"],
+        *body["agreements"].values(),
+    ]
+    used = set()
+    for section in sections:
+        for item in section["items"]:
+            assert item["citations"], f"{item['id']} cites nothing"
+            used |= set(item["citations"])
+    assert used == set(numbers)
+
+
+def test_predecessor_records_are_marked_and_can_be_left_out(client):
+    body = brief(client, "/v1/briefs/PK/RU")
+    deal = next(
+        i for i in body["agreements"]["signed"]["items"] if i["id"] == "1969-helicopter-deal"
+    )
+    assert deal["via"] == "SUHH"
+    debt = next(
+        i for i in body["agreements"]["signed"]["items"] if i["id"] == "2005-debt-rescheduling"
+    )
+    assert debt["via"] is None
+    without = brief(client, "/v1/briefs/PK/RU?predecessors=false")
+    assert "1969-helicopter-deal" not in json.dumps(without)
+    assert without["predecessor_states"] == []
+
+
+def test_a_successor_that_is_not_the_continuator_inherits_nothing(client):
+    body = brief(client, "/v1/briefs/PK/TJ")
+    assert body["predecessor_states"] == []
+    assert "1969-helicopter-deal" not in json.dumps(body)
+    assert [m["id"] for m in body["meetings"]["items"]] == ["2010-sco-summit-dushanbe"]
+
+
+def test_sections_are_capped_with_count_and_link(client):
+    body = brief(client, "/v1/briefs/PK/RU?limit=2")
+    positions = body["positions"]
+    assert len(positions["items"]) == 2 and positions["count"] > 2
+    rest = client.get(positions["more"].replace("http://localhost", "")).get_json()["items"]
+    assert {i["id"] for i in positions["items"]} <= {i["id"] for i in rest}
+    signed = body["agreements"]["signed"]
+    assert "status=signed" in signed["more"] and "predecessors=true" in signed["more"]
+    listed = client.get(signed["more"].replace("http://localhost", "")).get_json()["items"]
+    assert len(listed) == signed["count"] == 3
+    chronology = client.get(body["chronology"]["more"].replace("http://localhost", ""))
+    assert len(chronology.get_json()["items"]) == body["chronology"]["count"]
+
+
+def test_a_pair_with_nothing_shared_is_an_empty_brief(client):
+    body = brief(client, "/v1/briefs/FR/BR")
+    assert body["agreements"] == {}
+    for key in ("figures", "meetings", "events", "positions", "recommendations", "chronology"):
+        assert body[key]["count"] == 0 and body[key]["items"] == []
+    assert body["sources"] == []
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/v1/briefs/PK/Atlantis", 404),
+        ("/v1/briefs/PK/PK", 400),
+        ("/v1/briefs/PK/RU?limit=0", 400),
+        ("/v1/briefs/PK/RU?as_of=2010-13-01", 400),
+        ("/v1/briefs/PK/RU?colour=red", 400),
+    ],
+)
+def test_brief_errors_are_problems(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.content_type == "application/problem+json"
+
+
+def test_unknown_country_suggests_the_near_one(client):
+    body = client.get("/v1/briefs/Pakistn/RU").get_json()
+    assert body["suggestions"][0] == "PK"
+
+
+def test_markdown_rendering_quotes_its_citations(client):
+    response = client.get("/v1/briefs/RU/PK", headers={"Accept": "text/markdown"})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/markdown")
+    assert response.headers["ETag"].endswith('-md"')
+    text = response.get_data(as_text=True)
+    assert text.startswith("# Pakistan – Russian Federation: bilateral brief")
+    assert "### Signed" in text and "## Sources" in text
+    assert "*(via USSR, Union of Soviet Socialist Republics)*" in text
+    refs = set(re.findall(r"\[\^(\d+)\](?!:)", text))
+    notes = dict(re.findall(r"^\[\^(\d+)\]: “(.+?)” —", text, flags=re.M))
+    assert refs and refs == set(notes)
+    assert (
+        "A debt-rescheduling agreement of $127 million was signed in March 2005." in notes.values()
+    )
+    assert client.get("/v1/briefs/PK/RU?format=markdown").get_data(as_text=True) == text
+
+
+LATER = "Pakistan and Russia held talks in Islamabad in May 2012 on energy."
+
+
+@pytest.fixture(scope="module")
+def two_documents(tmp_path_factory):
+    """The real data plus a later document (published 2012-05-20) and an event it reports."""
+    import shutil
+
+    from tests.conftest import FIXTURES, SEEDS
+
+    root = tmp_path_factory.mktemp("later")
+    seeds, fixtures = root / "seeds", root / "fixtures"
+    shutil.copytree(SEEDS, seeds)
+    shutil.copytree(FIXTURES, fixtures)
+    (seeds / "later-talks.txt").write_text(LATER, encoding="utf-8")
+    import hashlib
+
+    (seeds / "later-talks.json").write_text(
+        json.dumps(
+            {
+                "title": "Talks",
+                "authors": [],
+                "publisher": "Test Wire",
+                "published": "2012-05-20",
+                "rights": "test",
+                "language": "en",
+                "sha256": hashlib.sha256(LATER.encode()).hexdigest(),
+            }
+        ),
+        encoding="utf-8",
+    )
+    events = json.loads((fixtures / "events.json").read_text(encoding="utf-8"))
+    events.append(
+        {
+            "id": "2012-energy-talks",
+            "title": "Energy talks in Islamabad",
+            "kind": "development",
+            "date": "2012-05",
+            "countries": ["PK", "RU"],
+            "summary": "Talks on energy.",
+            "sources": [{"document": "later-talks", "quote": LATER, "start": 0, "end": len(LATER)}],
+        }
+    )
+    (fixtures / "events.json").write_text(json.dumps(events), encoding="utf-8")
+    build(seeds, fixtures, root / "briefs.db")
+    return create_app({"DB": str(root / "briefs.db"), "ACCESS_LOG": False}).test_client()
+
+
+def test_as_of_excludes_what_later_documents_say(two_documents):
+    client = two_documents
+    now = brief(client, "/v1/briefs/PK/RU")
+    assert "2012-energy-talks" in [e["id"] for e in now["events"]["items"]] + [
+        e["id"] for e in now["chronology"]["items"]
+    ]
+    then = brief(client, "/v1/briefs/PK/RU?as_of=2011-01-01&limit=100")
+    assert then["as_of"] == "2011-01-01"
+    assert "2012-energy-talks" not in json.dumps(then)
+    assert "2005-debt-rescheduling" in json.dumps(then)
+    before_the_op_ed = brief(client, "/v1/briefs/PK/RU?as_of=2010-11-29")
+    assert before_the_op_ed["chronology"]["count"] == 0
+    assert "as_of=2011-01-01" in then["meetings"]["more"]
+    markdown = client.get("/v1/briefs/PK/RU?as_of=2011-01-01&format=markdown").get_data(
+        as_text=True
+    )
+    assert "As it could have been written on 2011-01-01" in markdown
