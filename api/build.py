@@ -8,6 +8,8 @@ leaves the previous one untouched.
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import os
 import time
@@ -32,29 +34,42 @@ class BuildError(Exception):
         self.problems = problems
 
 
+@functools.cache
+def _schema(resource: catalog.Resource):
+    return resource.schema()
+
+
+def output(resource: catalog.Resource, record: dict, text_of, outcomes: list[str]) -> dict:
+    """A loaded record in the form the API serves: derived fields added, dumped.
+
+    Citations get their prefix and suffix from ``text_of(document)``; a
+    meeting gets ``outcomes``, the agreements that name it.
+    """
+    record = copy.deepcopy(record)
+    for _, source in citations.walk(record):
+        source.update(citations.complete(source, text_of(source["document"])))
+    if resource.date:
+        start, end = dates.interval(record[resource.date], record.get(resource.until))
+        record["date_start"], record["date_end"] = start, end
+    if resource is catalog.MEETINGS:
+        record["outcomes"] = sorted(outcomes)
+    return _schema(resource).dump(record)
+
+
 def derive(data: Dataset) -> dict[str, list[dict]]:
-    """Output records, by resource: derived fields added, dumped by their schemas."""
-    agreements = data.records.get("agreements", {})
+    """Output records by resource, in id order."""
     outcomes: dict[str, list[str]] = {}
-    for agreement in agreements.values():
+    for agreement in data.records.get("agreements", {}).values():
         if agreement["meeting"]:
             outcomes.setdefault(agreement["meeting"], []).append(agreement["id"])
-    result = {}
-    for resource in catalog.ALL:
-        schema = resource.schema()
-        dumped = []
-        for record_id in sorted(data.records.get(resource.name, {})):
-            record = dict(data.records[resource.name][record_id])
-            for _, source in citations.walk(record):
-                source.update(citations.complete(source, data.texts[source["document"]]))
-            if resource.date:
-                start, end = dates.interval(record[resource.date], record.get(resource.until))
-                record["date_start"], record["date_end"] = start, end
-            if resource is catalog.MEETINGS:
-                record["outcomes"] = sorted(outcomes.get(record_id, []))
-            dumped.append(schema.dump(record))
-        result[resource.name] = dumped
-    return result
+    return {
+        resource.name: [
+            output(resource, table[record_id], data.texts.get, outcomes.get(record_id, []))
+            for record_id in sorted(table)
+        ]
+        for resource in catalog.ALL
+        for table in [data.records.get(resource.name, {})]
+    }
 
 
 def dataset_version(records: dict[str, list[dict]]) -> str:

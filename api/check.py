@@ -7,6 +7,7 @@ database while any problem remains.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -161,50 +162,60 @@ class Checker:
 
     # --- cross-record checks -------------------------------------------------
 
-    def references(self) -> None:
-        for resource, table in self.data.records.items():
+    def cross_checks(self) -> None:
+        records = self.data.records
+
+        def exists(target: str, record_id: str) -> bool:
+            return record_id in records.get(target, {})
+
+        for resource, table in records.items():
             for record_id, record in table.items():
                 file = self.data.files.get((resource, record_id))
                 if file is None:  # a generated country nothing adds to
                     continue
-                for path, target, value in _refs(record):
-                    if value not in self.data.records.get(target, {}):
-                        self.problem(file, record_id, path, f"unknown {target} id {value!r}")
-
-    def citations(self) -> None:
-        for resource, table in self.data.records.items():
-            for record_id, record in table.items():
-                file = self.data.files.get((resource, record_id))
-                for path, source in citations.walk(record):
-                    text = self.data.texts.get(source["document"])
-                    if text is None:
-                        continue  # reported by references()
-                    for field_name, reason in citations.verify(source, text):
-                        self.problem(file, record_id, f"{path}.{field_name}", reason)
-
-    def consistency(self) -> None:
-        for record_id, agreement in self.data.records.get("agreements", {}).items():
-            history = agreement["status_history"]
-            if history and history[-1]["status"] != agreement["status"]:
-                self.problem(
-                    self.data.files[("agreements", record_id)],
-                    record_id,
-                    "status",
-                    f"is {agreement['status']!r} but the last status_history entry "
-                    f"is {history[-1]['status']!r}",
-                )
+                for path, reason in record_problems(record, exists, self.data.texts.get):
+                    self.problem(file, record_id, path, reason)
 
     def run(self) -> tuple[Dataset, list[Problem]]:
         self.documents()
         self.countries()
         self.curated()
-        self.references()
-        self.citations()
-        self.consistency()
+        self.cross_checks()
         return self.data, self.problems
 
 
-def _refs(value, path: str = ""):
+def record_problems(
+    record: dict,
+    exists: Callable[[str, str], bool],
+    text_of: Callable[[str], str | None],
+) -> list[tuple[str, str]]:
+    """What is wrong with one schema-valid record: references, citations, consistency.
+
+    ``exists(resource, id)`` and ``text_of(document)`` look records up wherever
+    they are kept: in the loaded fixtures, or in the database for a write.
+    """
+    problems = [
+        (path, f"unknown {target} id {value!r}")
+        for path, target, value in references(record)
+        if not exists(target, value)
+    ]
+    for path, source in citations.walk(record):
+        text = text_of(source["document"])
+        if text is not None:  # an unknown document is reported above
+            problems += [(f"{path}.{f}", reason) for f, reason in citations.verify(source, text)]
+    history = record.get("status_history")
+    if history and history[-1]["status"] != record["status"]:
+        problems.append(
+            (
+                "status",
+                f"is {record['status']!r} but the last status_history "
+                f"entry is {history[-1]['status']!r}",
+            )
+        )
+    return problems
+
+
+def references(value, path: str = ""):
     """(path, resource, id) for every reference inside a record."""
     if isinstance(value, dict):
         if set(value) >= {"type", "id"} and value.get("type") in catalog.BY_SINGULAR:
@@ -218,11 +229,11 @@ def _refs(value, path: str = ""):
                 for i, each in enumerate(item):
                     yield f"{path}{key}[{i}]", target, each
             else:
-                yield from _refs(item, f"{path}{key}.")
+                yield from references(item, f"{path}{key}.")
     elif isinstance(value, list):
         base = path[:-1] if path.endswith(".") else path
         for i, item in enumerate(value):
-            yield from _refs(item, f"{base}[{i}].")
+            yield from references(item, f"{base}[{i}].")
 
 
 def check(seeds_dir: Path, fixtures_dir: Path) -> tuple[Dataset, list[Problem]]:

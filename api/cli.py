@@ -152,10 +152,19 @@ def export(db: Path | None, fixtures: Path) -> None:
 
 
 @main.command()
-@click.option("--records", type=click.IntRange(1, 10_000_000), default=1000, show_default=True,
-              help="How many records to generate")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Where to write the database")
+@click.option(
+    "--records",
+    type=click.IntRange(1, 10_000_000),
+    default=1000,
+    show_default=True,
+    help="How many records to generate",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the database",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed")
 def synth(records: int, db: Path, seed: int) -> None:
     """Generate a deterministic synthetic corpus with valid citations (for benchmarks)."""
