@@ -8,9 +8,11 @@ from pathlib import Path
 from flask import Flask, send_from_directory
 from flask_cors import CORS
 
-from api import config, errors, guards, logs
+from api import config, editing, errors, guards, logs
+from api.auth import Tokens
 from api.db import ReadPool, sqlite3
 from api.openapi import BriefsApi
+from api.writes import Writer
 
 API_VERSION = "1.0.0"
 DOCS_ASSETS = "/docs/assets/"
@@ -47,11 +49,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         },
     )
     app.extensions["briefs.pool"] = ReadPool(Path(app.config["DB"]))
+    app.extensions["briefs.writer"] = Writer(Path(app.config["DB"]))
+    app.extensions["briefs.tokens"] = Tokens(Path(app.config["AUTH_DB"]))
 
     logs.init_app(app)
     guards.init_app(app)
     errors.init_app(app)
     api = BriefsApi(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "briefs token create"}
+    )
+    editing.limiter.init_app(app)
     from api.resources import BLUEPRINTS
 
     for blueprint in BLUEPRINTS:

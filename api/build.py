@@ -13,7 +13,6 @@ import functools
 import hashlib
 import os
 import time
-from collections.abc import Iterable
 from pathlib import Path
 
 import orjson
@@ -102,12 +101,60 @@ def _write(
     db["meta"].insert_all({"key": k, "value": v} for k, v in sorted(meta.items()))
 
 
-def build(seeds_dir: Path, fixtures_dir: Path, db_path: Path) -> dict[str, str]:
-    """Check the inputs and write the database at ``db_path``; return its metadata."""
+class UnexportedWrites(Exception):
+    """The database holds writes the fixtures do not have; replacing it would lose them."""
+
+    def __init__(self, path: Path, records: list[str]) -> None:
+        shown = ", ".join(records[:5]) + (" …" if len(records) > 5 else "")
+        super().__init__(
+            f"{path} holds {len(records)} written record(s) that fixtures/ does not have "
+            f"({shown}): run 'briefs export' and commit, or pass --force to discard them"
+        )
+        self.records = records
+
+
+def unexported_writes(db_path: Path, records: dict[str, list[dict]]) -> list[str]:
+    """Records written through the API whose current state the new build would not keep."""
+    if not db_path.exists():
+        return []
+    from api.db import open_readonly
+
+    conn = open_readonly(db_path)
+    try:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'changes'").fetchone():
+            return []
+        touched = conn.execute("SELECT DISTINCT resource, record_id FROM changes").fetchall()
+        new = {(name, r["id"]): r for name, rows in records.items() for r in rows}
+        lost = []
+        for resource, record_id in touched:
+            row = conn.execute(f"SELECT json FROM {resource} WHERE id = ?", (record_id,)).fetchone()
+            current = orjson.loads(row[0]) if row else None
+            if current != new.get((resource, record_id)):
+                lost.append(f"{resource}/{record_id}")
+        return sorted(lost)
+    finally:
+        conn.close()
+
+
+def build(
+    seeds_dir: Path, fixtures_dir: Path, db_path: Path, *, force: bool = False
+) -> dict[str, str]:
+    """Check the inputs and write the database at ``db_path``; return its metadata.
+
+    Refuses (UnexportedWrites) to replace a database holding writes that the
+    fixtures do not have, unless ``force``.
+    """
+    from api.writes import Writer
+
     data, problems = check(seeds_dir, fixtures_dir)
     if problems:
         raise BuildError(problems)
     records = derive(data)
+    db_path = Path(db_path)
+    if not force:
+        lost = unexported_writes(db_path, records)
+        if lost:
+            raise UnexportedWrites(db_path, lost)
     version = dataset_version(records)
     built_at = int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))
     meta = {
@@ -118,7 +165,6 @@ def build(seeds_dir: Path, fixtures_dir: Path, db_path: Path) -> dict[str, str]:
         "schema_version": SCHEMA_VERSION,
         "counts": orjson.dumps({name: len(rows) for name, rows in records.items()}).decode(),
     }
-    db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
@@ -130,11 +176,7 @@ def build(seeds_dir: Path, fixtures_dir: Path, db_path: Path) -> dict[str, str]:
             raise RuntimeError(f"foreign keys violated: {violations[:5]}")
         db.execute("VACUUM")
         db.close()
-        os.replace(tmp, db_path)
+        Writer(db_path).replace_with(tmp)
     finally:
         tmp.unlink(missing_ok=True)
     return meta
-
-
-def problems_text(problems: Iterable[Problem]) -> str:
-    return "\n".join(str(p) for p in problems)

@@ -10,7 +10,7 @@ import click
 import orjson
 
 from api import catalog, citations, config
-from api.build import BuildError
+from api.build import BuildError, UnexportedWrites
 from api.build import build as build_db
 from api.check import check as check_inputs
 from api.fixtures import InputError, read_seeds, write_fixture
@@ -63,11 +63,14 @@ def check(seeds: Path, fixtures: Path) -> None:
     default="fixtures",
     show_default=True,
 )
-def build(db: Path | None, seeds: Path, fixtures: Path) -> None:
+@click.option("--force", is_flag=True, help="Replace a database holding unexported writes")
+def build(db: Path | None, seeds: Path, fixtures: Path, force: bool) -> None:
     """Check the inputs, then write the SQLite database atomically."""
     target = db or Path(_default_db())
     try:
-        meta = build_db(seeds, fixtures, target)
+        meta = build_db(seeds, fixtures, target, force=force)
+    except UnexportedWrites as exc:
+        raise click.ClickException(str(exc)) from exc
     except BuildError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -172,3 +175,69 @@ def synth(records: int, db: Path, seed: int) -> None:
 
     meta = synthesize(records, db, seed=seed)
     click.echo(f"built {db} (dataset {meta['dataset_version']}): {meta['counts']}")
+
+
+@main.group()
+def token() -> None:
+    """Manage the bearer tokens that may write (stored in $BRIEFS_AUTH_DB)."""
+
+
+def _tokens():
+    from api.auth import Tokens
+
+    return Tokens(Path(config.from_environment()["AUTH_DB"]))
+
+
+@token.command("create")
+@click.option("--name", required=True, help="Who or what the token is for")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice(["agreements", "meetings", "events", "indicators", "commentary"]),
+    help="A resource it may write (repeatable) [default: all]",
+)
+@click.option(
+    "--expires",
+    "days",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Days until it expires [default: never]",
+)
+def token_create(name: str, scopes: tuple[str, ...], days: float | None) -> None:
+    """Create a token; it is printed once, alone on the last line."""
+    from api.auth import SCOPES
+
+    made, secret = _tokens().create(name, scopes or SCOPES, days)
+    click.echo(f"token {made.id} for {made.name!r}: scopes {' '.join(made.scopes)}", err=True)
+    click.echo(secret)
+
+
+@token.command("list")
+def token_list() -> None:
+    """List tokens (never their secrets)."""
+    import datetime
+
+    def when(t):
+        return (
+            datetime.datetime.fromtimestamp(t, datetime.UTC).strftime("%Y-%m-%d %H:%M")
+            if t
+            else "-"
+        )
+
+    for t in _tokens().list():
+        state = "revoked" if t.revoked else "active"
+        click.echo(
+            f"{t.id}\t{t.name}\t{state}\tscopes={','.join(t.scopes)}\t"
+            f"created={when(t.created)}\texpires={when(t.expires)}\t"
+            f"last_used={when(t.last_used)}"
+        )
+
+
+@token.command("revoke")
+@click.argument("token_id")
+def token_revoke(token_id: str) -> None:
+    """Revoke a token by its id (the part after 'brf_')."""
+    if not _tokens().revoke(token_id):
+        raise click.ClickException(f"no active token {token_id!r}")
+    click.echo(f"revoked {token_id}")

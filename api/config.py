@@ -6,6 +6,10 @@ import os
 
 DEFAULTS = {
     "DB": "data/briefs.db",
+    "AUTH_DB": "data/auth.db",
+    # flask-limiter rate strings, counted per client address in each worker.
+    "WRITE_RATE_LIMIT": "60/minute",
+    "AUTH_FAILURE_RATE_LIMIT": "10/minute",
     # Signs paging cursors. Forging one only moves where a page starts, but set
     # a private value in production so clients cannot rely on crafting them.
     "SECRET_KEY": "briefs-cursor-signing",

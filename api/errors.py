@@ -135,6 +135,14 @@ def handle_not_found(error: store.NotFound) -> Response:
     )
 
 
+def handle_gone(error: store.Gone) -> Response:
+    return problem_response(
+        410,
+        f"The {error.resource} {error.key!r} was deleted at {error.deleted_at}; "
+        "its id is not reused.",
+    )
+
+
 def handle_ambiguous(error: store.Ambiguous) -> Response:
     return problem_response(
         400,
@@ -153,4 +161,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Problem, handle_problem)
     app.register_error_handler(store.NotFound, handle_not_found)
     app.register_error_handler(store.Ambiguous, handle_ambiguous)
+    app.register_error_handler(store.Gone, handle_gone)
     app.register_error_handler(Exception, handle_unexpected)

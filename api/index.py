@@ -14,6 +14,7 @@ import sqlite_utils
 
 from api import catalog, citations, countries, names
 from api.catalog import Resource
+from api.check import references
 from schemas import dates
 
 TIMELINE = (
@@ -69,6 +70,7 @@ class Rows:
     names: list[dict] = field(default_factory=list)
     search: dict | None = None
     timeline: dict | None = None
+    links: list[dict] = field(default_factory=list)
 
 
 def countries_of(resource: Resource, record: dict) -> list[str]:
@@ -177,6 +179,15 @@ def rows(resource: Resource, record: dict, published: dict[str, str | None]) -> 
             for p in people_of(resource, record)
         ],
         names=_names(resource, record),
+        links=[
+            {
+                "resource": resource.name,
+                "record_id": record["id"],
+                "target": target,
+                "target_id": value,
+            }
+            for target, value in sorted({(t, v) for _, t, v in references(record)})
+        ],
         search={
             "type": resource.singular,
             "id": record["id"],
@@ -269,6 +280,34 @@ def create(db: sqlite_utils.Database) -> None:
         ["title", "body"], tokenize="unicode61 remove_diacritics 2", create_triggers=True
     )
     db["meta"].create({"key": str, "value": str}, pk="key")
+    db["record_links"].create(
+        {"resource": str, "record_id": str, "target": str, "target_id": str},
+        pk=("target", "target_id", "resource", "record_id"),
+    )
+    db["record_links"].create_index(["resource", "record_id"])
+    # Writes: the audit trail (also the public change feed), deleted ids, and
+    # the responses kept for Idempotency-Key retries.
+    db.execute(
+        "CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, "
+        "actor TEXT NOT NULL, action TEXT NOT NULL, resource TEXT NOT NULL, "
+        "record_id TEXT NOT NULL, before BLOB, after BLOB)"
+    )
+    db["tombstones"].create(
+        {"resource": str, "id": str, "deleted_at": str, "actor": str}, pk=("resource", "id")
+    )
+    db["idempotency"].create(
+        {
+            "actor": str,
+            "key": str,
+            "request": str,
+            "state": str,
+            "started": float,
+            "status": int,
+            "headers": str,
+            "body": bytes,
+        },
+        pk=("actor", "key"),
+    )
 
 
 def _date_indexes(db: sqlite_utils.Database, table: str, tiebreak: str) -> None:
@@ -285,3 +324,4 @@ def insert(db: sqlite_utils.Database, resource: Resource, all_rows: list[Rows]) 
     db["names"].insert_all(n for r in all_rows for n in r.names)
     db["search"].insert_all(r.search for r in all_rows if r.search)
     db["timeline"].insert_all(r.timeline for r in all_rows if r.timeline)
+    db["record_links"].insert_all(link for r in all_rows for link in r.links)

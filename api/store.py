@@ -38,6 +38,16 @@ class NotFound(Exception):
         self.suggestions = suggestions or []
 
 
+class Gone(Exception):
+    """A record that was deleted (its id is never reused)."""
+
+    def __init__(self, resource: str, key: str, deleted_at: str) -> None:
+        super().__init__(f"{resource} {key!r} was deleted at {deleted_at}")
+        self.resource = resource
+        self.key = key
+        self.deleted_at = deleted_at
+
+
 class Ambiguous(Exception):
     """A name that fits more than one record."""
 
@@ -118,6 +128,12 @@ class Store:
                 f"SELECT id, json, etag FROM {resource.name} WHERE id = ?", (resolved,)
             ).fetchone()
         if row is None:
+            deleted = self.conn.execute(
+                "SELECT deleted_at FROM tombstones WHERE resource = ? AND id = ?",
+                (resource.name, record_id),
+            ).fetchone()
+            if deleted:
+                raise Gone(resource.singular, record_id, deleted[0])
             raise NotFound(resource.singular, record_id, self.suggest(resource, record_id))
         return Stored(*row)
 
@@ -252,6 +268,14 @@ class Store:
         more = len(rows) > limit
         rows = rows[:limit]
         return [r[:5] for r in rows], ([rows[-1][4], rows[-1][5]] if more else None)
+
+    def changes(self, since: int, limit: int) -> list[tuple]:
+        """Writes after the change numbered ``since``, oldest first."""
+        return self.conn.execute(
+            "SELECT seq, at, action, resource, record_id, before, after FROM changes "
+            "WHERE seq > ? ORDER BY seq LIMIT ?",
+            (since, limit),
+        ).fetchall()
 
     def all(self, resource: Resource):
         """Every record of a resource, in id order (for the dataset download)."""

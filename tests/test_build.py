@@ -304,7 +304,7 @@ def test_failed_build_leaves_the_previous_database(inputs, tmp_path):
         build(seeds, fixtures, path)
     assert raised.value.problems
     assert path.read_bytes() == before
-    assert [p.name for p in path.parent.iterdir()] == ["briefs.db"]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["briefs.db", "briefs.db.lock"]
 
 
 def test_build_command_reports_and_exits_non_zero(inputs, tmp_path):

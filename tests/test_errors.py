@@ -18,8 +18,9 @@ CASES = [
     ("GET", "/v1/agreements/2005-debt-reschedule", {}, 404, "No agreement", "suggestions"),
     ("GET", "/v1/countries/Pakistn", {}, 404, "No country", "suggestions"),
     ("GET", "/v1/documents/nope/text", {}, 404, "No document", None),
-    ("POST", "/v1/agreements", {}, 405, "POST is not allowed", None),
-    ("DELETE", "/v1/agreements/2005-debt-rescheduling", {}, 405, "not allowed", None),
+    ("POST", "/v1/countries", {}, 405, "POST is not allowed", None),
+    ("PUT", "/v1/agreements/2005-debt-rescheduling", {}, 405, "not allowed", None),
+    ("DELETE", "/v1/agreements", {}, 405, "not allowed", None),
     ("GET", "/v1/agreements?colour=red", {}, 400, "Unknown query parameter: colour", "errors"),
     (
         "GET",
@@ -88,8 +89,10 @@ def test_problem_shape(client, method, url, headers, status, detail, member):
 
 
 def test_405_lists_allowed_methods(client):
-    response = client.post("/v1/agreements")
-    assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
+    assert client.post("/v1/countries").headers["Allow"] == "GET, HEAD, OPTIONS"
+    assert client.put("/v1/agreements").headers["Allow"] == "GET, HEAD, OPTIONS, POST"
+    allowed = client.put("/v1/agreements/2005-debt-rescheduling").headers["Allow"]
+    assert allowed == "DELETE, GET, HEAD, OPTIONS, PATCH"
 
 
 def test_validation_errors_name_each_parameter(client):

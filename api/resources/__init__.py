@@ -3,6 +3,7 @@
 from api.resources import (
     agreements,
     briefs,
+    changes,
     commentary,
     countries,
     dataset,
@@ -30,6 +31,7 @@ BLUEPRINTS = (
     briefs.blp,
     timeline.blp,
     search.blp,
+    changes.blp,
     dataset.blp,
     health.blp,
 )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema
 
-from api import http
+from api import editing, http, writes
 from api.catalog import Resource
 from schemas.common import BaseSchema
+from schemas.inputs import input_schema, patch_schema
 from schemas.pages import page_of
 
 
@@ -94,4 +95,96 @@ def resource_blueprint(
     def item(_args, **path):
         return http.record(resource, path[key])
 
+    if resource in writes.WRITABLE:
+        _writes(blp, resource, singular)
     return blp
+
+
+AUTH = [{"bearerAuth": []}]
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "The ETag of the record as last read; a stale one is refused (412)",
+}
+IDEMPOTENCY_KEY = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "description": "Makes the POST safe to retry: the same key and body replay the first "
+    "response; another body is a 422; a concurrent duplicate a 409",
+}
+WRITE_ERRORS = (401, 403, 413, 415, 422, 429)
+
+
+def _alt(blp: Blueprint, *statuses: int):
+    from http import HTTPStatus
+
+    def decorate(view):
+        for status in statuses:
+            view = blp.alt_response(status, response=HTTPStatus(status).name)(view)
+        return view
+
+    return decorate
+
+
+def _writes(blp: Blueprint, resource: Resource, singular: str) -> None:
+    """POST on the collection; PATCH and DELETE on an item: token only."""
+    body = input_schema(resource.schema)
+    patch = patch_schema(resource.schema)
+    a = "an" if resource.singular[0] in "aeiou" else "a"
+    limited = editing.limiter.limit(editing.write_limit)
+    auth_limited = editing.limiter.limit(
+        editing.auth_failure_limit, deduct_when=editing.is_auth_failure
+    )
+
+    @blp.route("", endpoint="create", methods=["POST"])
+    @blp.doc(
+        operationId=f"create{singular}",
+        summary=f"Create {a} {resource.singular}",
+        security=AUTH,
+        parameters=[IDEMPOTENCY_KEY],
+        requestBody={"required": True, "content": {http.JSON: {"schema": body}}},
+    )
+    @blp.response(
+        201, resource.schema, headers=CACHE_HEADERS, description="Created; Location names it"
+    )
+    @_alt(blp, 400, 406, 409, *WRITE_ERRORS)
+    @limited
+    @auth_limited
+    def create():
+        return editing.create(resource)
+
+    @blp.route("/<string:id>", endpoint="update", methods=["PATCH"])
+    @blp.doc(
+        operationId=f"update{singular}",
+        summary=f"Change {a} {resource.singular}",
+        security=AUTH,
+        parameters=[IF_MATCH],
+        requestBody={
+            "required": True,
+            "content": {editing.MERGE_PATCH: {"schema": patch}, http.JSON: {"schema": patch}},
+        },
+    )
+    @blp.response(200, resource.schema, headers=CACHE_HEADERS)
+    @_alt(blp, 400, 404, 406, 410, 412, 428, *WRITE_ERRORS)
+    @limited
+    @auth_limited
+    def update(id):
+        return editing.update(resource, id)
+
+    @blp.route("/<string:id>", endpoint="delete", methods=["DELETE"])
+    @blp.doc(
+        operationId=f"delete{singular}",
+        summary=f"Delete {a} {resource.singular}",
+        security=AUTH,
+        parameters=[IF_MATCH],
+    )
+    @blp.response(204, description="Deleted; the id answers 410 from now on")
+    @_alt(blp, 400, 404, 409, 410, 412, 428, *WRITE_ERRORS)
+    @limited
+    @auth_limited
+    def delete(id):
+        return editing.delete(resource, id)

@@ -1,0 +1,162 @@
+"""HTTP mechanics of writes: tokens, bodies, preconditions, idempotency, rate limits."""
+
+from __future__ import annotations
+
+import orjson
+from flask import Response, current_app, g, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from api import writes
+from api.auth import AuthError, Tokens
+from api.catalog import Resource
+from api.errors import Problem, problem_response
+from api.http import JSON, finish, negotiate, tag
+
+MERGE_PATCH = "application/merge-patch+json"
+REALM = 'Bearer realm="briefs"'
+
+# Per-process counters: each gunicorn worker counts on its own (see README).
+limiter = Limiter(
+    key_func=get_remote_address,
+    storage_uri="memory://",
+    headers_enabled=True,
+    retry_after="delta-seconds",
+)
+
+
+def write_limit() -> str:
+    return current_app.config["WRITE_RATE_LIMIT"]
+
+
+def auth_failure_limit() -> str:
+    return current_app.config["AUTH_FAILURE_RATE_LIMIT"]
+
+
+def is_auth_failure(response: Response) -> bool:
+    return response.status_code == 401
+
+
+def tokens() -> Tokens:
+    return current_app.extensions["briefs.tokens"]
+
+
+def writer() -> writes.Writer:
+    return current_app.extensions["briefs.writer"]
+
+
+def authenticate(resource: Resource) -> str:
+    """The name of the token presented, if it may write ``resource``; else 401 or 403."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, presented = header.partition(" ")
+    if header and scheme.lower() != "bearer":
+        presented = ""
+    try:
+        token = tokens().verify(presented.strip() or None)
+    except AuthError as exc:
+        error = "" if exc.reason == "missing" else ', error="invalid_token"'
+        raise Problem(401, exc.detail, headers={"WWW-Authenticate": REALM + error}) from exc
+    if resource.name not in token.scopes:
+        raise Problem(
+            403,
+            f"The token {token.name!r} may not write {resource.name}.",
+            headers={
+                "WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{resource.name}"'
+            },
+        )
+    g.actor = f"token:{token.id}:{token.name}"
+    return g.actor
+
+
+def json_body(*media_types: str) -> dict:
+    """The request's JSON object; 415 for another media type, 400 for malformed JSON."""
+    if request.mimetype not in media_types:
+        raise Problem(415, f"Send the body as {' or '.join(media_types)}.")
+    try:
+        body = orjson.loads(request.get_data(cache=True))
+    except orjson.JSONDecodeError as exc:
+        raise Problem(400, f"The body is not valid JSON: {exc}.") from exc
+    if not isinstance(body, dict):
+        raise Problem(422, "The body must be a JSON object.", errors={"body": ["Not an object."]})
+    return body
+
+
+def if_match() -> str | None:
+    """The record version an If-Match names (None when absent; '*' matches any)."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    if request.if_match.star_tag:
+        return "*"
+    for value in request.if_match.as_set():
+        if value.endswith("-json"):
+            return value.removesuffix("-json")
+    return ""
+
+
+def record_response(resource: Resource, written: writes.Written, status: int) -> Response:
+    response = Response(written.json, status=status, mimetype=JSON)
+    response.headers["Location"] = f"{request.script_root}/v1/{resource.name}/{written.id}"
+    return finish(response, tag(written.etag, JSON))
+
+
+def write_error(error: writes.WriteError) -> Response:
+    return problem_response(error.status, error.detail, errors=error.errors)
+
+
+def create(resource: Resource) -> Response:
+    """POST: a new record, with Idempotency-Key retries replayed."""
+    negotiate((JSON,))
+    actor = authenticate(resource)
+    body = json_body(JSON)
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return _create(resource, body, actor)
+    if not 1 <= len(key) <= 255:
+        raise Problem(400, "Idempotency-Key must be 1 to 255 characters.")
+    try:
+        replay = writer().begin_idempotent(actor, key, writes.request_digest(body))
+    except writes.WriteError as exc:
+        return write_error(exc)
+    if replay is not None:
+        response = Response(replay.body, status=replay.status, headers=replay.headers)
+        response.headers["Idempotent-Replayed"] = "true"
+        return response
+    try:
+        response = _create(resource, body, actor)
+    except BaseException:
+        writer().finish_idempotent(actor, key, 500, {}, b"")
+        raise
+    kept = {k: v for k, v in response.headers.items() if k in ("Content-Type", "Location", "ETag")}
+    writer().finish_idempotent(actor, key, response.status_code, kept, response.get_data())
+    return response
+
+
+def _create(resource: Resource, body: dict, actor: str) -> Response:
+    try:
+        return record_response(resource, writer().create(resource, body, actor), 201)
+    except writes.WriteError as exc:
+        return write_error(exc)
+
+
+def update(resource: Resource, record_id: str) -> Response:
+    """PATCH: a JSON merge patch applied to the stored record."""
+    negotiate((JSON,))
+    actor = authenticate(resource)
+    patch = json_body(MERGE_PATCH, JSON)
+    version = if_match()
+    try:
+        written = writer().update(resource, record_id, patch, version, actor)
+    except writes.WriteError as exc:
+        return write_error(exc)
+    return record_response(resource, written, 200)
+
+
+def delete(resource: Resource, record_id: str) -> Response:
+    """DELETE: remove the record, leaving a tombstone (410 from then on)."""
+    actor = authenticate(resource)
+    try:
+        writer().delete(resource, record_id, if_match(), actor)
+    except writes.WriteError as exc:
+        return write_error(exc)
+    return Response(status=204)

@@ -1,0 +1,59 @@
+"""The change feed, so other services can follow writes without re-reading everything."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import orjson
+from flask import Response, request
+from flask_smorest import Blueprint
+
+from api import http
+from api.resources.base import CACHE_HEADERS, LINK_HEADER, strict_query
+from schemas.changes import ChangeSchema, ChangesQuery
+from schemas.pages import page_of
+
+blp = Blueprint("changes", __name__, url_prefix="/v1", description="Every write, in order")
+ChangePage = page_of(ChangeSchema, "ChangePage")
+
+
+@blp.route("/changes", endpoint="changes")
+@blp.doc(operationId="listChanges", summary="Writes after a point in the feed, oldest first")
+@strict_query(blp, ChangesQuery)
+@blp.response(200, ChangePage, headers={**CACHE_HEADERS, **LINK_HEADER})
+@blp.alt_response(304, response="NOT_MODIFIED")
+@blp.alt_response(406, response="NOT_ACCEPTABLE")
+def changes(args):
+    """Poll with `since` set to the last `seq` you processed; `next` carries it on."""
+    http.negotiate((http.JSON,))
+    data = http.get_store()
+    etag = http.tag(data.data_version(), http.JSON)
+    cached = http.not_modified(etag)
+    if cached:
+        return cached
+    rows = data.changes(args["since"], args["limit"] + 1)
+    more = len(rows) > args["limit"]
+    rows = rows[: args["limit"]]
+    items = [
+        {
+            "seq": seq,
+            "at": at,
+            "action": action,
+            "type": resource,
+            "id": record_id,
+            "before": orjson.loads(before) if before else None,
+            "after": orjson.loads(after) if after else None,
+        }
+        for seq, at, action, resource, record_id, before, after in rows
+    ]
+    next_cursor = str(rows[-1][0]) if more else None
+    next_url = (
+        f"{request.base_url}?{urlencode({'since': next_cursor, 'limit': args['limit']})}"
+        if more
+        else None
+    )
+    body = {"items": items, "next": next_url, "next_cursor": next_cursor}
+    response = http.finish(Response(orjson.dumps(body), mimetype=http.JSON), etag)
+    if next_url:
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    return response

@@ -1,0 +1,452 @@
+"""Curation writes: create, patch and delete records without losing anything.
+
+Every write is one ``BEGIN IMMEDIATE`` transaction on a fresh read-write
+connection, taken under an exclusive lock file shared by every process on
+the machine. SQLite's own lock already serializes writers; the lock file
+also serializes WAL checkpoints (which run inside a committing writer), so
+no two connections ever write or checkpoint at the same instant: the
+WAL-reset bug of the SQLite versions available here cannot strike. Readers
+open the file read-only and never checkpoint.
+
+A write validates exactly as ``briefs check`` does (same schemas, same
+reference and citation checks), re-indexes the record, records the change
+in the audit table and bumps the data version. Nothing here knows HTTP.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+from marshmallow import ValidationError
+from slugify import slugify
+
+from api import build, catalog, index
+from api.catalog import Resource
+from api.check import flatten, record_problems
+from api.db import BUSY_TIMEOUT_S, sqlite3
+from schemas.inputs import READ_ONLY
+
+WRITABLE = (
+    catalog.AGREEMENTS,
+    catalog.MEETINGS,
+    catalog.EVENTS,
+    catalog.INDICATORS,
+    catalog.COMMENTARY,
+)
+MAX_ID_LENGTH = 80
+IN_FLIGHT_TIMEOUT_S = 60.0  # an Idempotency-Key left in flight longer was abandoned
+
+
+class WriteError(Exception):
+    """A write refused; ``status`` is the HTTP status the API answers with."""
+
+    status = 400
+
+    def __init__(self, detail: str, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+
+
+class Invalid(WriteError):
+    status = 422
+
+
+class Conflict(WriteError):
+    status = 409
+
+
+class Missing(WriteError):
+    status = 404
+
+
+class Gone(WriteError):
+    status = 410
+
+
+class PreconditionRequired(WriteError):
+    status = 428
+
+
+class PreconditionFailed(WriteError):
+    status = 412
+
+
+@dataclass
+class Written:
+    """A record as stored after a write."""
+
+    id: str
+    json: bytes
+    etag: str
+
+
+@dataclass
+class Replay:
+    """The response first given to an Idempotency-Key, to give again."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def merge_patch(target, patch):
+    """RFC 7396 JSON merge patch: objects merge, null removes, anything else replaces."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def request_digest(body: object) -> str:
+    """What an Idempotency-Key is bound to: the canonical JSON of the request."""
+    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+class Writer:
+    """Writes to one database file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """An immediate transaction under the machine-wide write lock; rolled back on error."""
+        with open(self.lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = FULL")
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def replace_with(self, new_file: Path) -> None:
+        """Rename a freshly built database into place, under the write lock.
+
+        The old file's WAL is checkpointed and truncated first, and its -wal and
+        -shm files removed, so they can never be applied to the new file.
+        """
+        with open(self.lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                if self.path.exists():
+                    conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
+                    try:
+                        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    finally:
+                        conn.close()
+                os.replace(new_file, self.path)
+                for suffix in ("-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    # --- idempotency -------------------------------------------------------------
+
+    def begin_idempotent(self, actor: str, key: str, digest: str) -> Replay | None:
+        """Claim ``key`` for this request, or return the response it already got.
+
+        The same key with another request is Invalid; one still being processed
+        (by a concurrent request) is a Conflict.
+        """
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT request, state, started, status, headers, body FROM idempotency "
+                "WHERE actor = ? AND key = ?",
+                (actor, key),
+            ).fetchone()
+            if row is not None:
+                request, state, started, status, headers, body = row
+                if request != digest:
+                    raise Invalid(
+                        "This Idempotency-Key was used with a different request.",
+                        {"Idempotency-Key": ["Reused with a different body."]},
+                    )
+                if state == "done":
+                    return Replay(status, orjson.loads(headers), body)
+                if time.time() - started < IN_FLIGHT_TIMEOUT_S:
+                    raise Conflict("A request with this Idempotency-Key is still in flight.")
+            conn.execute(
+                "INSERT OR REPLACE INTO idempotency (actor, key, request, state, started) "
+                "VALUES (?, ?, ?, 'in_flight', ?)",
+                (actor, key, digest, time.time()),
+            )
+        return None
+
+    def finish_idempotent(
+        self, actor: str, key: str, status: int, headers: dict[str, str], body: bytes
+    ) -> None:
+        """Keep the response for retries; a server error frees the key instead."""
+        with self.transaction() as conn:
+            if status >= 500:
+                conn.execute("DELETE FROM idempotency WHERE actor = ? AND key = ?", (actor, key))
+            else:
+                conn.execute(
+                    "UPDATE idempotency SET state = 'done', status = ?, headers = ?, body = ? "
+                    "WHERE actor = ? AND key = ?",
+                    (status, orjson.dumps(headers).decode(), body, actor, key),
+                )
+
+    # --- writes ------------------------------------------------------------------
+
+    def create(self, resource: Resource, body: dict, actor: str) -> Written:
+        """Store a new record; its id comes from its date and title."""
+        with self.transaction() as conn:
+            record_id = self._new_id(conn, resource, body)
+            record = self._validate(conn, resource, {"id": record_id, **body})
+            written = self._store(conn, resource, record)
+            self._log(conn, actor, "create", resource, record_id, None, written.json)
+        return written
+
+    def update(
+        self, resource: Resource, record_id: str, patch: dict, if_match: str | None, actor: str
+    ) -> Written:
+        """Apply a merge patch to the stored record and store the validated result."""
+        touched = sorted(set(patch) & READ_ONLY)
+        if touched:
+            raise Invalid(
+                "These fields are set by the server.",
+                {f: ["Read-only: the server sets it."] for f in touched},
+            )
+        with self.transaction() as conn:
+            before = self._current(conn, resource, record_id, if_match)
+            stored = orjson.loads(before.json)
+            for derived in READ_ONLY - {"id"}:
+                stored.pop(derived, None)
+            record = self._validate(conn, resource, merge_patch(stored, patch))
+            written = self._store(conn, resource, record, replaces=True)
+            self._log(conn, actor, "update", resource, record_id, before.json, written.json)
+        return written
+
+    def delete(self, resource: Resource, record_id: str, if_match: str | None, actor: str) -> None:
+        """Remove a record, leaving a tombstone; refused while other records refer to it."""
+        with self.transaction() as conn:
+            before = self._current(conn, resource, record_id, if_match)
+            referrers = conn.execute(
+                "SELECT resource, record_id FROM record_links WHERE target = ? AND target_id = ? "
+                "ORDER BY 1, 2 LIMIT 5",
+                (resource.name, record_id),
+            ).fetchall()
+            if referrers:
+                names = ", ".join(f"{r}/{i}" for r, i in referrers)
+                raise Conflict(f"Other records refer to it: {names}. Change them first.")
+            record = orjson.loads(before.json)
+            self._unindex(conn, resource, record_id)
+            conn.execute(
+                "INSERT INTO tombstones VALUES (?, ?, ?, ?)",
+                (resource.name, record_id, _now(), actor),
+            )
+            self._refresh_outcomes(conn, resource, record, None)
+            self._log(conn, actor, "delete", resource, record_id, before.json, None)
+
+    # --- steps -------------------------------------------------------------------
+
+    def _new_id(self, conn, resource: Resource, body: dict) -> str:
+        title = body.get(resource.title)
+        date = body.get(resource.date) if resource.date else None
+        if not isinstance(title, str) or not title.strip():
+            title = resource.singular
+        year = date[:4] if isinstance(date, str) and date[:4].isdigit() else None
+        record_id = (
+            slugify(f"{year or ''} {title}", max_length=MAX_ID_LENGTH, word_boundary=True)
+            or resource.singular
+        )
+        taken = conn.execute(
+            f"SELECT 1 FROM {resource.name} WHERE id = ? UNION ALL "
+            "SELECT 1 FROM tombstones WHERE resource = ? AND id = ?",
+            (record_id, resource.name, record_id),
+        ).fetchone()
+        if taken:
+            raise Conflict(
+                f"A {resource.singular} with the id {record_id!r} exists or existed; "
+                "ids come from the date and title, so change the title."
+            )
+        return record_id
+
+    def _current(self, conn, resource: Resource, record_id: str, if_match: str | None):
+        row = conn.execute(
+            f"SELECT json, etag FROM {resource.name} WHERE id = ?", (record_id,)
+        ).fetchone()
+        if row is None:
+            gone = conn.execute(
+                "SELECT 1 FROM tombstones WHERE resource = ? AND id = ?", (resource.name, record_id)
+            ).fetchone()
+            if gone:
+                raise Gone(f"The {resource.singular} {record_id!r} was deleted.")
+            raise Missing(f"No {resource.singular} {record_id!r}.")
+        if if_match is None:
+            raise PreconditionRequired(
+                "Send If-Match with the ETag you last read, so that no change is lost."
+            )
+        if if_match not in ("*", row[1]):
+            raise PreconditionFailed(
+                "The record changed since you read it: fetch it again and reapply your change."
+            )
+        return Written(record_id, row[0], row[1])
+
+    def _validate(self, conn, resource: Resource, raw: dict) -> dict:
+        try:
+            record = resource.schema().load(raw)
+        except ValidationError as exc:
+            raise Invalid("The record is not valid.", _errors(flatten(exc.messages))) from exc
+
+        def exists(target: str, target_id: str) -> bool:
+            table = catalog.BY_NAME[target].name
+            return (
+                conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (target_id,)).fetchone()
+                is not None
+            )
+
+        problems = record_problems(record, exists, lambda d: self._text(conn, d))
+        if problems:
+            raise Invalid(
+                "The record refers to what does not exist or cites what its source does not say.",
+                _errors(problems),
+            )
+        return record
+
+    def _text(self, conn, document: str) -> str | None:
+        row = conn.execute("SELECT text FROM document_texts WHERE id = ?", (document,)).fetchone()
+        return row[0] if row else None
+
+    def _store(self, conn, resource: Resource, record: dict, replaces: bool = False) -> Written:
+        outcomes = []
+        if resource is catalog.MEETINGS:
+            outcomes = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM agreements WHERE meeting = ?", (record["id"],)
+                )
+            ]
+        out = build.output(resource, record, lambda d: self._text(conn, d), outcomes)
+        previous = None
+        if replaces:
+            row = conn.execute(
+                f"SELECT json FROM {resource.name} WHERE id = ?", (record["id"],)
+            ).fetchone()
+            previous = orjson.loads(row[0])
+            self._unindex(conn, resource, record["id"])
+        self._index(conn, resource, out)
+        self._refresh_outcomes(conn, resource, previous, out)
+        row = conn.execute(
+            f"SELECT json, etag FROM {resource.name} WHERE id = ?", (record["id"],)
+        ).fetchone()
+        return Written(record["id"], row[0], row[1])
+
+    def _published(self, conn) -> dict[str, str | None]:
+        return {
+            i: orjson.loads(body)["published"]
+            for i, body in conn.execute("SELECT id, json FROM documents")
+        }
+
+    def _index(self, conn, resource: Resource, out: dict) -> None:
+        rows = index.rows(resource, out, self._published(conn))
+        _insert(conn, resource.name, rows.main)
+        for table, items in (
+            ("record_countries", rows.countries),
+            ("record_people", rows.people),
+            ("record_links", rows.links),
+        ):
+            for item in items:
+                _insert(conn, table, item)
+        _insert(conn, "search", rows.search)
+        if rows.timeline:
+            _insert(conn, "timeline", rows.timeline)
+
+    def _unindex(self, conn, resource: Resource, record_id: str) -> None:
+        for table in ("record_countries", "record_people", "record_links"):
+            conn.execute(
+                f"DELETE FROM {table} WHERE resource = ? AND record_id = ?",
+                (resource.name, record_id),
+            )
+        conn.execute("DELETE FROM search WHERE type = ? AND id = ?", (resource.singular, record_id))
+        conn.execute(
+            "DELETE FROM timeline WHERE resource = ? AND id = ?", (resource.name, record_id)
+        )
+        conn.execute(f"DELETE FROM {resource.name} WHERE id = ?", (record_id,))
+
+    def _refresh_outcomes(
+        self, conn, resource: Resource, before: dict | None, after: dict | None
+    ) -> None:
+        """Re-derive the meetings whose ``outcomes`` an agreement's change affects."""
+        if resource is not catalog.AGREEMENTS:
+            return
+        meetings = {r["meeting"] for r in (before, after) if r and r.get("meeting")}
+        for meeting_id in sorted(meetings):
+            row = conn.execute("SELECT json FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
+            if row is None:
+                continue
+            meeting = orjson.loads(row[0])
+            for derived in READ_ONLY - {"id"}:
+                meeting.pop(derived, None)
+            loaded = catalog.MEETINGS.schema().load(meeting)
+            self._unindex(conn, catalog.MEETINGS, meeting_id)
+            outcomes = [
+                r[0]
+                for r in conn.execute("SELECT id FROM agreements WHERE meeting = ?", (meeting_id,))
+            ]
+            out = build.output(catalog.MEETINGS, loaded, lambda d: self._text(conn, d), outcomes)
+            self._index(conn, catalog.MEETINGS, out)
+
+    def _log(
+        self,
+        conn,
+        actor: str,
+        action: str,
+        resource: Resource,
+        record_id: str,
+        before: bytes | None,
+        after: bytes | None,
+    ) -> None:
+        cursor = conn.execute(
+            "INSERT INTO changes (at, actor, action, resource, record_id, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (_now(), actor, action, resource.name, record_id, before, after),
+        )
+        dataset = conn.execute("SELECT value FROM meta WHERE key = 'dataset_version'").fetchone()[0]
+        conn.execute(
+            "UPDATE meta SET value = ? WHERE key = 'data_version'",
+            (f"{dataset}.{cursor.lastrowid}",),
+        )
+
+
+def _insert(conn, table: str, row: dict) -> None:
+    columns = ", ".join(row)
+    conn.execute(
+        f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+    )
+
+
+def _errors(pairs) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for path, message in pairs:
+        errors.setdefault(path or "body", []).append(message)
+    return errors
