@@ -138,6 +138,8 @@ class Writer:
                 conn.execute("PRAGMA synchronous = FULL")
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("BEGIN IMMEDIATE")
+                # Checked at COMMIT: a record is re-indexed by deleting and reinserting it.
+                conn.execute("PRAGMA defer_foreign_keys = ON")
                 try:
                     yield conn
                 except BaseException:
@@ -219,6 +221,7 @@ class Writer:
 
     def create(self, resource: Resource, body: dict, actor: str) -> Written:
         """Store a new record; its id comes from its date and title."""
+        _refuse_read_only(body)
         with self.transaction() as conn:
             record_id = self._new_id(conn, resource, body)
             record = self._validate(conn, resource, {"id": record_id, **body})
@@ -435,6 +438,15 @@ class Writer:
         conn.execute(
             "UPDATE meta SET value = ? WHERE key = 'data_version'",
             (f"{dataset}.{cursor.lastrowid}",),
+        )
+
+
+def _refuse_read_only(body: dict) -> None:
+    touched = sorted(set(body) & READ_ONLY)
+    if touched:
+        raise Invalid(
+            "These fields are set by the server.",
+            {f: ["Read-only: the server sets it."] for f in touched},
         )
 
 
