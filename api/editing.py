@@ -12,6 +12,7 @@ from api.auth import AuthError, Tokens
 from api.catalog import Resource
 from api.errors import Problem, problem_response
 from api.http import JSON, finish, negotiate, tag
+from api.index import version
 
 MERGE_PATCH = "application/merge-patch+json"
 REALM = 'Bearer realm="briefs"'
@@ -119,22 +120,32 @@ def create(resource: Resource) -> Response:
     except writes.WriteError as exc:
         return write_error(exc)
     if replay is not None:
-        response = Response(replay.body, status=replay.status, headers=replay.headers)
+        if replay.record_id is not None:
+            written = writes.Written(replay.record_id, replay.body, version(replay.body))
+            response = record_response(resource, written, replay.status)
+        else:
+            response = Response(replay.body, status=replay.status, headers=replay.headers)
         response.headers["Idempotent-Replayed"] = "true"
         return response
     try:
-        response = _create(resource, body, actor)
+        response = _create(resource, body, actor, key)
     except BaseException:
         writer().finish_idempotent(actor, key, 500, {}, b"")
         raise
-    kept = {k: v for k, v in response.headers.items() if k in ("Content-Type", "Location", "ETag")}
-    writer().finish_idempotent(actor, key, response.status_code, kept, response.get_data())
+    if response.status_code != 201:  # a refusal: keep it for retries too
+        writer().finish_idempotent(
+            actor,
+            key,
+            response.status_code,
+            {"Content-Type": response.content_type},
+            response.get_data(),
+        )
     return response
 
 
-def _create(resource: Resource, body: dict, actor: str) -> Response:
+def _create(resource: Resource, body: dict, actor: str, key: str | None = None) -> Response:
     try:
-        return record_response(resource, writer().create(resource, body, actor), 201)
+        return record_response(resource, writer().create(resource, body, actor, key), 201)
     except writes.WriteError as exc:
         return write_error(exc)
 

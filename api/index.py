@@ -305,6 +305,8 @@ def create(db: sqlite_utils.Database) -> None:
             "status": int,
             "headers": str,
             "body": bytes,
+            "owner": str,
+            "record_id": str,
         },
         pk=("actor", "key"),
     )

@@ -19,6 +19,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import socket
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -96,6 +97,7 @@ class Replay:
     status: int
     headers: dict[str, str]
     body: bytes
+    record_id: str | None  # set when the request created this record
 
 
 def merge_patch(target, patch):
@@ -181,25 +183,26 @@ class Writer:
         """
         with self.transaction() as conn:
             row = conn.execute(
-                "SELECT request, state, started, status, headers, body FROM idempotency "
-                "WHERE actor = ? AND key = ?",
+                "SELECT request, state, started, status, headers, body, owner, record_id "
+                "FROM idempotency WHERE actor = ? AND key = ?",
                 (actor, key),
             ).fetchone()
             if row is not None:
-                request, state, started, status, headers, body = row
+                request, state, started, status, headers, body, owner, record_id = row
                 if request != digest:
                     raise Invalid(
                         "This Idempotency-Key was used with a different request.",
                         {"Idempotency-Key": ["Reused with a different body."]},
                     )
                 if state == "done":
-                    return Replay(status, orjson.loads(headers), body)
-                if time.time() - started < IN_FLIGHT_TIMEOUT_S:
+                    return Replay(status, orjson.loads(headers), body, record_id)
+                if _alive(owner) and time.time() - started < IN_FLIGHT_TIMEOUT_S:
                     raise Conflict("A request with this Idempotency-Key is still in flight.")
             conn.execute(
-                "INSERT OR REPLACE INTO idempotency (actor, key, request, state, started) "
-                "VALUES (?, ?, ?, 'in_flight', ?)",
-                (actor, key, digest, time.time()),
+                "INSERT OR REPLACE INTO idempotency "
+                "(actor, key, request, state, started, owner) "
+                "VALUES (?, ?, ?, 'in_flight', ?, ?)",
+                (actor, key, digest, time.time(), _owner()),
             )
         return None
 
@@ -219,14 +222,27 @@ class Writer:
 
     # --- writes ------------------------------------------------------------------
 
-    def create(self, resource: Resource, body: dict, actor: str) -> Written:
-        """Store a new record; its id comes from its date and title."""
+    def create(
+        self, resource: Resource, body: dict, actor: str, idempotency_key: str | None = None
+    ) -> Written:
+        """Store a new record; its id comes from its date and title.
+
+        With an Idempotency-Key claimed by ``begin_idempotent``, the key is marked
+        done in the same transaction, so a create is never committed without it
+        (a worker killed in between cannot make a retry create twice).
+        """
         _refuse_read_only(body)
         with self.transaction() as conn:
             record_id = self._new_id(conn, resource, body)
             record = self._validate(conn, resource, {"id": record_id, **body})
             written = self._store(conn, resource, record)
             self._log(conn, actor, "create", resource, record_id, None, written.json)
+            if idempotency_key is not None:
+                conn.execute(
+                    "UPDATE idempotency SET state = 'done', status = 201, headers = '{}', "
+                    "body = ?, record_id = ? WHERE actor = ? AND key = ?",
+                    (written.json, record_id, actor, idempotency_key),
+                )
         return written
 
     def update(
@@ -439,6 +455,31 @@ class Writer:
             "UPDATE meta SET value = ? WHERE key = 'data_version'",
             (f"{dataset}.{cursor.lastrowid}",),
         )
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _alive(owner: str | None) -> bool:
+    """Whether the process that claimed a key may still answer it.
+
+    A claim by a process of this machine that no longer exists (a worker
+    killed mid-request) is abandoned; one from elsewhere is trusted until
+    IN_FLIGHT_TIMEOUT_S passes.
+    """
+    host, _, pid = (owner or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    if int(pid) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _refuse_read_only(body: dict) -> None:

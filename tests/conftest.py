@@ -79,7 +79,7 @@ def gunicorn(db: Path):
             try:
                 urllib.request.urlopen(f"{base}/readyz", timeout=1).close()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused, reset or timed out while it starts
                 if time.monotonic() > deadline or process.poll() is not None:
                     process.kill()
                     raise RuntimeError(
