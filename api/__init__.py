@@ -78,5 +78,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         expose_headers=["ETag", "Link", "X-Request-ID"],
         max_age=600,
     )
-    log.info("serving %s with SQLite %s", app.config["DB"], sqlite3.sqlite_version)
+    log.info(
+        "serving %s with the SQLite engine %s (through %s)",
+        app.config["DB"],
+        sqlite3.sqlite_version,
+        sqlite3.__name__,
+    )
     return app

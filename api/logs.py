@@ -46,12 +46,19 @@ def _finish(response: Response) -> Response:
     return response
 
 
-def init_app(app: Flask) -> None:
-    if not access.handlers:
+def _to_stderr(logger: logging.Logger, fmt: str) -> None:
+    if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        access.addHandler(handler)
-        access.setLevel(logging.INFO)
-        access.propagate = False
+        handler.setFormatter(logging.Formatter(fmt))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
+def init_app(app: Flask) -> None:
+    _to_stderr(access, "%(message)s")
+    _to_stderr(
+        logging.getLogger("briefs"), "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s"
+    )
     app.before_request(_start)
     app.after_request(_finish)

@@ -55,5 +55,6 @@ def test_access_log_lines_are_json_with_the_request_id(server):
     get(f"{base}/healthz", headers={"X-Request-ID": "from-the-test"})
     process.terminate()
     _, err = process.communicate(timeout=30)
+    assert "with the SQLite engine 3." in err.decode()
     lines = [json.loads(x) for x in err.decode().splitlines() if x.startswith("{")]
     assert any(x["request_id"] == "from-the-test" and x["path"] == "/healthz" for x in lines)
