@@ -21,8 +21,11 @@ class Unavailable(Exception):
     """The database file is missing or cannot be opened."""
 
 
-def open_readonly(path: Path) -> sqlite3.Connection:
-    """A read-only connection (``mode=ro`` cannot write or checkpoint)."""
+def open_readonly(path: Path, query_only: bool = True) -> sqlite3.Connection:
+    """A read-only connection (``mode=ro`` cannot write or checkpoint).
+
+    ``query_only`` also refuses ``VACUUM INTO``, which writes another file.
+    """
     if not path.is_file():
         raise Unavailable(f"no database at {path}: run 'briefs build'")
     try:
@@ -32,7 +35,8 @@ def open_readonly(path: Path) -> sqlite3.Connection:
             timeout=BUSY_TIMEOUT_S,
             check_same_thread=False,
         )
-        conn.execute("PRAGMA query_only = ON")
+        if query_only:
+            conn.execute("PRAGMA query_only = ON")
     except sqlite3.Error as exc:
         raise Unavailable(f"cannot open {path}: {exc}") from exc
     return conn

@@ -497,3 +497,19 @@ def test_token_commands(tmp_path, monkeypatch):
     assert runner.invoke(main, ["token", "revoke", token_id]).exit_code == 0
     assert "revoked" in runner.invoke(main, ["token", "list"]).output
     assert runner.invoke(main, ["token", "revoke", token_id]).exit_code == 1
+
+
+def test_the_download_holds_writes_but_not_who_made_them(writable, text, tmp_path):
+    import sqlite3
+
+    client, auth, _, _ = writable
+    client.post("/v1/agreements", json=agreement(text), headers={**auth, "Idempotency-Key": "d"})
+    response = client.get("/v1/dataset.sqlite")
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(response.get_data())
+    response.close()
+    conn = sqlite3.connect(copy)
+    assert conn.execute("SELECT id FROM agreements WHERE id = '2010-trade-turnover-target'"
+                        ).fetchone()
+    assert conn.execute("SELECT actor FROM changes").fetchall() == [("",)]
+    assert conn.execute("SELECT count(*) FROM idempotency").fetchone() == (0,)

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from api import catalog, http
 from api.resources.base import CACHE_HEADERS, strict_query
+from api.snapshots import snapshot
 from schemas.dataset import DatasetSchema
 
 blp = Blueprint("dataset", __name__, url_prefix="/v1", description="The whole dataset")
@@ -106,7 +107,7 @@ def sqlite(_args):
         return cached
     pool = current_app.extensions["briefs.pool"]
     response = send_file(
-        pool.path.resolve(),
+        snapshot(pool.path.resolve(), version),
         mimetype=SQLITE,
         as_attachment=True,
         download_name="briefs.sqlite",
