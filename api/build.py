@@ -22,7 +22,7 @@ from api import catalog, citations, countries, index
 from api.check import Dataset, Problem, check
 from schemas import dates
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # the table layout; a database of another layout must be rebuilt
 
 
 class BuildError(Exception):

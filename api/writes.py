@@ -65,6 +65,10 @@ class Conflict(WriteError):
     status = 409
 
 
+class Unavailable(WriteError):
+    status = 503
+
+
 class Missing(WriteError):
     status = 404
 
@@ -140,6 +144,14 @@ class Writer:
                 conn.execute("PRAGMA synchronous = FULL")
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("BEGIN IMMEDIATE")
+                layout = conn.execute(
+                    "SELECT value FROM meta WHERE key = 'schema_version'"
+                ).fetchone()
+                if layout is None or layout[0] != build.SCHEMA_VERSION:
+                    conn.execute("ROLLBACK")
+                    raise Unavailable(
+                        "The database was built with another table layout: run 'briefs build'."
+                    )
                 # Checked at COMMIT: a record is re-indexed by deleting and reinserting it.
                 conn.execute("PRAGMA defer_foreign_keys = ON")
                 try:

@@ -153,3 +153,26 @@ def test_readiness_fails_without_a_database(tmp_path):
     assert response.status_code == 503
     assert response.content_type == "application/problem+json"
     assert "briefs build" in response.get_json()["detail"]
+
+
+def test_a_database_of_another_layout_is_not_ready_and_refuses_writes(db_path, tmp_path):
+    import shutil
+    import sqlite3
+
+    from api import create_app
+    from api.auth import Tokens
+
+    db = tmp_path / "old.db"
+    shutil.copy(db_path, db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    app = create_app({"DB": str(db), "AUTH_DB": str(tmp_path / "auth.db"), "ACCESS_LOG": False})
+    client = app.test_client()
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert "run 'briefs build'" in ready.get_json()["detail"]
+    _, secret = Tokens(tmp_path / "auth.db").create("t")
+    response = client.post("/v1/events", json={"title": "x"},
+                           headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 503
+    assert response.content_type == "application/problem+json"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from api import db, http
+from api.build import SCHEMA_VERSION
 from api.errors import Problem
 from api.resources.base import strict_query
 from schemas.dataset import HealthSchema
@@ -27,9 +28,17 @@ def live(_args):
 @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
 def ready(_args):
     try:
-        version = http.get_store().meta()["dataset_version"]
+        meta = http.get_store().meta()
+        version = meta["dataset_version"]
     except (db.Unavailable, db.sqlite3.Error, KeyError) as exc:
         raise Problem(
             503, f"The database is not ready: {exc}", headers={"Retry-After": "5"}
         ) from exc
+    if meta.get("schema_version") != SCHEMA_VERSION:
+        raise Problem(
+            503,
+            f"The database has table layout {meta.get('schema_version')}, this "
+            f"server needs {SCHEMA_VERSION}: run 'briefs build'.",
+            headers={"Retry-After": "5"},
+        )
     return {"status": "ready", "dataset_version": version, "sqlite": db.sqlite3.sqlite_version}
