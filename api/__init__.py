@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, send_from_directory
 from flask_cors import CORS
 
-from api import config, editing, errors, guards, logs
+from api import config, editing, errors, guards, http, logs
 from api.auth import Tokens
 from api.db import ReadPool, sqlite3
 from api.openapi import BriefsApi
@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     logs.init_app(app)
     guards.init_app(app)
     errors.init_app(app)
+    http.init_app(app)
     api = BriefsApi(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "briefs token create"}

@@ -20,21 +20,30 @@ def _default_db() -> str:
     return config.from_environment()["DB"]
 
 
+SEEDS = click.option(
+    "--seeds",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="seeds",
+    show_default=True,
+    help="Folder of source documents",
+)
+FIXTURES = click.option(
+    "--fixtures",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="fixtures",
+    show_default=True,
+    help="Folder of curated records",
+)
+
+
 @click.group()
 def main() -> None:
     """Foreign-policy briefs: cited data about international relations."""
 
 
 @main.command()
-@click.option(
-    "--seeds", type=click.Path(file_okay=False, path_type=Path), default="seeds", show_default=True
-)
-@click.option(
-    "--fixtures",
-    type=click.Path(file_okay=False, path_type=Path),
-    default="fixtures",
-    show_default=True,
-)
+@SEEDS
+@FIXTURES
 def check(seeds: Path, fixtures: Path) -> None:
     """Validate fixtures and verify every citation; exit 1 naming each problem."""
     data, problems = check_inputs(seeds, fixtures)
@@ -54,15 +63,8 @@ def check(seeds: Path, fixtures: Path) -> None:
     default=None,
     help="Database path [default: $BRIEFS_DB or data/briefs.db]",
 )
-@click.option(
-    "--seeds", type=click.Path(file_okay=False, path_type=Path), default="seeds", show_default=True
-)
-@click.option(
-    "--fixtures",
-    type=click.Path(file_okay=False, path_type=Path),
-    default="fixtures",
-    show_default=True,
-)
+@SEEDS
+@FIXTURES
 @click.option("--force", is_flag=True, help="Replace a database holding unexported writes")
 def build(db: Path | None, seeds: Path, fixtures: Path, force: bool) -> None:
     """Check the inputs, then write the SQLite database atomically."""
@@ -102,9 +104,7 @@ def serve(config_file: str, gunicorn_args: tuple[str, ...]) -> None:
 @click.argument("document")
 @click.argument("quote")
 @click.option("--occurrence", default=1, show_default=True, help="Which occurrence to cite")
-@click.option(
-    "--seeds", type=click.Path(file_okay=False, path_type=Path), default="seeds", show_default=True
-)
+@SEEDS
 def cite(document: str, quote: str, occurrence: int, seeds: Path) -> None:
     """Print the citation of QUOTE in DOCUMENT, offsets and context included.
 
@@ -133,12 +133,7 @@ DERIVED = ("date_start", "date_end", "outcomes")
     default=None,
     help="Database path [default: $BRIEFS_DB or data/briefs.db]",
 )
-@click.option(
-    "--fixtures",
-    type=click.Path(file_okay=False, path_type=Path),
-    default="fixtures",
-    show_default=True,
-)
+@FIXTURES
 def export(db: Path | None, fixtures: Path) -> None:
     """Write the database's curated records back to fixtures/, in fixture format."""
     from api.db import open_readonly

@@ -60,11 +60,28 @@ def tag(version: str, media_type: str) -> str:
     return f"{version}-{TAG_SUFFIXES[media_type]}"
 
 
-def not_modified(etag: str) -> Response | None:
-    """A 304 when the client's If-None-Match already names this representation."""
+class NotModified(Exception):
+    """The client's If-None-Match already names this representation: answer 304."""
+
+    def __init__(self, etag: str) -> None:
+        super().__init__(etag)
+        self.etag = etag
+
+
+def fresh(version: str, media_type: str) -> str:
+    """The ETag of a representation; raises NotModified when the client has it."""
+    etag = tag(version, media_type)
     if request.if_none_match.contains_weak(etag):
-        return finish(Response(status=304), etag)
-    return None
+        raise NotModified(etag)
+    return etag
+
+
+def not_modified(error: NotModified) -> Response:
+    return finish(Response(status=304), error.etag)
+
+
+def init_app(app) -> None:
+    app.register_error_handler(NotModified, not_modified)
 
 
 def finish(response: Response, etag: str | None = None) -> Response:
@@ -80,10 +97,7 @@ def record(resource: Resource, record_id: str) -> Response:
     """One stored record as JSON, with its version as the ETag."""
     negotiate((JSON,))
     stored = get_store().get(resource, record_id)
-    etag = tag(stored.etag, JSON)
-    cached = not_modified(etag)
-    if cached:
-        return cached
+    etag = fresh(stored.etag, JSON)
     response = finish(Response(stored.json, mimetype=JSON), etag)
     if stored.id != record_id:
         response.headers["Content-Location"] = (
@@ -96,10 +110,7 @@ def document_text(document_id: str) -> Response:
     """A document's text, exactly as stored, as UTF-8 plain text."""
     negotiate((TEXT,))
     text, version = get_store().document_text(document_id)
-    etag = tag(version, TEXT)
-    cached = not_modified(etag)
-    if cached:
-        return cached
+    etag = fresh(version, TEXT)
     return finish(Response(text.encode("utf-8"), content_type=f"{TEXT}; charset=utf-8"), etag)
 
 
@@ -196,10 +207,7 @@ def paged(name: str, schema: Schema, args: dict, fetch: Fetch, extra=None) -> Re
     members added to a JSON page (facets).
     """
     media_type = negotiate((JSON, CSV), args.get("format"))
-    etag = tag(get_store().data_version(), media_type)
-    cached = not_modified(etag)
-    if cached:
-        return cached
+    etag = fresh(get_store().data_version(), media_type)
     scope = _scope(name, args)
     after = None
     if "cursor" in args:

@@ -134,7 +134,7 @@ def test_tokens_are_stored_only_as_hashes_and_record_last_use(writable, text):
     client, auth, tokens, db = writable
     secret = auth["Authorization"].split()[1]
     raw = (db.parent / "auth.db").read_bytes()
-    assert secret.encode() not in raw and secret.split("_")[2].encode() not in raw
+    assert secret.encode() not in raw and secret.split("_", 2)[2].encode() not in raw
     client.post("/v1/agreements", json=agreement(text), headers=auth)
     assert tokens.list()[0].last_used is not None
 
@@ -492,7 +492,7 @@ def test_token_commands(tmp_path, monkeypatch):
     assert secret.startswith("brf_") and " " not in secret
     listed = runner.invoke(main, ["token", "list"])
     assert "curator" in listed.output and "scopes=events" in listed.output
-    assert secret.split("_")[2] not in listed.output
+    assert secret.split("_", 2)[2] not in listed.output
     token_id = secret.split("_")[1]
     assert runner.invoke(main, ["token", "revoke", token_id]).exit_code == 0
     assert "revoked" in runner.invoke(main, ["token", "list"]).output

@@ -50,10 +50,7 @@ def brief(args, a, b):
     pair = (data.resolve(catalog.COUNTRIES, a), data.resolve(catalog.COUNTRIES, b))
     if pair[0] == pair[1]:
         raise Problem(400, f"A brief needs two different countries; both name {pair[0]}.")
-    etag = http.tag(data.data_version(), media_type)
-    cached = http.not_modified(etag)
-    if cached:
-        return cached
+    etag = http.fresh(data.data_version(), media_type)
     composed = Brief(
         data,
         pair,

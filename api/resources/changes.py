@@ -27,10 +27,7 @@ def changes(args):
     """Poll with `since` set to the last `seq` you processed; `next` carries it on."""
     http.negotiate((http.JSON,))
     data = http.get_store()
-    etag = http.tag(data.data_version(), http.JSON)
-    cached = http.not_modified(etag)
-    if cached:
-        return cached
+    etag = http.fresh(data.data_version(), http.JSON)
     rows = data.changes(args["since"], args["limit"] + 1)
     more = len(rows) > args["limit"]
     rows = rows[: args["limit"]]

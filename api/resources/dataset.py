@@ -26,10 +26,7 @@ def describe(_args):
     http.negotiate((http.JSON,))
     data = http.get_store()
     meta = data.meta()
-    etag = http.tag(meta["data_version"], http.JSON)
-    cached = http.not_modified(etag)
-    if cached:
-        return cached
+    etag = http.fresh(meta["data_version"], http.JSON)
     root = request.host_url.rstrip("/")
     body = {
         "dataset_version": meta["dataset_version"],
@@ -66,10 +63,7 @@ def ndjson(_args):
     """Streams every record of every resource as newline-delimited JSON."""
     http.negotiate((NDJSON,))
     data = http.get_store()
-    etag = http.tag(data.data_version(), NDJSON)
-    cached = http.not_modified(etag)
-    if cached:
-        return cached
+    etag = http.fresh(data.data_version(), NDJSON)
 
     def lines():
         for resource in catalog.ALL:
@@ -101,10 +95,7 @@ def sqlite(_args):
     """The database file itself: query it locally with any SQLite client."""
     http.negotiate((SQLITE,))
     version = http.get_store().data_version()
-    etag = http.tag(version, SQLITE)
-    cached = http.not_modified(etag)
-    if cached:
-        return cached
+    etag = http.fresh(version, SQLITE)
     pool = current_app.extensions["briefs.pool"]
     response = send_file(
         snapshot(pool.path.resolve(), version),
