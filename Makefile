@@ -35,8 +35,42 @@ test-browser: $(STAMP)
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	$(BIN)/pytest -q tests/browser
 
+# schemathesis over every GET operation with 1,000 fuzzing examples each (the
+# default run in `make test` uses 50). BRIEFS_SCHEMATHESIS_SEED=<n> explores elsewhere.
+test-nightly: $(STAMP)
+	BRIEFS_SCHEMATHESIS_EXAMPLES=1000 $(BIN)/pytest -q tests/test_schemathesis.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache
+
+# make bench       — issue 6's benchmark: a 1,000,000-record corpus, the API against a
+#                    bare-WSGI ceiling and Datasette, wrk on loopback (~15 min); results in
+#                    benchmarks/results/latest.json and docs/benchmarks.png
+# make bench-quick — the same harness on a tiny corpus with 1-second runs (a smoke test)
+BENCH_VENV := benchmarks/.venv
+BENCH_STAMP := $(BENCH_VENV)/.installed
+BENCH_RESULTS := benchmarks/results
+
+.PHONY: bench bench-quick bench-tools
+
+$(BENCH_STAMP):
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/pip install --quiet datasette==0.65.5 py-spy==0.4.3 matplotlib==3.11.2
+	touch $(BENCH_STAMP)
+
+bench-tools:
+	command -v wrk >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+bench: $(STAMP) $(BENCH_STAMP) bench-tools
+	$(BIN)/python -m benchmarks.run --records 1000000 --small 1000 --profile \
+	  --out $(BENCH_RESULTS)/latest.json
+	$(BENCH_VENV)/bin/python benchmarks/chart.py $(BENCH_RESULTS)/latest.json docs/benchmarks.png
+
+bench-quick: $(STAMP) $(BENCH_STAMP) bench-tools
+	$(BIN)/python -m benchmarks.run --records 3000 --small 1000 --duration 1 --runs 1 \
+	  --open-loop-seconds 2 --data benchmarks/data/quick --out $(BENCH_RESULTS)/quick.json

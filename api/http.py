@@ -21,6 +21,7 @@ CSV = "text/csv"
 TEXT = "text/plain"
 NDJSON = "application/x-ndjson"
 SQLITE = "application/vnd.sqlite3"
+OCTET = "application/octet-stream"  # the downloads' generic alternative
 MARKDOWN = "text/markdown"
 CACHE_CONTROL = "public, max-age=60"
 CSV_BATCH = MAX_LIMIT
@@ -51,6 +52,7 @@ TAG_SUFFIXES = {
     TEXT: "text",
     NDJSON: "ndjson",
     SQLITE: "sqlite",
+    OCTET: "octets",
     MARKDOWN: "md",
 }
 

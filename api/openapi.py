@@ -32,7 +32,13 @@ class Converter(OpenAPIConverter):
             return prop
         values = [v for v in prop.get("enum", []) if v is not None]
         if component not in self.spec.components.schemas:
-            self.spec.components.schema(component, {"type": "string", "enum": values})
+            enum = {"type": "string", "enum": values}
+            if any(not v[:1].isalpha() for v in values):
+                # Member names for generated clients: "-date" -> DATE_DESC, not VALUE_1.
+                enum["x-enum-varnames"] = [
+                    f"{v[1:]}_desc" if v.startswith("-") else v for v in values
+                ]
+            self.spec.components.schema(component, enum)
         ref = {"$ref": f"#/components/schemas/{component}"}
         if field.allow_none:
             ref = {"anyOf": [ref, {"type": "null"}]}

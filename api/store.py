@@ -229,7 +229,11 @@ class Store:
                 )
                 rows = self.conn.execute(sql, [resource.name, *params]).fetchall()
             else:
-                column = "substr(date_start, 1, 4)" if name == "year" else name
+                column = {
+                    "year": "substr(date_start, 1, 4)",
+                    # Stored 0/1; the facet value is a string, spelled as the filter is.
+                    "historical": "CASE historical WHEN 1 THEN 'true' ELSE 'false' END",
+                }.get(name, name)
                 sql = f"SELECT {column}, count(*) FROM {resource.name} WHERE {condition} GROUP BY 1"
                 rows = self.conn.execute(sql, params).fetchall()
             rows.sort(key=lambda r: (-r[1], r[0] is None, r[0] or ""))

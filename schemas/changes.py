@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from schemas.common import BaseSchema, Choice, WholeNumber
+from schemas.common import MAX_INT, BaseSchema, Choice, WholeNumber
 from schemas.queries import DEFAULT_LIMIT, MAX_LIMIT
 
 
@@ -24,7 +24,7 @@ class ChangeSchema(BaseSchema):
 class ChangesQuery(BaseSchema):
     since = WholeNumber(
         load_default=0,
-        validate=validate.Range(min=0, max=2**62),
+        validate=validate.Range(min=0, max=MAX_INT),  # WholeNumber's own bound
         metadata={"description": "Only changes after this `seq` (0: from the start)"},
     )
     limit = WholeNumber(

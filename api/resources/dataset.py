@@ -12,7 +12,9 @@ from api.snapshots import snapshot
 from schemas.dataset import DatasetSchema
 
 blp = Blueprint("dataset", __name__, url_prefix="/v1", description="The whole dataset")
-NDJSON, SQLITE = http.NDJSON, http.SQLITE
+NDJSON, SQLITE, OCTET = http.NDJSON, http.SQLITE, http.OCTET
+# Generated clients read no binary media type but application/octet-stream.
+BYTES = {"schema": {"type": "string", "format": "binary"}}
 
 
 @blp.route("/dataset", endpoint="describe")
@@ -48,7 +50,7 @@ def describe(_args):
 @blp.doc(
     operationId="downloadDatasetNdjson",
     summary="Every record, one a line",
-    responses={200: {"content": {NDJSON: {"schema": {"type": "string"}}}}},
+    responses={200: {"content": {NDJSON: {"schema": {"type": "string"}}, OCTET: BYTES}}},
 )
 @strict_query(blp)
 @blp.response(
@@ -61,9 +63,9 @@ def describe(_args):
 @blp.alt_response(406, response="NOT_ACCEPTABLE")
 def ndjson(_args):
     """Streams every record of every resource as newline-delimited JSON."""
-    http.negotiate((NDJSON,))
+    media_type = http.negotiate((NDJSON, OCTET))
     data = http.get_store()
-    etag = http.fresh(data.data_version(), NDJSON)
+    etag = http.fresh(data.data_version(), media_type)
 
     def lines():
         for resource in catalog.ALL:
@@ -71,7 +73,7 @@ def ndjson(_args):
             for body in data.all(resource):
                 yield prefix + body + b"}\n"
 
-    return http.finish(Response(lines(), mimetype=NDJSON), etag)
+    return http.finish(Response(lines(), mimetype=media_type), etag)
 
 
 @blp.route("/dataset.sqlite", endpoint="sqlite")
@@ -79,7 +81,12 @@ def ndjson(_args):
     operationId="downloadDatasetSqlite",
     summary="The SQLite database file",
     responses={
-        200: {"content": {SQLITE: {"schema": {"type": "string", "contentMediaType": SQLITE}}}}
+        200: {
+            "content": {
+                SQLITE: {"schema": {"type": "string", "contentMediaType": SQLITE}},
+                OCTET: BYTES,
+            }
+        }
     },
 )
 @strict_query(blp)
@@ -93,13 +100,13 @@ def ndjson(_args):
 @blp.alt_response(406, response="NOT_ACCEPTABLE")
 def sqlite(_args):
     """The database file itself: query it locally with any SQLite client."""
-    http.negotiate((SQLITE,))
+    media_type = http.negotiate((SQLITE, OCTET))
     version = http.get_store().data_version()
-    etag = http.fresh(version, SQLITE)
+    etag = http.fresh(version, media_type)
     pool = current_app.extensions["briefs.pool"]
     response = send_file(
         snapshot(pool.path.resolve(), version),
-        mimetype=SQLITE,
+        mimetype=media_type,
         as_attachment=True,
         download_name="briefs.sqlite",
         etag=False,
