@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, send_from_directory
+from flask.sessions import SessionInterface
 from flask_cors import CORS
 
 from api import config, editing, errors, guards, http, logs
@@ -23,6 +24,16 @@ def _swagger_ui_dist() -> Path:
     import flask_swagger_ui
 
     return Path(flask_swagger_ui.__file__).parent / "dist"
+
+
+class NoSessions(SessionInterface):
+    """The API keeps no session: none is opened or saved."""
+
+    def open_session(self, app, request):
+        return self.make_null_session(app)
+
+    def save_session(self, app, session, response) -> None:
+        return None
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -61,6 +72,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "briefs token create"}
     )
     editing.limiter.init_app(app)
+    # Only write views are limited, and their decorators check for themselves:
+    # the extension's global before-request check would only cost every read.
+    app.before_request_funcs[None].remove(editing.limiter._check_request_limit)
+    app.session_interface = NoSessions()
     from api.resources import BLUEPRINTS
 
     for blueprint in BLUEPRINTS:

@@ -9,7 +9,6 @@ leaves the previous one untouched.
 from __future__ import annotations
 
 import copy
-import functools
 import hashlib
 import os
 import time
@@ -33,11 +32,6 @@ class BuildError(Exception):
         self.problems = problems
 
 
-@functools.cache
-def _schema(resource: catalog.Resource):
-    return resource.schema()
-
-
 def output(resource: catalog.Resource, record: dict, text_of, outcomes: list[str]) -> dict:
     """A loaded record in the form the API serves: derived fields added, dumped.
 
@@ -52,7 +46,7 @@ def output(resource: catalog.Resource, record: dict, text_of, outcomes: list[str
         record["date_start"], record["date_end"] = start, end
     if resource is catalog.MEETINGS:
         record["outcomes"] = sorted(outcomes)
-    return _schema(resource).dump(record)
+    return resource.instance.dump(record)
 
 
 def derive(data: Dataset) -> dict[str, list[dict]]:

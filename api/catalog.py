@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from marshmallow import Schema
@@ -34,6 +35,16 @@ class Resource:
     @property
     def default_sort(self) -> str:
         return "date" if self.date else self.sort[0]
+
+    @property
+    def instance(self) -> Schema:
+        """A shared instance of the record schema (instances are reusable)."""
+        return _instance(self.schema)
+
+
+@functools.cache
+def _instance(schema: type[Schema]) -> Schema:
+    return schema()
 
 
 COUNTRIES = Resource("countries", "country", CountrySchema, "name", sort=("id", "name"))

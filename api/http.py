@@ -195,7 +195,7 @@ def listing(resource: Resource, args: dict) -> Response:
     facets = args.get("facet", [])
     return paged(
         resource.name,
-        resource.schema(),
+        resource.instance,
         args,
         lambda after, limit: data.page(resource, where, sort, limit, after),
         extra=lambda: {"facets": data.facets(resource, where, facets)},

@@ -192,8 +192,11 @@ class Store:
             if len(after) != len(columns):
                 raise ValueError("cursor key has the wrong shape")
             marks = ", ".join("?" * len(after))
+            # The bound on the first column alone lets SQLite 3.40 seek the index;
+            # the row-value comparison then skips the rows already served.
+            where.append(f"{columns[0]} {'<=' if descending else '>='} ?")
             where.append(f"({', '.join(columns)}) {'<' if descending else '>'} ({marks})")
-            params = [*params, *after]
+            params = [*params, after[0], *after]
         direction = " DESC" if descending else ""
         order = ", ".join(f"{c}{direction}" for c in columns)
         sql = (

@@ -345,7 +345,7 @@ class Writer:
 
     def _validate(self, conn, resource: Resource, raw: dict) -> dict:
         try:
-            record = resource.schema().load(raw)
+            record = resource.instance.load(raw)
         except ValidationError as exc:
             raise Invalid("The record is not valid.", _errors(flatten(exc.messages))) from exc
 
@@ -438,7 +438,7 @@ class Writer:
             meeting = orjson.loads(row[0])
             for derived in READ_ONLY - {"id"}:
                 meeting.pop(derived, None)
-            loaded = catalog.MEETINGS.schema().load(meeting)
+            loaded = catalog.MEETINGS.instance.load(meeting)
             self._unindex(conn, catalog.MEETINGS, meeting_id)
             outcomes = [
                 r[0]

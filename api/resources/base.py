@@ -18,8 +18,9 @@ class NoQuery(BaseSchema):
 
 def strict_query(blp: Blueprint, schema: type[Schema] = NoQuery):
     """Validate query parameters with ``schema``: unknown or bad ones are a 400."""
+    # An instance, not the class: webargs would build one per request.
     return blp.arguments(
-        schema, location="query", unknown=RAISE, error_status_code=400, as_kwargs=False
+        schema(), location="query", unknown=RAISE, error_status_code=400, as_kwargs=False
     )
 
 
