@@ -87,10 +87,12 @@ def _write(
 ) -> None:
     index.create(db)
     published = {d["id"]: d["published"] for d in records["documents"]}
+    everything = []
     for resource in catalog.ALL:
-        index.insert(
-            db, resource, [index.rows(resource, r, published) for r in records[resource.name]]
-        )
+        rows = [index.rows(resource, r, published) for r in records[resource.name]]
+        index.insert(db, resource, rows)
+        everything += rows
+    index.insert_search(db, everything)
     db["document_texts"].insert_all({"id": k, "text": v} for k, v in sorted(texts.items()))
     db["meta"].insert_all({"key": k, "value": v} for k, v in sorted(meta.items()))
 

@@ -324,6 +324,21 @@ def insert(db: sqlite_utils.Database, resource: Resource, all_rows: list[Rows]) 
     db["record_countries"].insert_all(c for r in all_rows for c in r.countries)
     db["record_people"].insert_all(p for r in all_rows for p in r.people)
     db["names"].insert_all(n for r in all_rows for n in r.names)
-    db["search"].insert_all(r.search for r in all_rows if r.search)
     db["timeline"].insert_all(r.timeline for r in all_rows if r.timeline)
     db["record_links"].insert_all(link for r in all_rows for link in r.links)
+
+
+def search_order(rows: Rows) -> tuple:
+    """Where a record's search entry goes: dated records oldest first, then undated ones.
+
+    Search ranks a common query's matches among the last SEARCH_WINDOW in this
+    order (see Store.search): the most recent records and the named entities,
+    and records written later, which are appended.
+    """
+    start = rows.main["date_start"]
+    return (start is None, start or "", rows.search["type"], rows.search["id"])
+
+
+def insert_search(db: sqlite_utils.Database, all_rows: list[Rows]) -> None:
+    """The search entries of every record, in ``search_order``."""
+    db["search"].insert_all(r.search for r in sorted(all_rows, key=search_order))

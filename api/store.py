@@ -26,6 +26,7 @@ SORT_KEYS = {
 SUGGESTIONS = 5
 MARK = ("<mark>", "</mark>")  # around matched words in search snippets
 TITLE_WEIGHT = 10.0  # bm25 weight of a title match against a body match
+SEARCH_WINDOW = 1000  # matches ranked by bm25 at most (see Store.search)
 
 
 class NotFound(Exception):
@@ -255,9 +256,19 @@ class Store:
     def search(
         self, query: str, types: list[str], limit: int, after: list | None = None
     ) -> tuple[list[tuple], list | None]:
-        """Ranked full-text hits: (type, id, title, snippet, score); and the next key."""
-        where = ["search_fts MATCH ?"]
-        params: list = [query]
+        """Ranked full-text hits: (type, id, title, snippet, score); and the next key.
+
+        bm25 ranks at most the last SEARCH_WINDOW matches in index order (the
+        named entities and the most recent records, see index.search_order),
+        so a word found in a large share of the corpus costs what a rare one
+        does. Ties are broken by index order: the same query, the same order.
+        """
+        where = [
+            "search_fts MATCH ?",
+            "search_fts.rowid >= coalesce((SELECT rowid FROM search_fts WHERE search_fts MATCH ? "
+            "ORDER BY rowid DESC LIMIT 1 OFFSET ?), 0)",
+        ]
+        params: list = [query, query, SEARCH_WINDOW - 1]
         if types:
             where.append(f"s.type IN ({','.join('?' * len(types))})")
             params += types
