@@ -25,7 +25,7 @@ check: $(STAMP)
 run: $(DB)
 	BRIEFS_DB=$(DB) $(BIN)/briefs serve
 
-test: $(STAMP)
+test: $(STAMP) bench-tools
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q --ignore=tests/browser
 

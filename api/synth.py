@@ -1,63 +1,87 @@
 """A deterministic synthetic corpus with valid citations, for benchmarks: ``briefs synth``.
 
 The corpus has the layout of a real build (``index.create`` and the rows
-``index.rows`` gives each record), the same meta keys and a dataset version
-computed the way ``api.build.dataset_version`` computes it, so the API serves
-it unchanged. Every citation holds: ``text[start:end] == quote``, prefix and
-suffix are the 32 characters around it, as ``api.citations`` computes them.
+``index.rows`` gives each record) and the meta keys ``api.build`` writes, so
+the API serves it unchanged. Every citation holds: ``text[start:end] == quote``,
+prefix and suffix the 32 characters around it (``api.citations``).
 
-Texts are drawn from a pseudo-word vocabulary with a Zipf-like law (the word
-of rank r is drawn with probability ~1/r), so a few words occur in most
-records, a few hundred in ~1% of them, and the tail in a handful: the search
-benchmark picks its common and rare terms with ``word(rank)``.
+Texts are pseudo-words drawn with a Zipf law (the word of rank r has
+probability ~1/r): a few words occur in most records, words of rank ~100-300
+in about 1% of them, the tail in a handful. ``word(rank, seed)`` names them
+for the search benchmark.
 
-Speed (a million records in well under a minute on two cores):
+Speed (a million records in under two minutes on two cores; measured in
+docs/BENCHMARKS.md):
 
-* records of the five large resources are built directly in their output
-  form and their rows computed without ``index.rows``; every ``SAMPLE``-th
-  record is checked against the real thing: loaded and dumped by its
-  marshmallow schema (its stored JSON must come out byte for byte), its
-  citations verified, and its rows compared with ``index.rows``;
-* indexes and the full-text triggers are dropped while rows are written and
-  recreated from their own SQL afterwards;
-* a second process writes the ``search`` table and its FTS5 index into a
-  file of its own, which is then copied in (the FTS5 shadow tables are
-  ordinary tables);
-* the file is written with journaling off into a temporary name and renamed
-  into place, as ``briefs build`` does.
+* the records of the five large resources are built in their output form
+  and their rows computed without ``index.rows``; every ``SAMPLE``-th record
+  of every resource is checked against the real thing: loaded and dumped by
+  its marshmallow schema (the stored JSON must come out byte for byte), its
+  citations verified by ``api.citations.verify``, its rows compared with
+  ``index.rows``. Any difference aborts the run (``DriftError``);
+* two worker processes generate the rows, chunk by chunk; this process
+  writes them: indexes and full-text triggers are dropped meanwhile and
+  recreated from their own SQL afterwards, link rows are staged and copied
+  in primary-key order;
+* the ``search`` table is written to a file of its own whose FTS5 index a
+  child process builds while the indexes are made; the search table and the
+  FTS5 shadow tables (ordinary tables) are then copied in with their rowids;
+* the file is written with journaling off under a temporary name and renamed
+  into place as ``briefs build`` does (``Writer.replace_with``).
+
+The dataset version is a digest of every stored record's JSON, resource by
+resource in name order, records in id order (with the pycountry version),
+hashed in fixed chunks: the same seed and size give the same version.
 """
 
 from __future__ import annotations
 
 import bisect
 import calendar
+import contextlib
 import hashlib
 import itertools
+import multiprocessing
+import os
 import random
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
-from api import catalog, countries
+import click
+import orjson
+import sqlite_utils
+
+from api import catalog, citations, countries, index
+from api.build import SCHEMA_VERSION
 from api.catalog import Resource
+from api.db import sqlite3
+from api.writes import Writer
+from schemas import dates
+from schemas.agreements import AGREEMENT_KINDS, AGREEMENT_STATUSES
+from schemas.commentary import COMMENTARY_KINDS
+from schemas.events import EVENT_KINDS
+from schemas.meetings import MEETING_KINDS
 
 VOCABULARY = 50_000  # distinct words
-POOL = 1 << 20  # Zipf draws that texts are sliced from
-SAMPLE = 1000  # every SAMPLE-th record of a resource is checked against the real schema
+POOL = 1 << 20  # Zipf draws that every text is a slice of
+SAMPLE = 1000  # every SAMPLE-th record of each resource is checked through the schemas
 BATCH = 5000  # records per executemany
 SENTENCES = 24  # sentences per document
+CONTEXT = 32
 SYLLABLES = (
     "ka lo mer ta vi sun dor pe ri gan to mu sel bra ne os qui fa len zor ha ti wen yu cap "
     "dre mi sa ron bel tu ga vo nik ar es il um"
 ).split()
-# The countries most records involve come first (their weight falls off as 1/rank).
+# Countries in order of how many records involve them (weight 1/rank).
 LEADING = ("PK", "RU", "CN", "US", "IN", "AF", "IR", "TR", "SA", "GB", "FR", "DE", "JP")
-PAIR = ("PK", "RU")  # the pair whose brief the benchmark composes
 PUBLISHERS = ("The Express Tribune", "Dawn", "The Diplomat", "Foreign Affairs", "Kommersant")
 SECTORS = ("defence", "energy", "trade", "transport", "education", None)
 ROLE_TITLES = ("President", "Prime Minister", "Foreign Minister", "Ambassador", "Envoy")
-ORG_KINDS = ("member", "observer", "applicant", "dialogue_partner")
+MEMBERSHIPS = ("member", "observer", "applicant", "dialogue_partner")
 INDICATOR_KINDS = ("trade_turnover", "investment", "aid", "arms_imports")
-
-# Share of the records (beyond the generated countries) each resource gets.
+# Share of the records beyond the generated countries; commentary takes the rest.
 SHARES = {
     "documents": 0.04,
     "people": 0.02,
@@ -74,10 +98,24 @@ FAST = (
     catalog.INDICATORS,
     catalog.COMMENTARY,
 )
+CITING = (catalog.PEOPLE, catalog.ORGANIZATIONS, *FAST)
+BY_NAME_ORDER = tuple(sorted(catalog.ALL, key=lambda r: r.name))  # dataset_version's order
+MAIN_COLUMNS = (
+    "id",
+    "title",
+    "kind",
+    "status",
+    "date_start",
+    "date_end",
+    "cited_from",
+    "json",
+    "etag",
+)
+DERIVED = ("date_start", "date_end", "outcomes", "length")  # dump-only fields
 
 
 def counts_for(records: int, n_countries: int) -> dict[str, int]:
-    """How many records of each resource a corpus of ``records`` has (at least one each)."""
+    """Records per resource for a corpus of ``records`` (at least one of each)."""
     rest = max(records - n_countries, 0)
     counts = {"countries": n_countries}
     for name, share in SHARES.items():
@@ -86,54 +124,76 @@ def counts_for(records: int, n_countries: int) -> dict[str, int]:
     return {r.name: counts[r.name] for r in catalog.ALL}
 
 
+def _vocabulary(seed: int) -> tuple[list[str], random.Random]:
+    rng = random.Random(f"briefs-synth-{seed}")
+    words: list[str] = []
+    seen: set[str] = set()
+    while len(words) < VOCABULARY:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words, rng
+
+
+def word(rank: int, seed: int = 0) -> str:
+    """The word of Zipf rank ``rank`` (1 = most frequent) in the corpus of ``seed``."""
+    return _vocabulary(seed)[0][rank - 1]
+
+
+def _first(date: str) -> str:
+    return date if len(date) == 10 else f"{date}-01" if len(date) == 7 else f"{date}-01-01"
+
+
+_LAST_DAY = {(y, m): calendar.monthrange(y, m)[1] for y in range(1900, 2101) for m in range(1, 13)}
+
+
+def _last(date: str) -> str:
+    if len(date) == 10:
+        return date
+    if len(date) == 7:
+        return f"{date}-{_LAST_DAY[int(date[:4]), int(date[5:])]:02d}"
+    return f"{date}-12-31"
+
+
 class Corpus:
-    """Everything needed to generate any record from its index, deterministically."""
+    """Every record, generated from its index alone, the same on every run."""
 
     def __init__(self, records: int, seed: int = 0) -> None:
         self.seed = seed
-        rng = random.Random(f"briefs-synth-{seed}")
-        words: list[str] = []
-        seen: set[str] = set()
-        while len(words) < VOCABULARY:
-            word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
-            if word not in seen:
-                seen.add(word)
-                words.append(word)
-        self.words = words
+        self.words, rng = _vocabulary(seed)
         weights = list(itertools.accumulate(1.0 / (r + 1) for r in range(VOCABULARY)))
-        self.pool = rng.choices(words, cum_weights=weights, k=POOL + 64)
+        self.pool = rng.choices(self.words, cum_weights=weights, k=POOL + 64)
+        self.capitals = [w.capitalize() for w in self.pool]
         self.noise = [rng.getrandbits(32) for _ in range(1 << 16)]
         current = countries.current()
-        self.countries = {code: current[code] for code in sorted(current)}
+        self.country_records = [current[c] for c in sorted(current)]
         order = [c for c in LEADING if c in current] + sorted(set(current) - set(LEADING))
         self.country_order = order
         self.country_weights = list(itertools.accumulate(1.0 / (r + 1) for r in range(len(order))))
-        self.counts = counts_for(records, len(self.countries))
+        self.counts = counts_for(records, len(current))
         self.ids: dict[str, list[str]] = {}
         self.order: dict[str, list[int]] = {}
         for resource in catalog.ALL:
-            if resource is catalog.COUNTRIES:
-                continue
-            ids = [self._id(resource, i) for i in range(self.counts[resource.name])]
-            self.ids[resource.name] = ids
-            self.order[resource.name] = sorted(range(len(ids)), key=ids.__getitem__)
-        self._documents()
-        # Citing records are numbered across resources so each cites its own sentence.
-        base = 0
-        self.base = {}
-        for resource in (catalog.PEOPLE, catalog.ORGANIZATIONS, *FAST):
-            self.base[resource.name] = base
-            base += self.counts[resource.name]
+            if resource is not catalog.COUNTRIES:
+                ids = [self._id(resource, i) for i in range(self.counts[resource.name])]
+                self.ids[resource.name] = ids
+                self.order[resource.name] = sorted(range(len(ids)), key=ids.__getitem__)
+        self.base: dict[str, int] = {}
+        total = 0
+        for resource in CITING:  # citing records are numbered across resources
+            self.base[resource.name] = total
+            total += self.counts[resource.name]
+        self._texts()
+        self.published_by_id = dict(zip(self.ids["documents"], self.published, strict=True))
+        self.text_by_id = dict(zip(self.ids["documents"], self.texts, strict=True))
 
-    # --- randomness, by index ----------------------------------------------------
+    # --- deterministic noise -----------------------------------------------------
 
     def r(self, key: int, salt: int) -> int:
-        """A 32-bit pseudo-random number for (key, salt), the same every run."""
-        noise = self.noise
-        return (
-            noise[(key * 40503 + salt * 7919 + self.seed) & 0xFFFF]
-            ^ noise[(key >> 16) + salt & 0xFFFF]
-            ^ (key * 2654435761 & 0xFFFFFFFF)
+        """A 32-bit pseudo-random number for (key, salt)."""
+        return self.noise[(key * 40503 + salt * 7919) & 0xFFFF] ^ (
+            (key + salt * 131) * 2654435761 >> 3 & 0xFFFFFFFF
         )
 
     def span(self, key: int, length: int) -> list[str]:
@@ -144,51 +204,51 @@ class Corpus:
         return " ".join(self.span(key, length))
 
     def title(self, key: int, length: int) -> str:
-        return " ".join(w.capitalize() for w in self.span(key, length))
+        start = (key * 2654435761 + self.seed * 97) % POOL
+        return " ".join(self.capitals[start : start + length])
 
-    def date(self, key: int, precision: bool = True) -> str | None:
-        """A date at day, month or year precision (or null, ~2%), 1960-2025."""
+    def date(self, key: int) -> str | None:
+        """A date at day (70%), month (20%) or year (8%) precision, or null (2%)."""
         x = self.r(key, 11)
-        year = 1960 + x % 66
-        month = 1 + (x >> 8) % 12
-        day = 1 + (x >> 12) % 28
-        kind = (x >> 20) % 100 if precision else 0
+        year, month, day, kind = (
+            1960 + x % 66,
+            1 + (x >> 8) % 12,
+            1 + (x >> 12) % 28,
+            (x >> 20) % 100,
+        )
         if kind < 70:
             return f"{year:04d}-{month:02d}-{day:02d}"
         if kind < 90:
             return f"{year:04d}-{month:02d}"
-        if kind < 98:
-            return f"{year:04d}"
-        return None
+        return f"{year:04d}" if kind < 98 else None
 
     def countries_for(self, key: int) -> list[str]:
-        x = self.r(key, 5)
+        """One to three countries, the leading ones most often."""
         total = self.country_weights[-1]
-        found = []
-        for k in range(1 + x % 3):
-            point = (self.r(key, 17 + k) / 4294967296.0) * total
+        found: list[str] = []
+        for k in range(1 + self.r(key, 5) % 3):
+            point = self.r(key, 17 + k) / 4294967296.0 * total
             code = self.country_order[bisect.bisect(self.country_weights, point)]
             if code not in found:
                 found.append(code)
         return found
 
-    # --- documents ---------------------------------------------------------------
-
     def _id(self, resource: Resource, i: int) -> str:
-        key = i * 13 + len(resource.name)
-        return f"{'-'.join(self.span(key * 7 + 3, 2))}-{resource.name[:3]}{i}"
+        return (
+            f"{'-'.join(self.span(i * 29 + len(resource.name) * 7 + 3, 2))}-{resource.name[:3]}{i}"
+        )
 
-    def _documents(self) -> None:
-        """Every document's text, with the offsets of its sentences."""
-        n = self.counts["documents"]
+    # --- documents and citations -------------------------------------------------
+
+    def _texts(self) -> None:
+        """Each document's text (curly quotes and dashes: offsets count code points)."""
         self.texts: list[str] = []
         self.sentences: list[list[tuple[int, int]]] = []
         self.published: list[str] = []
-        for d in range(n):
-            key = d * SENTENCES * 3 + 1
-            parts = [self.title(key, 5), "\n\n"]
-            offsets = []
-            at = len(parts[0]) + 2
+        for d in range(self.counts["documents"]):
+            key = d * (SENTENCES + 1) * 3 + 1
+            head = self.title(key, 5)
+            parts, offsets, at = [head, "\n\n"], [], len(head) + 2
             for s in range(SENTENCES):
                 k = key + s + 1
                 length = 9 + self.r(k, 1) % 12
@@ -213,10 +273,10 @@ class Corpus:
             )
 
     def source(self, g: int, extra: int = 0) -> dict:
-        """The citation of citing record ``g``: one sentence of one document."""
+        """A citation for citing record ``g``: a whole sentence of a document."""
         n = self.counts["documents"]
-        d = (g + extra * 7) % n
-        s = ((g + extra * 7) // n + extra) % SENTENCES
+        k = g + extra * 7
+        d, s = k % n, (k // n + extra) % SENTENCES
         start, end = self.sentences[d][s]
         text = self.texts[d]
         return {
@@ -224,41 +284,25 @@ class Corpus:
             "quote": text[start:end],
             "start": start,
             "end": end,
-            "prefix": text[max(0, start - 32) : start],
-            "suffix": text[end : end + 32],
+            "prefix": text[max(0, start - CONTEXT) : start],
+            "suffix": text[end : end + CONTEXT],
         }
 
     def sources(self, g: int) -> list[dict]:
-        if self.r(g, 29) % 4 == 0:
-            return [self.source(g), self.source(g, 1)]
-        return [self.source(g)]
-
-    def cited_from(self, sources: list[dict]) -> str:
-        documents = self.ids["documents"]
-        return (
-            min(self.published[self._doc_index[s["document"]]] for s in sources)
-            if len(sources) > 1
-            else self.published[self._doc_index[sources[0]["document"]]]
-        )
-
-    @property
-    def _doc_index(self) -> dict[str, int]:
-        if not hasattr(self, "_doc_index_cache"):
-            self._doc_index_cache = {d: i for i, d in enumerate(self.ids["documents"])}
-        return self._doc_index_cache
+        return [self.source(g), self.source(g, 1)] if self.r(g, 29) % 4 == 0 else [self.source(g)]
 
     # --- records -----------------------------------------------------------------
 
     def records(self, resource: Resource) -> Iterator[dict]:
-        """The output records of a resource, in id order."""
+        """A resource's output records, in id order."""
         if resource is catalog.COUNTRIES:
-            yield from self.countries.values()
+            yield from self.country_records
             return
-        make = getattr(self, f"_{resource.name}")
+        make = getattr(self, f"make_{resource.name}")
         for i in self.order[resource.name]:
             yield make(i)
 
-    def _person_ref(self, key: int) -> dict | None:
+    def person_ref(self, key: int) -> dict | None:
         x = self.r(key, 31)
         if x % 10 == 0:
             return None
@@ -268,9 +312,9 @@ class Corpus:
     def person_name(self, p: int) -> str:
         return self.title(p * 5 + 2, 2)
 
-    def _documents_record(self, d: int) -> dict:
+    def make_documents(self, d: int) -> dict:
         text = self.texts[d]
-        author = self._person_ref(d * 3 + 1)
+        author = self.person_ref(d * 3 + 1)
         return {
             "id": self.ids["documents"][d],
             "title": text[: text.index("\n")],
@@ -290,15 +334,12 @@ class Corpus:
             "inferred": [],
         }
 
-    _documents_ = _documents_record
-
-    def _people(self, p: int) -> dict:
+    def make_people(self, p: int) -> dict:
         g = self.base["people"] + p
         name = self.person_name(p)
-        aliases = []
-        if p % 5 == 0:
-            aliases.append({"name": name.split()[-1], "kind": "common", "sources": []})
-        country = self.countries_for(g)[0]
+        aliases = (
+            [{"name": name.split()[-1], "kind": "common", "sources": []}] if p % 5 == 0 else []
+        )
         return {
             "id": self.ids["people"][p],
             "name": name,
@@ -306,7 +347,7 @@ class Corpus:
             "roles": [
                 {
                     "title": ROLE_TITLES[self.r(g, 7) % len(ROLE_TITLES)],
-                    "country": country,
+                    "country": self.countries_for(g)[0],
                     "from": None,
                     "to": None,
                     "sources": [self.source(g)],
@@ -317,10 +358,9 @@ class Corpus:
             "inferred": [],
         }
 
-    def _organizations(self, o: int) -> dict:
+    def make_organizations(self, o: int) -> dict:
         g = self.base["organizations"] + o
         name = self.title(g * 11 + 5, 3)
-        members = self.countries_for(g)
         return {
             "id": self.ids["organizations"][o],
             "name": f"{name} Organisation",
@@ -329,34 +369,29 @@ class Corpus:
             "memberships": [
                 {
                     "country": c,
-                    "status": ORG_KINDS[(self.r(g, 9) + k) % len(ORG_KINDS)],
+                    "status": MEMBERSHIPS[(self.r(g, 9) + k) % len(MEMBERSHIPS)],
                     "from": None,
                     "to": None,
                     "sources": [self.source(g, k)],
                 }
-                for k, c in enumerate(members)
+                for k, c in enumerate(self.countries_for(g))
             ],
             "external_ids": {"wikidata": None},
             "notes": [],
             "inferred": [],
         }
 
-    def _dated(self, g: int, date: str | None, until: str | None = None):
-        if date is None:
-            return None, None
-        first = _first(date)
-        last = _last(until or date)
-        return first, last
-
-    def _agreements(self, i: int) -> dict:
+    def make_agreements(self, i: int) -> dict:
         g = self.base["agreements"] + i
         x = self.r(g, 41)
         date = self.date(g)
         status = AGREEMENT_STATUSES[x % len(AGREEMENT_STATUSES)]
         sources = self.sources(g)
-        meetings = self.counts["meetings"]
-        meeting = self.ids["meetings"][i // 3] if i % 3 == 0 and i // 3 < meetings else None
-        start, end = self._dated(g, date)
+        meeting = (
+            self.ids["meetings"][i // 3]
+            if i % 3 == 0 and i // 3 < self.counts["meetings"]
+            else None
+        )
         amount = (x >> 8) % 5000 * 1_000_000
         return {
             "id": self.ids["agreements"][i],
@@ -371,19 +406,18 @@ class Corpus:
             "summary": self.phrase(g * 11 + 7, 8 + (x >> 16) % 10),
             "meeting": meeting,
             "sources": sources,
-            "date_start": start,
-            "date_end": end,
+            "date_start": date and _first(date),
+            "date_end": date and _last(date),
             "notes": [],
             "inferred": [],
         }
 
-    def _meetings(self, i: int) -> dict:
+    def make_meetings(self, i: int) -> dict:
         g = self.base["meetings"] + i
         x = self.r(g, 43)
         date = self.date(g)
         involved = self.countries_for(g)
-        start, end = self._dated(g, date)
-        host = self._person_ref(g * 3 + 2)
+        host = self.person_ref(g * 3 + 2)
         participants = [
             {
                 "person": host["person"] if host else None,
@@ -392,7 +426,7 @@ class Corpus:
             }
         ]
         if len(involved) > 1 and x % 2:
-            guest = self._person_ref(g * 3 + 3)
+            guest = self.person_ref(g * 3 + 3)
             participants.append(
                 {
                     "person": guest["person"] if guest else None,
@@ -416,16 +450,16 @@ class Corpus:
             "occasion": occasion,
             "summary": self.phrase(g * 11 + 7, 8 + (x >> 16) % 10),
             "sources": self.sources(g),
-            "outcomes": [self.ids["agreements"][outcome]]
-            if outcome < self.counts["agreements"]
-            else [],
-            "date_start": start,
-            "date_end": end,
+            "outcomes": (
+                [self.ids["agreements"][outcome]] if outcome < self.counts["agreements"] else []
+            ),
+            "date_start": date and _first(date),
+            "date_end": date and _last(date),
             "notes": [],
             "inferred": [],
         }
 
-    def _events(self, i: int) -> dict:
+    def make_events(self, i: int) -> dict:
         g = self.base["events"] + i
         x = self.r(g, 47)
         date = self.date(g)
@@ -433,7 +467,6 @@ class Corpus:
         until = None
         if kind == "period" and date is not None:
             until = f"{min(int(date[:4]) + 1 + (x >> 4) % 10, 2030):04d}"
-        start, end = self._dated(g, date, until)
         return {
             "id": self.ids["events"][i],
             "title": self.title(g * 11 + 5, 2 + x % 4),
@@ -443,17 +476,16 @@ class Corpus:
             "countries": self.countries_for(g),
             "summary": self.phrase(g * 11 + 7, 8 + (x >> 16) % 10),
             "sources": self.sources(g),
-            "date_start": start,
-            "date_end": end,
+            "date_start": date and _first(date),
+            "date_end": date and _last(until or date),
             "notes": [],
             "inferred": [],
         }
 
-    def _indicators(self, i: int) -> dict:
+    def make_indicators(self, i: int) -> dict:
         g = self.base["indicators"] + i
         x = self.r(g, 53)
         period = str(1990 + x % 36) if x % 50 else None
-        start, end = self._dated(g, period)
         return {
             "id": self.ids["indicators"][i],
             "title": self.title(g * 11 + 5, 3),
@@ -465,71 +497,448 @@ class Corpus:
             "period": period,
             "summary": self.phrase(g * 11 + 7, 8 + (x >> 16) % 10),
             "sources": self.sources(g),
-            "date_start": start,
-            "date_end": end,
+            "date_start": period and _first(period),
+            "date_end": period and _last(period),
             "notes": [],
             "inferred": [],
         }
 
-    def _commentary(self, i: int) -> dict:
+    def make_commentary(self, i: int) -> dict:
         g = self.base["commentary"] + i
         x = self.r(g, 59)
         kind = COMMENTARY_KINDS[x % len(COMMENTARY_KINDS)]
-        sources = [self.source(g)]
-        document = sources[0]["document"]
-        published = self.published[self._doc_index[document]]
+        source = self.source(g)
+        published = self.published_by_id[source["document"]]
         if x % 3 == 1:
             published = published[:7]
-        start, end = self._dated(g, published)
         subjects = []
         if x % 4 == 0:
-            subjects = [
-                {"type": "agreement", "id": self.ids["agreements"][g % self.counts["agreements"]]}
-            ]
+            a = g % self.counts["agreements"]
+            subjects = [{"type": "agreement", "id": self.ids["agreements"][a]}]
         return {
             "id": self.ids["commentary"][i],
             "kind": kind,
-            "author": None if kind == "reader_comment" else self._person_ref(g * 3 + 4),
+            "author": None if kind == "reader_comment" else self.person_ref(g * 3 + 4),
             "speech": ("direct", "reported")[(x >> 4) % 2] if kind == "quote" else None,
-            "text": sources[0]["quote"],
-            "document": document,
+            "text": source["quote"],
+            "document": source["document"],
             "published": published,
             "published_text": None,
             "countries": self.countries_for(g),
             "subjects": subjects,
             "in_reply_to": None,
-            "sources": sources,
-            "date_start": start,
-            "date_end": end,
+            "sources": [source],
+            "date_start": _first(published),
+            "date_end": _last(published),
             "notes": [],
             "inferred": [],
         }
 
 
-# Generators for the resources whose method name is taken by a data attribute.
-Corpus._documents_gen = Corpus._documents_record  # type: ignore[attr-defined]
+# --- rows ----------------------------------------------------------------------------
 
 
-def _first(date: str) -> str:
-    if len(date) == 10:
-        return date
-    if len(date) == 7:
-        return f"{date}-01"
-    return f"{date}-01-01"
+def _columns(resource: Resource) -> tuple[str, ...]:
+    return MAIN_COLUMNS + tuple(index.EXTRA_COLUMNS.get(resource.name, {}))
 
 
-_LAST_DAY = {(y, m): calendar.monthrange(y, m)[1] for y in range(1900, 2101) for m in range(1, 13)}
+def _quotes(record: dict) -> list[str]:
+    found = [s["quote"] for h in record.get("status_history", ()) for s in h["sources"]]
+    return found + [s["quote"] for s in record["sources"]]
 
 
-def _last(date: str) -> str:
-    if len(date) == 10:
-        return date
-    if len(date) == 7:
-        return f"{date}-{_LAST_DAY[int(date[:4]), int(date[5:])]:02d}"
-    return f"{date}-12-31"
+def fast_search(resource: Resource, record: dict) -> tuple:
+    """``index.rows(...).search`` of a record of the five large resources, as a tuple."""
+    text = record["text"] if resource is catalog.COMMENTARY else record["summary"]
+    parts = [text, *_quotes(record)]
+    author = record.get("author")
+    if author:
+        parts.append(author["name"])
+    title = record[resource.title]
+    return (resource.singular, record["id"], title, "\n".join(dict.fromkeys(parts)))
 
 
-from schemas.agreements import AGREEMENT_KINDS, AGREEMENT_STATUSES  # noqa: E402
-from schemas.commentary import COMMENTARY_KINDS  # noqa: E402
-from schemas.events import EVENT_KINDS  # noqa: E402
-from schemas.meetings import MEETING_KINDS  # noqa: E402
+def fast_rows(resource: Resource, record: dict, published: dict[str, str]):
+    """``index.rows`` of a record of the five large resources, as tuples for executemany."""
+    body = orjson.dumps(record)
+    sources = record["sources"]
+    first = min(published[s["document"]] for s in sources)  # full dates: their own start
+    rid = record["id"]
+    name = resource.name
+    main = [
+        rid,
+        record[resource.title],
+        record["kind"],
+        record.get("status"),
+        record["date_start"],
+        record["date_end"],
+        first,
+        body,
+        hashlib.sha256(body).hexdigest()[:20],
+    ]
+    if name == "agreements":
+        main.append(record["meeting"])
+    elif name == "commentary":
+        main.append(record["document"])
+    involved = sorted(set(record["countries"]))
+    people = {p["person"] for p in record.get("participants", ())}
+    author = record.get("author")
+    if author:
+        people.add(author["person"])
+    people.discard(None)
+    if resource is catalog.COMMENTARY:
+        speaker = author["name"] if author else "Unattributed"
+        title = f"{speaker}: {record['text']}"
+        if len(title) > index.TITLE_LENGTH:
+            title = title[: index.TITLE_LENGTH - 1] + "…"
+    else:
+        title = record[resource.title]
+    entry = {
+        "type": resource.singular,
+        "id": rid,
+        "date": record[resource.date],
+        "date_start": record["date_start"],
+        "date_end": record["date_end"],
+        "title": title,
+        "kind": record["kind"],
+        "countries": involved,
+        "sources": sources,
+    }
+    timeline = (name, rid, record["date_start"], record["date_end"], first, orjson.dumps(entry))
+    refs = {("countries", c) for c in involved}
+    refs.update(("documents", s["document"]) for s in sources)
+    if name == "agreements":
+        if record["meeting"]:
+            refs.add(("meetings", record["meeting"]))
+    elif name == "meetings":
+        refs.add(("countries", record["location"]["country"]))
+        for p in record["participants"]:
+            refs.add(("countries", p["country"]))
+        refs.update(("people", p) for p in people)
+        if record["occasion"]:
+            refs.add(("organizations", record["occasion"]["organization"]))
+    elif name == "commentary":
+        refs.add(("documents", record["document"]))
+        refs.update(("people", p) for p in people)
+        refs.update((SUBJECTS[s["type"]], s["id"]) for s in record["subjects"])
+    return (
+        tuple(main),
+        [(name, rid, c) for c in involved],
+        [(name, rid, p) for p in sorted(people)],
+        timeline,
+        None,
+        [(name, rid, t, v) for t, v in sorted(refs)],
+    )
+
+
+SUBJECTS = {r.singular: r.name for r in catalog.ALL}
+
+
+class DriftError(AssertionError):
+    """A generated record or row differs from what the schemas and index.rows give."""
+
+
+def check_record(corpus: Corpus, resource: Resource, record: dict, published: dict) -> None:
+    """Load and dump a record through its schema, verify its citations, compare its rows."""
+    schema = resource.schema()
+    given = {k: v for k, v in record.items() if k not in DERIVED}
+    try:
+        loaded = schema.load(given)
+    except Exception as exc:  # a ValidationError names the field
+        raise DriftError(f"{resource.name} {record['id']}: {exc}") from exc
+    if resource.date:
+        loaded["date_start"], loaded["date_end"] = dates.interval(
+            loaded[resource.date], loaded.get(resource.until) if resource.until else None
+        )
+    for field in ("outcomes", "length"):
+        if field in record:
+            loaded[field] = record[field]
+    if orjson.dumps(schema.dump(loaded)) != orjson.dumps(record):
+        raise DriftError(f"{resource.name} {record['id']}: dumps differently through its schema")
+    for path, source in citations.walk(record):
+        problems = citations.verify(source, corpus.text_by_id[source["document"]])
+        if problems:
+            raise DriftError(f"{resource.name} {record['id']} {path}: {problems}")
+    if resource in FAST:
+        real = index.rows(resource, record, published)
+        main, linked, people, timeline, _, links = fast_rows(resource, record, published)
+        expected = (
+            tuple(real.main[c] for c in _columns(resource)),
+            [tuple(r.values()) for r in real.countries],
+            [tuple(r.values()) for r in real.people],
+            tuple(real.timeline.values()),
+            tuple(real.search.values()),
+            [tuple(r.values()) for r in real.links],
+            [],
+        )
+        got = (main, linked, people, timeline, fast_search(resource, record), links, real.names)
+        if got != expected:
+            raise DriftError(f"{resource.name} {record['id']}: rows differ from index.rows")
+
+
+# --- writing ---------------------------------------------------------------------------
+
+LINKS = {  # link tables: staged unindexed, then copied in primary-key order
+    "record_countries": (("resource", "record_id", "country"), "resource, country, record_id"),
+    "record_people": (("resource", "record_id", "person"), "resource, person, record_id"),
+    "record_links": (
+        ("resource", "record_id", "target", "target_id"),
+        "target, target_id, resource, record_id",
+    ),
+}
+TIMELINE_COLUMNS = ("resource", "id", "date_start", "date_end", "cited_from", "json")
+NAMES_COLUMNS = ("resource", "key", "record_id", "name", "rank")
+SEARCH_COLUMNS = ("rowid", "type", "id", "title", "body")
+SEARCH_TABLES = (
+    "search", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config"
+)  # fmt: skip
+
+_corpus: Corpus | None = None  # set before the worker pool forks
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    for pragma in (
+        "journal_mode = OFF",
+        "synchronous = OFF",
+        "cache_size = -262144",
+        "temp_store = MEMORY",
+        "locking_mode = EXCLUSIVE",
+    ):
+        conn.execute(f"PRAGMA {pragma}")
+    return conn
+
+
+def _insert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], rows) -> None:
+    marks = ", ".join("?" * len(columns))
+    conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def _chunks(corpus: Corpus) -> list[tuple[str, int, int, int]]:
+    """Work units: (resource, first, last position in id order, first search rowid)."""
+    chunks = []
+    rowid = 1
+    for resource in catalog.ALL:  # the build's order: search rowids follow it
+        n = corpus.counts[resource.name]
+        chunks += [(resource.name, a, min(a + BATCH, n), rowid + a) for a in range(0, n, BATCH)]
+        rowid += n
+    return chunks
+
+
+def _rows_of_chunk(chunk: tuple[str, int, int, int]) -> dict:
+    """Every row of a chunk of records (in a pool worker); every SAMPLE-th record checked."""
+    name, first, last, rowid = chunk
+    corpus = _corpus
+    resource = catalog.BY_NAME[name]
+    published = corpus.published_by_id
+    if resource is catalog.COUNTRIES:
+        records = corpus.country_records[first:last]
+    else:
+        make = getattr(corpus, f"make_{name}")
+        records = [make(i) for i in corpus.order[name][first:last]]
+    fast = resource in FAST
+    out: dict = {"main": [], "timeline": [], "names": [], "search": []}
+    out.update({table: [] for table in LINKS})
+    digest = hashlib.sha256()
+    prefix = name.encode() + b"\t"
+    for n, record in enumerate(records, start=first):
+        if n % SAMPLE == 0:
+            check_record(corpus, resource, record, published)
+        if fast:
+            main, linked, people, timeline, names_, links = fast_rows(resource, record, published)
+            search = fast_search(resource, record)
+        else:
+            rows = index.rows(resource, record, published)
+            main = tuple(rows.main[c] for c in _columns(resource))
+            linked = [tuple(r.values()) for r in rows.countries]
+            people = [tuple(r.values()) for r in rows.people]
+            timeline = tuple(rows.timeline.values()) if rows.timeline else None
+            names_ = [tuple(r.values()) for r in rows.names]
+            links = [tuple(r.values()) for r in rows.links]
+            search = tuple(rows.search.values())
+        out["main"].append(main)
+        out["record_countries"] += linked
+        out["record_people"] += people
+        out["record_links"] += links
+        if timeline:
+            out["timeline"].append(timeline)
+        if names_:
+            out["names"] += names_
+        out["search"].append((rowid + n - first, *search))
+        digest.update(prefix + main[7] + b"\n")
+    out["resource"] = name
+    out["count"] = len(records)
+    out["digest"] = digest.digest()
+    return out
+
+
+def _rebuild_fts(path: Path) -> None:
+    """Build the FTS5 index over the search table (a child process, beside the indexes)."""
+    code = 0
+    try:
+        conn = _connect(path)
+        conn.execute("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
+        conn.close()
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    os._exit(code)
+
+
+def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = True) -> dict:
+    """Write a synthetic corpus of ``records`` records at ``db_path``; return its meta.
+
+    The result also has ``seconds`` and cumulative ``timings`` (not stored).
+    """
+    global _corpus
+    started = time.monotonic()
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+    tmp_search = db_path.with_name(f".{db_path.name}.{os.getpid()}.search.tmp")
+    for path in (tmp, tmp_search):
+        path.unlink(missing_ok=True)
+    timings: dict[str, float] = {}
+    _corpus = corpus = Corpus(records, seed)
+    timings["corpus"] = time.monotonic() - started
+    try:
+        conn, search = _open(tmp), _open(tmp_search)
+        deferred = conn.execute(_DEFERRED_SQL).fetchall()
+        for kind, name, _ in deferred:  # recreated once the rows are in
+            conn.execute(f'DROP {kind.upper()} "{name}"')
+        for table, (columns, _) in LINKS.items():
+            conn.execute(f"CREATE TEMP TABLE stage_{table} ({', '.join(columns)})")
+        meta = _fill(corpus, conn, search, progress)
+        timings["rows"] = time.monotonic() - started
+        conn.execute("COMMIT")
+        search.execute("COMMIT")
+        search.close()
+        fts = multiprocessing.get_context("fork").Process(
+            target=_rebuild_fts, args=(tmp_search,), daemon=True
+        )
+        fts.start()
+        conn.execute("BEGIN")
+        for table, (columns, order) in LINKS.items():
+            listed = ", ".join(columns)
+            conn.execute(
+                f"INSERT INTO main.{table} ({listed}) SELECT {listed} FROM temp.stage_{table} "
+                f"ORDER BY {order}"
+            )
+            conn.execute(f"DROP TABLE temp.stage_{table}")
+        for kind, _, sql in deferred:
+            if kind == "index":
+                conn.execute(sql)
+        conn.execute("COMMIT")
+        timings["indexes"] = time.monotonic() - started
+        fts.join()
+        if fts.exitcode != 0:
+            raise RuntimeError(f"the full-text index process failed (exit {fts.exitcode})")
+        timings["fts"] = time.monotonic() - started
+        conn.close()
+        _merge_search(tmp, tmp_search, deferred, check_keys=records <= 100_000)
+        timings["merge"] = time.monotonic() - started
+        Writer(db_path).replace_with(tmp)
+    finally:
+        _corpus = None
+        for path in (tmp, tmp_search):
+            path.unlink(missing_ok=True)
+    meta["seconds"] = round(time.monotonic() - started, 1)
+    meta["timings"] = {k: round(v, 1) for k, v in timings.items()}
+    return meta
+
+
+_DEFERRED_SQL = (
+    "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+    "AND sql IS NOT NULL ORDER BY rowid"
+)
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """A new file holding every table ``index.create`` makes, in an open transaction."""
+    conn = _connect(path)
+    conn.execute("BEGIN")
+    index.create(sqlite_utils.Database(conn))
+    return conn
+
+
+def _fill(corpus: Corpus, conn, search, progress: bool) -> dict:
+    """Generate every row (in a pool of workers) and write it; return the meta."""
+    for (name,) in search.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    ).fetchall():
+        search.execute(f'DROP TRIGGER "{name}"')
+    digests: dict[str, list[bytes]] = {r.name: [] for r in catalog.ALL}
+    total = sum(corpus.counts.values())
+    sink = contextlib.nullcontext(sys.stderr) if progress else open(os.devnull, "w")
+    workers = max(1, min(2, os.cpu_count() or 1))
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        with sink as stream, click.progressbar(length=total, label="synth", file=stream) as bar:
+            for out in pool.imap(_rows_of_chunk, _chunks(corpus)):
+                name = out["resource"]
+                _insert(conn, name, _columns(catalog.BY_NAME[name]), out["main"])
+                for table, (columns, _) in LINKS.items():
+                    _insert(conn, f"temp.stage_{table}", columns, out[table])
+                if out["timeline"]:
+                    _insert(conn, "timeline", TIMELINE_COLUMNS, out["timeline"])
+                if out["names"]:
+                    _insert(conn, "names", NAMES_COLUMNS, out["names"])
+                _insert(search, "search", SEARCH_COLUMNS, out["search"])
+                digests[name].append(out["digest"])
+                bar.update(out["count"])
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+    _insert(
+        conn,
+        "document_texts",
+        ("id", "text"),
+        sorted(zip(corpus.ids["documents"], corpus.texts, strict=True)),
+    )
+    digest = hashlib.sha256(f"pycountry {countries.PYCOUNTRY_VERSION}\n".encode())
+    for resource in BY_NAME_ORDER:
+        for part in digests[resource.name]:
+            digest.update(part)
+    version = digest.hexdigest()[:16]
+    meta = {
+        "dataset_version": version,
+        "data_version": version,
+        "built_at": time.strftime(
+            "%Y-%m-%dT%H:%M:%SZ",
+            time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))),
+        ),
+        "pycountry": countries.PYCOUNTRY_VERSION,
+        "schema_version": SCHEMA_VERSION,
+        "counts": orjson.dumps(corpus.counts).decode(),
+    }
+    _insert(conn, "meta", ("key", "value"), sorted(meta.items()))
+    return dict(meta)
+
+
+def _merge_search(tmp: Path, tmp_search: Path, deferred: list, check_keys: bool) -> None:
+    """Copy the search table and FTS5 shadow tables in; recreate the triggers."""
+    conn = _connect(tmp)
+    conn.execute("ATTACH DATABASE ? AS s", (str(tmp_search),))
+    conn.execute("BEGIN")
+    for table in SEARCH_TABLES:
+        conn.execute(f"DELETE FROM main.{table}")
+        if table == "search":
+            conn.execute(
+                "INSERT INTO main.search (rowid, type, id, title, body) "
+                "SELECT rowid, type, id, title, body FROM s.search ORDER BY rowid"
+            )
+        else:
+            conn.execute(f"INSERT INTO main.{table} SELECT * FROM s.{table}")
+    for kind, _, sql in deferred:
+        if kind == "trigger":
+            conn.execute(sql)
+    conn.execute("COMMIT")
+    conn.execute("DETACH DATABASE s")
+    if check_keys:
+        violations = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if violations:
+            raise RuntimeError(f"foreign keys violated: {violations[:5]}")
+    conn.close()

@@ -1,0 +1,605 @@
+"""The benchmark of issue 6: the API against a bare-WSGI ceiling and Datasette, in alternation.
+
+    python -m benchmarks.run [--records 1000000] [--duration 5] [--runs 3] [--out FILE]
+
+Every server is started and stopped here, bound to 127.0.0.1 on a free port:
+
+* ``app``: ``gunicorn -c gunicorn.conf.py 'api:create_app()'`` on the large corpus,
+  and ``app-small`` on the small one (for "1M within 1.2x of 1k");
+* ``ceiling``: ``benchmarks/ceiling.py`` on the same gunicorn settings, answering
+  each case's URL with the API's own body for it (same bytes, same size);
+* ``datasette``: Datasette (benchmarks/.venv) on the same SQLite file, two
+  uvicorn workers, counts and facet suggestions off, the equivalent SQL as
+  canned queries (benchmarks/datasette_app.py).
+
+Each case runs wrk against its targets in turn, ``--runs`` rounds (app, ceiling,
+datasette, app, ceiling, ...), so drift of the shared machine hits all alike;
+figures are medians and ratios of medians. Then: p99 of a single record at
+half the app's measured maximum, open loop (benchmarks/openloop.lua); USS of
+every worker; optionally a py-spy profile of the hot paths. Results go to a
+JSON file; ``benchmarks/chart.py`` draws them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = ROOT / "benchmarks"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+BRIEFS = ROOT / ".venv" / "bin" / "briefs"
+BENCH_PYTHON = HERE / ".venv" / "bin" / "python"
+PY_SPY = HERE / ".venv" / "bin" / "py-spy"
+DEEP = 10_000  # items before the deep page
+TARGETS = {  # what the issue asks of each case (ratios of requests/s)
+    "record": {"ceiling": 0.5, "datasette": 7.0},
+    "page_first": {"ceiling": 0.4, "datasette": 12.0},
+    "page_deep": {"ceiling": 0.4, "datasette": 12.0},
+    "search_common": {"ceiling": 0.1},
+}
+
+
+def log(*parts) -> None:
+    print(*parts, file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as r:
+            return r.status, r.headers.get("Content-Type", ""), r.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Content-Type", ""), exc.read()
+
+
+# --- servers ---------------------------------------------------------------------
+
+
+class Server:
+    """A server process on 127.0.0.1:port, in its own session (stopped by its pid)."""
+
+    def __init__(self, name: str, argv: list[str], env: dict, ready: str, cwd: Path = ROOT):
+        self.name = name
+        self.port = env["PORT"]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(env["LOG_DIR"]) / f"{name}.log"
+        self.process = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env={k: str(v) for k, v in env.items() if k not in ("PORT", "LOG_DIR")},
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.log_path, "wb"),
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 120
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{name} exited: see {self.log_path}")
+            try:
+                status, _, _ = fetch(self.base + ready)
+                if status < 500:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not answer {ready} in time: see {self.log_path}")
+            time.sleep(0.2)
+        log(f"  {name} ready on {self.base}")
+
+    def workers(self) -> list[int]:
+        """The worker processes (children of the master), or the process itself."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            pids = [int(p) for p in children.read_text().split()]
+        except OSError:
+            pids = []
+        return pids or [self.process.pid]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def gunicorn(name: str, app: str, port: int, log_dir: Path, **env) -> Server:
+    environ = {
+        **os.environ,
+        "BRIEFS_BIND": f"127.0.0.1:{port}",
+        "BRIEFS_LOG_LEVEL": "warning",
+        "PORT": port,
+        "LOG_DIR": log_dir,
+        **env,
+    }
+    argv = [str(PYTHON), "-m", "gunicorn", "-c", "gunicorn.conf.py", app]
+    return Server(name, argv, environ, "/healthz" if app.startswith("api") else "/")
+
+
+def datasette(db: Path, port: int, log_dir: Path) -> Server:
+    argv = [
+        str(BENCH_PYTHON), "-m", "uvicorn", "benchmarks.datasette_app:app",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
+        "--no-access-log", "--log-level", "warning",
+    ]  # fmt: skip
+    env = {**os.environ, "BENCH_DB": db, "PORT": port, "LOG_DIR": log_dir}
+    return Server("datasette", argv, env, "/-/versions.json")
+
+
+def settle(*servers: Server, limit: float = 120.0) -> None:
+    """Wait until every server answers /healthz (or /) promptly: slow requests left over
+    from the previous wrk run (a brief at 1M records takes seconds) must not load the next."""
+    deadline = time.monotonic() + limit
+    for server in servers:
+        path = "/healthz" if server.name.startswith("app") else "/"
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            with contextlib.suppress(OSError):
+                fetch(server.base + path)
+            if time.monotonic() - started < 0.05:
+                break
+            time.sleep(0.2)
+
+
+def uss_kb(pid: int) -> dict[str, int]:
+    """Unique (Private_*) and proportional set sizes of a process, from smaps_rollup."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[1].isdigit():
+            fields[parts[0].rstrip(":")] = int(parts[1])
+    uss = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+    return {"uss_kb": uss, "pss_kb": fields.get("Pss", 0), "rss_kb": fields.get("Rss", 0)}
+
+
+# --- wrk -----------------------------------------------------------------------------
+
+WRK_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
+WRK_NON2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
+WRK_ERRORS = re.compile(r"Socket errors:.*")
+WRK_P99 = re.compile(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str, duration: float, connections: int, threads: int) -> dict:
+    argv = [
+        "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(duration, 1):g}s",
+        "--latency", "--timeout", "10s", url,
+    ]  # fmt: skip
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    rps = float(WRK_RPS.search(out).group(1))
+    p99 = WRK_P99.search(out)
+    non2xx = WRK_NON2XX.search(out)
+    return {
+        "rps": rps,
+        "p99_ms": float(p99.group(1)) * UNITS[p99.group(2)] if p99 else None,
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": (WRK_ERRORS.search(out) or [None])[0],
+    }
+
+
+OPENLOOP = re.compile(r"OPENLOOP (.*)")
+
+
+def wrk_open_loop(url: str, rate: float, duration: float, connections: int) -> dict:
+    """Fixed total ``rate`` over ``connections`` connections, one per wrk thread."""
+    per_thread = rate / connections
+    argv = [
+        "wrk", f"-t{connections}", f"-c{connections}", f"-d{max(duration, 1):g}s",
+        "--timeout", "10s", "-s", str(HERE / "openloop.lua"), url, "--", f"{per_thread:.3f}",
+    ]  # fmt: skip
+    for _ in range(2):  # one retry: a rare wrk failure should not lose a 20-minute run
+        done = subprocess.run(argv, capture_output=True, text=True)
+        found = OPENLOOP.search(done.stdout)
+        if done.returncode == 0 and found:
+            break
+        log(f"  open-loop wrk failed ({done.returncode}): {done.stdout[-500:]}{done.stderr[-500:]}")
+    if done.returncode != 0 or not found:
+        raise RuntimeError(f"open-loop wrk failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+    result = {k: float(v) for k, v in (kv.split("=") for kv in found.group(1).split())}
+    result["target_rate"] = rate
+    result["achieved_rate"] = result["count"] / result["seconds"] if result["seconds"] else 0
+    return result
+
+
+# --- the corpus and the cases ------------------------------------------------------
+
+
+def synth(records: int, db: Path, reuse: bool) -> dict:
+    if reuse and db.exists():
+        log(f"reusing {db}")
+        return {"reused": True}
+    log(f"briefs synth --records {records} --db {db}")
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(BRIEFS), "synth", "--records", str(records), "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seconds = time.monotonic() - started
+    log(f"  {seconds:.1f} s: {result.stdout.strip()}")
+    return {"seconds": round(seconds, 2), "output": result.stdout.strip(), "records": records}
+
+
+def fts_count(conn: sqlite3.Connection, term: str) -> int:
+    return conn.execute(
+        "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (f'"{term}"',)
+    ).fetchone()[0]
+
+
+def pick_terms(db: Path) -> dict:
+    """A common term (matching ~1% of the searchable records) and a rare one (~10-100)."""
+    from api import synth as synthetic
+
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    rows = conn.execute("SELECT count(*) FROM search").fetchone()[0]
+    words = synthetic._vocabulary(0)[0]
+
+    def rank_for(target: float) -> int:
+        lo, hi = 1, len(words)
+        while lo < hi:  # counts fall as the rank grows
+            mid = (lo + hi) // 2
+            if fts_count(conn, words[mid - 1]) > target:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    common = rank_for(max(rows * 0.01, 5))
+    rare = rank_for(max(min(30, rows * 0.001), 1))
+    while rare < len(words) and fts_count(conn, words[rare - 1]) == 0:
+        rare -= 1
+    found = {
+        "search_rows": rows,
+        "common": {"term": words[common - 1], "rank": common},
+        "rare": {"term": words[rare - 1], "rank": rare},
+    }
+    for kind in ("common", "rare"):
+        found[kind]["matches"] = fts_count(conn, found[kind]["term"])
+    conn.close()
+    return found
+
+
+def deep_cursor(base: str, items: int) -> tuple[str, list]:
+    """The cursor after the first ``items`` agreements (followed 500 at a time), and its key."""
+    seen, cursor, last = 0, None, None
+    while seen < items:
+        limit = min(500, items - seen)
+        url = f"{base}/v1/agreements?limit={limit}" + (f"&cursor={cursor}" if cursor else "")
+        page = json.loads(fetch(url)[2])
+        seen += len(page["items"])
+        last = page["items"][-1]
+        cursor = page["next_cursor"]
+        if not cursor:
+            raise RuntimeError(f"only {seen} agreements: no page after item {items}")
+    return cursor, [last["date_start"] or "~", last["id"]]
+
+
+def cases(app: str, db: Path, terms: dict, datasette_db: str) -> dict:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    n = conn.execute("SELECT count(*) FROM agreements").fetchone()[0]
+    record = conn.execute(
+        "SELECT id FROM agreements ORDER BY id LIMIT 1 OFFSET ?", (n // 2,)
+    ).fetchone()[0]
+    conn.close()
+    cursor, key = deep_cursor(app, min(DEEP, max(n - 60, 1)))
+    q = urllib.parse.quote
+    ds = f"/{datasette_db}"
+    common, rare = terms["common"]["term"], terms["rare"]["term"]
+    return {
+        "record": {
+            "path": f"/v1/agreements/{record}",
+            "datasette": f"{ds}/record.json?id={q(record)}&_shape=array",
+        },
+        "page_first": {
+            "path": "/v1/agreements?limit=50",
+            "datasette": f"{ds}/page_first.json?_shape=array",
+        },
+        "page_deep": {
+            "path": f"/v1/agreements?limit=50&cursor={cursor}",
+            "datasette": f"{ds}/page_after.json?k={q(key[0])}&id={q(key[1])}&_shape=array",
+        },
+        "filtered": {
+            "path": "/v1/agreements?country=RU&kind=treaty&limit=50",
+            "datasette": f"{ds}/filtered.json?country=RU&kind=treaty&_shape=array",
+        },
+        "search_common": {
+            "path": f"/v1/search?q={common}&limit=50",
+            "datasette": f"{ds}/search.json?q={q(chr(34) + common + chr(34))}&_shape=array",
+        },
+        "search_rare": {
+            "path": f"/v1/search?q={rare}&limit=50",
+            "datasette": f"{ds}/search.json?q={q(chr(34) + rare + chr(34))}&_shape=array",
+        },
+        "brief": {"path": "/v1/briefs/PK/RU"},
+    }
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+# --- profile -------------------------------------------------------------------------
+
+
+IDLE_FRAMES = (
+    "thread.py:81)",  # a gthread pool thread waiting for a connection
+    "select (selectors.py",
+    "wait_for_signals",
+    "Condition.wait",
+    "Arbiter.sleep",
+)
+
+
+def profile(server: Server, url: str, seconds: float, out: Path, connections: int) -> dict:
+    """py-spy on every worker while wrk loads ``url``: top functions by own and total time."""
+    raw = out.with_suffix(".txt")
+    spy = subprocess.Popen(
+        [
+            str(PY_SPY),
+            "record",
+            "--pid",
+            str(server.process.pid),
+            "--subprocesses",
+            "--rate",
+            "200",
+            "--duration",
+            str(int(seconds)),
+            "--format",
+            "raw",
+            "--output",
+            str(raw),
+            "--nonblocking",
+        ],  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1)
+    wrk(url, seconds - 1, connections, 1)
+    spy.wait(timeout=seconds + 60)
+    own: dict[str, int] = {}
+    total: dict[str, int] = {}
+    samples = 0
+    if raw.exists():
+        for line in raw.read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            if not count.isdigit():
+                continue
+            n = int(count)
+            frames = [f for f in stack.split(";") if not f.startswith(("process ", "thread "))]
+            if not frames or any(mark in frames[-1] for mark in IDLE_FRAMES):
+                continue  # a thread waiting for work, not serving a request
+            samples += n
+            own[frames[-1]] = own.get(frames[-1], 0) + n
+            for frame in set(frames):
+                total[frame] = total.get(frame, 0) + n
+
+    def top(counts: dict[str, int]) -> list[dict]:
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])[:25]
+        return [{"frame": f, "share": round(c / samples, 4)} for f, c in ranked]
+
+    return {"samples": samples, "own": top(own), "total": top(total), "raw": str(raw)}
+
+
+# --- main ----------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem_kb = 0
+    with contextlib.suppress(OSError):
+        mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout
+    return {
+        "loadavg_at_start": Path("/proc/loadavg").read_text().split()[:3],
+        "worker_class": os.environ.get("BRIEFS_WORKER_CLASS", "gthread (gunicorn.conf.py)"),
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(mem_kb / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "wrk": wrk_version.splitlines()[0] if wrk_version else "",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=1000, help="records of the small corpus")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per wrk run")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument("--open-loop-seconds", type=float, default=30.0)
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up per target")
+    parser.add_argument("--data", type=Path, default=HERE / "data")
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--reuse", action="store_true", help="keep corpora that exist")
+    parser.add_argument("--no-datasette", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="py-spy the hot paths")
+    parser.add_argument("--cases", default="", help="comma-separated subset of cases")
+    args = parser.parse_args(argv)
+    if not shutil.which("wrk"):
+        log("wrk is missing: apt-get install wrk (make bench does)")
+        return 2
+    use_datasette = not args.no_datasette
+    if use_datasette and not BENCH_PYTHON.exists():
+        log(f"{BENCH_PYTHON} is missing: make bench creates it; going on without Datasette")
+        use_datasette = False
+    args.data.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    out = args.out or HERE / "results" / f"bench-{stamp}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    log_dir = out.parent / f"logs-{stamp}"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    big = args.data / f"corpus-{args.records}.db"
+    small = args.data / f"corpus-{args.small}.db"
+    results: dict = {
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": machine(),
+        "settings": {k: str(v) for k, v in vars(args).items()},
+        "synth": {"large": synth(args.records, big, args.reuse)},
+    }
+    results["synth"]["small"] = synth(args.small, small, args.reuse)
+    results["terms"] = pick_terms(big)
+    log(f"search terms: {results['terms']}")
+    servers: list[Server] = []
+    try:
+        app = gunicorn("app", "api:create_app()", free_port(), log_dir, BRIEFS_DB=big)
+        servers.append(app)
+        app_small = gunicorn("app-small", "api:create_app()", free_port(), log_dir, BRIEFS_DB=small)
+        servers.append(app_small)
+        table = cases(app.base, big, results["terms"], big.stem)
+        wanted = [c for c in args.cases.split(",") if c] or list(table)
+        table = {k: v for k, v in table.items() if k in wanted}
+        bodies = {}
+        for name, case in table.items():
+            status, content_type, body = fetch(app.base + case["path"])
+            if status != 200:
+                raise RuntimeError(f"{name}: {case['path']} answered {status}: {body[:300]!r}")
+            case["bytes"] = len(body)
+            bodies[case["path"]] = [content_type, body.decode("latin-1")]
+        bodies_file = log_dir / "ceiling-bodies.json"
+        bodies_file.write_text(json.dumps(bodies))
+        ceiling = gunicorn(
+            "ceiling", "benchmarks.ceiling:app", free_port(), log_dir,
+            BENCH_CEILING_BODIES=bodies_file,
+        )  # fmt: skip
+        servers.append(ceiling)
+        ds = None
+        if use_datasette:
+            ds = datasette(big, free_port(), log_dir)
+            servers.append(ds)
+            for name, case in table.items():
+                if "datasette" in case:
+                    status, _, body = fetch(ds.base + case["datasette"])
+                    if status != 200:
+                        raise RuntimeError(f"datasette {name}: {status} {body[:300]!r}")
+                    case["datasette_bytes"] = len(body)
+        if "page_first" in table:
+            table["page_small"] = {"path": "/v1/agreements?limit=50", "small": True}
+        measure = lambda d: wrk(d, args.duration, args.connections, args.threads)  # noqa: E731
+        results["cases"] = {}
+        for name, case in table.items():
+            targets = {"app": app.base + case["path"]}
+            if case.get("small"):
+                targets = {"app-small": app_small.base + case["path"], **targets}
+            else:
+                targets["ceiling"] = ceiling.base + case["path"]
+                if ds and "datasette" in case:
+                    targets["datasette"] = ds.base + case["datasette"]
+            log(f"case {name}: {', '.join(targets)}")
+            for url in targets.values() if args.warmup > 0 else ():  # warm-up, not counted
+                settle(*servers)
+                wrk(url, args.warmup, args.connections, args.threads)
+            latency = {}  # one request at a time: what a single caller waits
+            for target, url in targets.items():
+                settle(*servers)
+                times = []
+                for _ in range(3):
+                    started = time.perf_counter()
+                    fetch(url)
+                    times.append((time.perf_counter() - started) * 1000)
+                latency[target] = round(median(times), 2)
+            runs: dict[str, list[dict]] = {t: [] for t in targets}
+            for _ in range(args.runs):
+                for target, url in targets.items():
+                    settle(*servers)
+                    runs[target].append(measure(url))
+            settle(*servers)
+            summary = {t: median([r["rps"] for r in rs]) for t, rs in runs.items()}
+            ratios = {}
+            for ref in ("ceiling", "datasette", "app-small"):
+                if ref in summary and summary[ref]:
+                    ratios[ref] = round(summary["app"] / summary[ref], 4)
+            results["cases"][name] = {
+                **{k: v for k, v in case.items() if k != "small"},
+                "runs": runs,
+                "median_rps": summary,
+                "ratios": ratios,
+                "sequential_latency_ms": latency,
+            }
+            log(f"  median req/s {summary} ratios {ratios} one-at-a-time ms {latency}")
+        if "record" in table:
+            maximum = results["cases"]["record"]["median_rps"]["app"]
+            rate = max(maximum / 2, 1.0)
+            log(f"open loop: single record at {rate:.0f} req/s for {args.open_loop_seconds} s")
+            results["open_loop"] = {
+                target: wrk_open_loop(
+                    base + table["record"]["path"], rate, args.open_loop_seconds, 8
+                )
+                for target, base in (("app", app.base), ("ceiling", ceiling.base))
+            }
+            log(f"  {results['open_loop']}")
+        results["memory"] = {
+            s.name: [{"pid": pid, **uss_kb(pid)} for pid in s.workers()] for s in servers
+        }
+        log(f"memory: {results['memory']}")
+        if args.profile and PY_SPY.exists():
+            results["profiles"] = {}
+            for name in ("record", "page_first", "filtered", "search_common", "brief"):
+                if name in table:
+                    log(f"profiling {name}")
+                    settle(*servers)
+                    results["profiles"][name] = profile(
+                        app,
+                        app.base + table[name]["path"],
+                        max(args.duration * 2, 3),
+                        log_dir / f"profile-{name}",
+                        args.connections,
+                    )
+    finally:
+        for server in reversed(servers):
+            server.stop()
+    results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    out.write_text(json.dumps(results, indent=2))
+    log(f"results: {out}")
+    print(summary_table(results))
+    return 0
+
+
+def summary_table(results: dict) -> str:
+    lines = ["case | app req/s | ceiling | datasette | app/ceiling | app/datasette | bytes"]
+    for name, case in results.get("cases", {}).items():
+        m, r = case["median_rps"], case["ratios"]
+        lines.append(
+            f"{name} | {m.get('app', 0):.0f} | {m.get('ceiling', m.get('app-small', 0)):.0f} | "
+            f"{m.get('datasette', 0):.0f} | {r.get('ceiling', r.get('app-small', '-'))} | "
+            f"{r.get('datasette', '-')} | {case.get('bytes', '-')}"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
