@@ -237,10 +237,9 @@ def create(db: sqlite_utils.Database) -> None:
         db[table].create(columns, pk="id", foreign_keys=FOREIGN_KEYS.get(table, []))
         _date_indexes(db, table, "id")
         db[table].create_index(["title", "id"], index_name=f"{table}_title")
-        if resource.kind:
-            db[table].create_index(["kind"], index_name=f"{table}_kind")
-        if resource.status:
-            db[table].create_index(["status"], index_name=f"{table}_status")
+        for column in ("kind", "status"):
+            if getattr(resource, column):
+                _date_indexes(db, table, "id", leading=column)
     db["countries"].add_foreign_key("continuator", "countries", "id")
     db["countries"].create_index(["continuator"])
     db["record_countries"].create(
@@ -312,10 +311,15 @@ def create(db: sqlite_utils.Database) -> None:
     )
 
 
-def _date_indexes(db: sqlite_utils.Database, table: str, tiebreak: str) -> None:
+def _date_indexes(
+    db: sqlite_utils.Database, table: str, tiebreak: str, leading: str | None = None
+) -> None:
+    """Indexes in date order, both ways, optionally after an equality column (kind)."""
     # Undated rows sort last both ways: '~' after every date, '' before.
-    db.execute(f"CREATE INDEX {table}_date_asc ON {table}(coalesce(date_start, '~'), {tiebreak})")
-    db.execute(f"CREATE INDEX {table}_date_desc ON {table}(coalesce(date_start, ''), {tiebreak})")
+    first = f"{leading}, " if leading else ""
+    name = f"{table}_{leading}" if leading else f"{table}_date"
+    db.execute(f"CREATE INDEX {name}_asc ON {table}({first}coalesce(date_start, '~'), {tiebreak})")
+    db.execute(f"CREATE INDEX {name}_desc ON {table}({first}coalesce(date_start, ''), {tiebreak})")
 
 
 def insert(db: sqlite_utils.Database, resource: Resource, all_rows: list[Rows]) -> None:

@@ -27,6 +27,7 @@ SUGGESTIONS = 5
 MARK = ("<mark>", "</mark>")  # around matched words in search snippets
 TITLE_WEIGHT = 10.0  # bm25 weight of a title match against a body match
 SEARCH_WINDOW = 1000  # matches ranked by bm25 at most (see Store.search)
+LINK_SCAN_THRESHOLD = 2000  # a country this common is filtered row by row (see _where)
 
 
 class NotFound(Exception):
@@ -300,6 +301,17 @@ class Store:
         for (body,) in self.conn.execute(f"SELECT json FROM {resource.name} ORDER BY id"):
             yield body
 
+    def _links_at_least(self, table: str, countries: tuple[str, ...], n: int) -> bool:
+        """Whether at least ``n`` records of ``table`` involve one of ``countries``."""
+        marks = ",".join("?" * len(countries))
+        resource = "" if table == "timeline" else "resource = ? AND "
+        found = self.conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM record_countries WHERE {resource}"
+            f"country IN ({marks}) LIMIT ?)",
+            [*([] if table == "timeline" else [table]), *countries, n],
+        ).fetchone()[0]
+        return found >= n
+
     def _where(self, table: str, key: str, f: Filters) -> tuple[list[str], list]:
         """SQL conditions for the filters; ``key`` is the column(s) links refer to."""
         where: list[str] = []
@@ -308,11 +320,20 @@ class Store:
         link_params = [] if table == "timeline" else [table]
         link_key = "resource, record_id" if table == "timeline" else "record_id"
         for group in f.countries:
-            where.append(
-                f"{key} IN (SELECT {link_key} FROM record_countries "
-                f"WHERE resource = {resource} AND country IN "
-                f"({','.join('?' * len(group))}))"
-            )
+            marks = ",".join("?" * len(group))
+            if self._links_at_least(table, group, LINK_SCAN_THRESHOLD):
+                # A common country: walk the table in sort order, checking each row's
+                # link, and stop at the page's end instead of sorting every match.
+                owner = "timeline.resource" if table == "timeline" else "?"
+                where.append(
+                    f"EXISTS (SELECT 1 FROM record_countries rc WHERE rc.resource = {owner} "
+                    f"AND rc.country IN ({marks}) AND rc.record_id = {table}.id)"
+                )
+            else:  # a rare one: fetch its few records and sort them
+                where.append(
+                    f"{key} IN (SELECT {link_key} FROM record_countries "
+                    f"WHERE resource = {resource} AND country IN ({marks}))"
+                )
             params += [*link_params, *group]
         for person in (f.person, f.author):
             if person is not None:

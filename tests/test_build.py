@@ -60,8 +60,9 @@ def test_build_writes_tables_indexes_and_search(tmp_path):
     assert {
         "agreements_date_asc",
         "agreements_date_desc",
-        "agreements_kind",
-        "agreements_status",
+        "agreements_kind_asc",
+        "agreements_kind_desc",
+        "agreements_status_asc",
     } <= indexes
     fks = conn.execute("PRAGMA foreign_key_list(record_countries)").fetchall()
     assert any(fk[2] == "countries" for fk in fks)
