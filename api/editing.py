@@ -90,7 +90,8 @@ def if_match() -> str | None:
     if request.if_match.star_tag:
         return "*"
     for value in request.if_match.as_set():
-        if value.endswith("-json"):
+        # werkzeug parses an empty entity tag ("") as None
+        if value and value.endswith("-json"):
             return value.removesuffix("-json")
     return ""
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
-from marshmallow import ValidationError
+from marshmallow import ValidationError, fields
 from slugify import slugify
 
 from api import build, catalog, index
@@ -267,6 +267,10 @@ class Writer:
                 "These fields are set by the server.",
                 {f: ["Read-only: the server sets it."] for f in touched},
             )
+        # A null for an unknown field would merge away unnoticed: name it.
+        unknown = _unknown_fields(resource.instance, patch)
+        if unknown:
+            raise Invalid("Unknown fields.", {path: ["Unknown field."] for path in unknown})
         with self.transaction() as conn:
             before = self._current(conn, resource, record_id, if_match)
             stored = orjson.loads(before.json)
@@ -492,6 +496,18 @@ def _alive(owner: str | None) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _unknown_fields(schema, patch: dict, path: str = "") -> list[str]:
+    """Paths in a merge patch that name no field (objects are merged, so look inside)."""
+    unknown = []
+    for key, value in patch.items():
+        field = schema.fields.get(key)
+        if field is None or field.dump_only:
+            unknown.append(f"{path}{key}")
+        elif isinstance(value, dict) and isinstance(field, fields.Nested):
+            unknown += _unknown_fields(field.schema, value, f"{path}{key}.")
+    return unknown
 
 
 def _refuse_read_only(body: dict) -> None:

@@ -36,6 +36,11 @@ class WholeNumber(fields.Integer):
 
     default_error_messages = {"invalid": "Not a whole number.", "too_large": "Number too large."}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Publish the bound that _validated enforces: apispec writes it as minimum/maximum.
+        self.validators.insert(0, validate.Range(min=-MAX_INT, max=MAX_INT))
+
     def _validated(self, value):
         if isinstance(value, bool):
             raise self.make_error("invalid")

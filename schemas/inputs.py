@@ -5,15 +5,17 @@ client creating a record must not be asked for what the server sets (the
 id, derived dates, a meeting's outcomes), and may leave out what has a
 default, including a citation's prefix and suffix, which the server fills
 in. ``input_schema`` builds that variant; ``patch_schema`` the one for a
-JSON merge patch, where every field is optional.
+JSON merge patch (RFC 7396), where every field is optional, null removes a
+field (back to its default), objects merge and lists are replaced whole.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import re
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 READ_ONLY = frozenset({"id", "date_start", "date_end", "outcomes"})
 
@@ -22,33 +24,52 @@ def _always_present(schema: type[Schema]) -> bool:
     return getattr(getattr(schema, "Meta", None), "always_present", False)
 
 
-def _retarget(field: fields.Field, make) -> fields.Field:
-    """The field, with nested record parts swapped for their request variants."""
+def _retarget(field: fields.Field, make, make_item) -> fields.Field:
+    """The field, with nested record parts swapped for their request variants.
+
+    ``make`` gives the variant of a nested object, ``make_item`` that of a list's
+    items (a merge patch merges objects but replaces lists whole).
+    """
     if isinstance(field, fields.Nested) and isinstance(field.nested, type):
         if _always_present(field.nested):
             field = copy.copy(field)
             field.nested = make(field.nested)
             field._schema = None
     elif isinstance(field, fields.List):
-        inner = _retarget(field.inner, make)
+        inner = _retarget(field.inner, make_item, make_item)
         if inner is not field.inner:
             field = copy.copy(field)
             field.inner = inner
     return field
 
 
-def _variant(schema: type[Schema], suffix: str, optional: bool) -> type[Schema]:
-    # Nested parts are always whole: a merge patch replaces a list entirely.
-    make = input_schema
+def _inferred_names_a_field(field: fields.List, schema: type[Schema]) -> fields.List:
+    """`inferred` with the rule RecordSchema enforces stated as a pattern: a path into a field."""
+    names = sorted(n for n in schema._declared_fields if n not in ("id", "notes", "inferred"))
+    field = copy.copy(field)
+    field.inner = copy.copy(field.inner)
+    pattern = rf"^(?:{'|'.join(map(re.escape, names))})(?:[.\[]|$)"
+    field.inner.validators = [*field.inner.validators, validate.Regexp(pattern)]
+    return field
+
+
+def _variant(
+    schema: type[Schema], suffix: str, optional: bool, read_only: frozenset[str] = READ_ONLY
+) -> type[Schema]:
+    make = part_patch_schema if optional else part_schema
     members = {}
     for name, field in schema._declared_fields.items():
-        if name in READ_ONLY or field.dump_only:
+        if name in read_only or field.dump_only:
             continue
-        new = _retarget(field, make)
-        if optional and new.required:
+        new = _retarget(field, make, part_schema)
+        if optional:
             new = copy.copy(new) if new is field else new
+            # null removes a field: allowed where the record may lack it
+            new.allow_none = new.allow_none or not new.required
             new.required = False
         members[name] = new
+    if "inferred" in members:
+        members["inferred"] = _inferred_names_a_field(members["inferred"], schema)
 
     class Meta(schema.Meta):
         always_present = False
@@ -69,3 +90,16 @@ def input_schema(schema: type[Schema]) -> type[Schema]:
 def patch_schema(schema: type[Schema]) -> type[Schema]:
     """What a merge patch may hold: any of the input fields (null removes one)."""
     return _variant(schema, "Patch", optional=True)
+
+
+@functools.cache
+def part_schema(schema: type[Schema]) -> type[Schema]:
+    """A part nested in a body. The server sets no field of a part: an `id` there (a
+    commentary's subject) names another record, so only dump-only fields are left out."""
+    return _variant(schema, "In", optional=False, read_only=frozenset())
+
+
+@functools.cache
+def part_patch_schema(schema: type[Schema]) -> type[Schema]:
+    """An object nested in a merge patch: merged into the stored one, any field left out."""
+    return _variant(schema, "Patch", optional=True, read_only=frozenset())

@@ -4,7 +4,10 @@ The module starts ``gunicorn 'api:create_app()'`` on a free 127.0.0.1 port over
 the database built from the real data, generates a client from the document
 that server publishes (offline: no network beyond 127.0.0.1), imports it, and
 reads every resource through it: each collection page by page (limit=2) until
-``next_cursor`` is null, then each record by id, with typed fields checked.
+``next_cursor`` is null, then each record by id, with typed fields checked; then
+a bilateral brief, a search, the timeline page by page, and the change feed
+(after a create, a change and a delete made through the client on a second
+server over a private copy of the database).
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -23,6 +28,7 @@ import pytest
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation import OpenAPIV31SpecValidator
 
+from api.auth import Tokens
 from api.db import open_readonly
 from tests.conftest import DOCUMENT, SEEDS, free_port
 
@@ -60,16 +66,15 @@ def wait_ready(base_url: str, proc: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"gunicorn not ready after {READY_TIMEOUT_S} s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="module")
-def server(db_path, tmp_path_factory):
-    """The base URL of gunicorn serving the built database; stopped after the module.
+@contextmanager
+def gunicorn(db: Path, log: Path, **env: str):
+    """The base URL of gunicorn serving ``db``; stopped on exit.
 
     Not conftest's ``gunicorn()``: its output goes to a log file here, never to an
     unread pipe that a busy server could fill.
     """
-    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
     port = free_port()
-    env = {**os.environ, "BRIEFS_DB": str(db_path), "BRIEFS_ACCESS_LOG": "0"}
+    env = {**os.environ, "BRIEFS_DB": str(db), "BRIEFS_ACCESS_LOG": "0", **env}
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [
@@ -97,6 +102,14 @@ def server(db_path, tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(db_path, tmp_path_factory):
+    """The base URL of gunicorn serving the built database; stopped after the module."""
+    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    with gunicorn(db_path, log) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")
@@ -326,3 +339,207 @@ def test_dataset_downloads(client, db_path, tmp_path):
     assert ndjson.status_code == 200
     assert ndjson.parsed is not None
     assert ndjson.content.count(b"\n") == sum(counts.additional_properties.values())
+
+
+# --- briefs, search, timeline ------------------------------------------------
+
+
+def test_brief_fields_are_typed(client):
+    models = generated_models()
+    get = operation("briefs.get_brief")
+    brief = ok(get.sync_detailed("PK", "RU", client=client), models.Brief)
+    assert all(isinstance(country, models.Country) for country in brief.countries)
+    assert [country.id for country in brief.countries] == ["PK", "RU"]
+    assert [state.id for state in brief.predecessor_states] == ["SUHH"]
+    assert brief.predecessors is True and brief.as_of is None
+
+    # Agreements grouped by status: a map of sections keyed by status.
+    assert set(brief.agreements.additional_properties) <= {s.value for s in models.AgreementStatus}
+    signed = brief.agreements["signed"]
+    assert isinstance(signed, models.BriefSection)
+    assert signed.count >= len(signed.items) and signed.more.startswith("http")
+    deal = next(item for item in signed.items if item.id == "1969-helicopter-deal")
+    assert isinstance(deal, models.BriefItem)
+    assert deal.type_ == "agreement" and deal.kind == "deal" and deal.status == "signed"
+    assert deal.date == "1969"  # a partial date stays a string
+    assert deal.via == "SUHH"  # reached through the state Russia continues
+    assert deal.href.endswith("/v1/agreements/1969-helicopter-deal")
+
+    # Numbered sources, 1..n, and every item's citations point into them.
+    assert all(isinstance(source, models.BriefSource) for source in brief.sources)
+    numbers = [source.number for source in brief.sources]
+    assert numbers == list(range(1, len(numbers) + 1))
+    sections = [
+        brief.figures,
+        brief.meetings,
+        brief.events,
+        brief.positions,
+        brief.recommendations,
+        brief.chronology,
+        *brief.agreements.additional_properties.values(),
+    ]
+    items = [item for section in sections for item in section.items]
+    assert all(item.citations for item in items), "an item without a citation"
+    cited = {number for item in items for number in item.citations}
+    assert cited == set(numbers)
+    source = brief.sources[deal.citations[0] - 1]
+    assert source.document == DOCUMENT
+    assert "helicopter deal in 1969" in source.quote
+    assert source.end - source.start == len(source.quote)
+
+    # Either order, by alpha-3 code: the same brief.
+    swapped = ok(get.sync_detailed("RUS", "PAK", client=client), models.Brief)
+    assert swapped.to_dict() == brief.to_dict()
+
+
+def test_search_finds_a_person_by_a_source_misspelling(client):
+    models = generated_models()
+    search = operation("search.search")
+    page = ok(search.sync_detailed(client=client, q="Fredkov"), models.SearchPage)
+    assert all(isinstance(hit, models.SearchHit) for hit in page.items)
+    assert all(isinstance(hit.type_, models.SearchType) for hit in page.items)
+    person = next(hit for hit in page.items if hit.type_ is models.SearchType.PERSON)
+    assert person.id == "mikhail-fradkov" and person.title == "Mikhail Fradkov"
+    assert "<mark>Fredkov</mark>" in person.snippet
+    assert isinstance(person.score, float)
+    assert person.href.endswith("/v1/people/mikhail-fradkov")
+
+    people = search.sync_detailed(client=client, q="Fredkov", type_=[models.SearchType.PERSON])
+    assert [hit.id for hit in ok(people, models.SearchPage).items] == ["mikhail-fradkov"]
+    found = operation("people.get_person").sync_detailed(person.id, client=client)
+    assert ok(found, models.Person).name == "Mikhail Fradkov"
+
+
+def test_timeline_pages_to_the_end(client, db_path):
+    models = generated_models()
+    lister = operation("timeline.list_timeline")
+    conn = open_readonly(db_path)
+    try:
+        expected = {tuple(row) for row in conn.execute("SELECT resource, id FROM timeline")}
+    finally:
+        conn.close()
+
+    entries, cursor, pages = [], None, 0
+    while True:
+        kwargs = {"cursor": cursor} if cursor else {}
+        response = lister.sync_detailed(client=client, limit=5, **kwargs)
+        page = ok(response, models.TimelinePage)
+        assert len(page.items) <= 5
+        entries += page.items
+        pages += 1
+        assert pages <= len(expected) + 1, "paging does not end"
+        if page.next_cursor is None:
+            assert page.next_ is None and "Link" not in response.headers
+            break
+        assert response.headers["Link"] == f'<{page.next_}>; rel="next"'
+        cursor = page.next_cursor
+
+    assert all(isinstance(entry, models.TimelineEntry) for entry in entries)
+    assert all(isinstance(entry.type_, models.TimelineType) for entry in entries)
+    assert all(isinstance(s, models.Source) for entry in entries for s in entry.sources)
+    keys = [(entry.type_.value, entry.id) for entry in entries]
+    assert len(keys) == len(set(keys)), "an entry repeated across pages"
+    plural = {"agreement": "agreements", "meeting": "meetings", "event": "events"}
+    plural |= {"indicator": "indicators", "commentary": "commentary"}
+    assert {(plural[kind], record_id) for kind, record_id in keys} == expected
+    # Chronological; undated records last.
+    starts = [entry.date_start for entry in entries]
+    dated = [start for start in starts if start is not None]
+    assert starts[: len(dated)] == sorted(dated)
+
+    agreements = lister.sync_detailed(
+        client=client, country=["PK", "RU"], type_=[models.TimelineType.AGREEMENT], limit=50
+    )
+    deals = {entry.id: entry for entry in ok(agreements, models.TimelinePage).items}
+    assert all(entry.type_ is models.TimelineType.AGREEMENT for entry in deals.values())
+    assert deals["1969-helicopter-deal"].via == "SUHH"
+    assert deals["2005-debt-rescheduling"].via is None
+
+
+# --- the change feed after writes --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def writable_server(db_path, tmp_path_factory):
+    """gunicorn over a private copy of the database, and a token that may write."""
+    work = tmp_path_factory.mktemp("writable")
+    db = work / "briefs.db"
+    shutil.copy(db_path, db)
+    _, secret = Tokens(work / "auth.db").create("generated-client")
+    with gunicorn(db, work / "gunicorn.log", BRIEFS_AUTH_DB=str(work / "auth.db")) as base_url:
+        yield base_url, secret
+
+
+def test_changes_follow_writes_made_through_the_client(writable_server, generated):
+    package, _ = generated
+    models = generated_models()
+    base_url, secret = writable_server
+    changes = operation("changes.list_changes")
+    with package.Client(base_url=base_url, raise_on_unexpected_status=True) as reader:
+        empty = ok(changes.sync_detailed(client=reader), models.ChangePage)
+        assert empty.items == [] and empty.next_cursor is None
+
+    with package.AuthenticatedClient(
+        base_url=base_url, token=secret, raise_on_unexpected_status=True
+    ) as writer:
+        quote = "The annual trade turnover is a pitiful $700 million."
+        body = models.IndicatorIn(
+            title="Trade turnover target",
+            kind="trade_turnover",
+            countries=["PK", "RU"],
+            value=700_000_000,
+            currency="USD",
+            period="2010",
+            summary="Annual trade turnover.",
+            sources=[models.SourceIn(document=DOCUMENT, quote=quote, start=2711, end=2763)],
+        )
+        created = operation("indicators.create_indicator").sync_detailed(
+            client=writer, body=body, idempotency_key="generated-client-1"
+        )
+        assert created.status_code == 201, created.content[:500]
+        indicator = created.parsed
+        assert isinstance(indicator, models.Indicator)
+        assert indicator.id == "2010-trade-turnover-target"
+        assert indicator.sources[0].prefix  # filled in by the server
+
+        deleted = operation("indicators.delete_indicator").sync_detailed(
+            indicator.id, client=writer, if_match=created.headers["ETag"]
+        )
+        assert deleted.status_code == 204
+
+        page = ok(changes.sync_detailed(client=writer, since=0, limit=1), models.ChangePage)
+        assert page.next_cursor is not None
+        assert page.next_.endswith(f"since={page.next_cursor}&limit=1")
+        rest = ok(
+            changes.sync_detailed(client=writer, since=int(page.next_cursor), limit=1),
+            models.ChangePage,
+        )
+        assert rest.next_cursor is None
+    feed = page.items + rest.items
+    assert all(isinstance(change, models.Change) for change in feed)
+    assert [change.action for change in feed] == [
+        models.ChangeAction.CREATE,
+        models.ChangeAction.DELETE,
+    ]
+    assert feed[0].seq < feed[1].seq
+    assert {(change.type_, change.id) for change in feed} == {("indicators", indicator.id)}
+    create, delete = feed
+    assert create.before is None and delete.after is None
+    # `before` and `after` are whole records of any type: untyped maps here.
+    assert create.after["summary"] == "Annual trade turnover."
+    assert create.after["id"] == indicator.id
+    assert delete.before.to_dict() == create.after.to_dict() == indicator.to_dict()
+
+
+def test_every_generated_operation_module_imports(generated):
+    """Each operation's module imports (a generator bug can leave a name undefined)."""
+    import pkgutil
+
+    api = importlib.import_module(f"{PACKAGE}.api")
+    failures = []
+    for info in pkgutil.walk_packages(api.__path__, f"{PACKAGE}.api."):
+        try:
+            importlib.import_module(info.name)
+        except Exception as exc:  # every failure is reported, not only the first
+            failures.append(f"{info.name.removeprefix(PACKAGE + '.api.')}: {exc!r}")
+    assert not failures, "\n".join(failures)
