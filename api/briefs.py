@@ -16,6 +16,7 @@ from api.store import Filters, Store, decode
 from schemas.agreements import AGREEMENT_STATUSES
 
 POSITION_KINDS = ("op_ed", "quote", "statement")
+COUNT_CAP = 100  # a section counts its records this far (a brief stays cheap at scale)
 
 
 class Citations:
@@ -118,10 +119,14 @@ class Brief:
             "href": f"{self.base_url}/v1/{resource.name}/{record['id']}",
         }
 
+    def counted(self, resource: Resource | None, filters: Filters) -> dict:
+        n = self.data.count(resource, filters, COUNT_CAP + 1)
+        return {"count": min(n, COUNT_CAP), "count_exact": n <= COUNT_CAP}
+
     def section(self, resource: Resource, filters: Filters, link: str) -> dict:
         page = self.data.page(resource, filters, "date", self.limit)
         return {
-            "count": self.data.count(resource, filters),
+            **self.counted(resource, filters),
             "items": [self.item(resource, decode(body)) for body in page.items],
             "more": link,
         }
@@ -148,7 +153,7 @@ class Brief:
                 }
             )
         return {
-            "count": self.data.timeline_count(self.filters),
+            **self.counted(None, self.filters),
             "items": items,
             "more": self.url("/v1/timeline"),
         }
@@ -156,9 +161,10 @@ class Brief:
     def compose(self) -> dict:
         f = self.filters
         statuses = [
-            s["value"] for s in self.data.facets(catalog.AGREEMENTS, f, ["status"])["status"]
+            status
+            for status in AGREEMENT_STATUSES
+            if self.data.count(catalog.AGREEMENTS, replace(f, status=status), 1)
         ]
-        statuses.sort(key=AGREEMENT_STATUSES.index)
         brief = {
             "countries": [decode(self.data.get(catalog.COUNTRIES, c).json) for c in self.pair],
             "predecessor_states": [

@@ -33,7 +33,9 @@ def _section(title: str, section: dict, names: dict[str, str], level: str = "##"
         lines.append("None recorded.")
     lines += [_line(item, names) for item in section["items"]]
     if section["count"] > len(section["items"]):
-        lines.append(f"- … {section['count'] - len(section['items'])} more: <{section['more']}>")
+        more = section["count"] - len(section["items"])
+        amount = str(more) if section["count_exact"] else f"over {more}"
+        lines.append(f"- … {amount} more: <{section['more']}>")
     return [*lines, ""]
 
 

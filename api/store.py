@@ -210,15 +210,18 @@ class Store:
         rows = rows[:limit]
         return Page([r[0] for r in rows], list(rows[-1][1:]) if more else None)
 
-    def timeline_count(self, filters: Filters) -> int:
-        where, params = self._where("timeline", "(resource, id)", filters)
-        sql = f"SELECT count(*) FROM timeline WHERE {' AND '.join(where) or '1'}"
-        return self.conn.execute(sql, params).fetchone()[0]
+    def count(self, resource: Resource | None, filters: Filters, cap: int) -> int:
+        """How many records match, counting no further than ``cap`` (bounded work).
 
-    def count(self, resource: Resource, filters: Filters) -> int:
-        where, params = self._where(resource.name, "id", filters)
-        sql = f"SELECT count(*) FROM {resource.name} WHERE {' AND '.join(where) or '1'}"
-        return self.conn.execute(sql, params).fetchone()[0]
+        ``resource`` None counts timeline entries.
+        """
+        table, key = (resource.name, "id") if resource else ("timeline", "(resource, id)")
+        where, params = self._where(table, key, filters)
+        sql = (
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} "
+            f"WHERE {' AND '.join(where) or '1'} LIMIT ?)"
+        )
+        return self.conn.execute(sql, [*params, cap]).fetchone()[0]
 
     def facets(self, resource: Resource, filters: Filters, names: list[str]) -> dict:
         """Counts of the filtered set by kind, status, country or year, largest first."""

@@ -31,7 +31,12 @@ class BriefSectionSchema(BaseSchema):
     class Meta(BaseSchema.Meta):
         always_present = True
 
-    count = fields.Integer()
+    count = fields.Integer(
+        metadata={"description": "How many records the section has, counted up to 100"}
+    )
+    count_exact = fields.Boolean(
+        metadata={"description": "false when there are more than `count` (100)"}
+    )
     items = fields.List(fields.Nested(BriefItemSchema))
     more = fields.String(metadata={"description": "The full, filtered collection"})
 
