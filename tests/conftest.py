@@ -91,3 +91,23 @@ def gunicorn(db: Path):
         if process.poll() is None:
             process.terminate()
             process.communicate(timeout=30)
+
+
+def writable_app(db_path: Path, folder: Path, **config):
+    """An app over a private copy of the built database, with its own token store.
+
+    Rate limits are high unless ``config`` says otherwise. Returns (app, db, tokens).
+    """
+    from api.auth import Tokens
+
+    db = folder / "briefs.db"
+    shutil.copy(db_path, db)
+    settings = {
+        "DB": str(db),
+        "AUTH_DB": str(folder / "auth.db"),
+        "ACCESS_LOG": False,
+        "WRITE_RATE_LIMIT": "1000000/minute",
+        "AUTH_FAILURE_RATE_LIMIT": "1000000/minute",
+        **config,
+    }
+    return create_app(settings), db, Tokens(folder / "auth.db")

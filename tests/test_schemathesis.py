@@ -36,7 +36,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import shutil
 import threading
 from collections import Counter
 from contextlib import contextmanager
@@ -52,8 +51,8 @@ from schemathesis.engine import Status, StopReason, events, from_schema
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from api import create_app
-from api.auth import Tokens
 from api.db import open_readonly
+from tests.conftest import writable_app
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("BRIEFS_SCHEMATHESIS_EXAMPLES", "50"))
@@ -463,18 +462,8 @@ def change_feed(client) -> list[dict]:
 
 
 def test_every_write_operation_honours_its_contract(db_path, tmp_path):
-    db = tmp_path / "briefs.db"
-    shutil.copy(db_path, db)
-    _, secret = Tokens(tmp_path / "auth.db").create("schemathesis")
-    app = create_app(
-        {
-            "DB": str(db),
-            "AUTH_DB": str(tmp_path / "auth.db"),
-            "ACCESS_LOG": False,
-            "WRITE_RATE_LIMIT": "1000000/minute",
-            "AUTH_FAILURE_RATE_LIMIT": "1000000/minute",
-        }
-    )
+    app, db, tokens = writable_app(db_path, tmp_path)
+    _, secret = tokens.create("schemathesis")
     log = WriteLog(app.wsgi_app)
     app.wsgi_app = log
     created = app.test_client().post(

@@ -8,10 +8,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from api import create_app
-from api.auth import Tokens
 from api.cli import main
-from tests.conftest import DOCUMENT, FIXTURES
+from tests.conftest import DOCUMENT, FIXTURES, writable_app
 
 TEXT_QUOTE = "The annual trade turnover is a pitiful $700 million."
 
@@ -19,18 +17,7 @@ TEXT_QUOTE = "The annual trade turnover is a pitiful $700 million."
 @pytest.fixture
 def writable(db_path, tmp_path):
     """A private copy of the database, an app over it and a token for every resource."""
-    db = tmp_path / "briefs.db"
-    shutil.copy(db_path, db)
-    app = create_app(
-        {
-            "DB": str(db),
-            "AUTH_DB": str(tmp_path / "auth.db"),
-            "ACCESS_LOG": False,
-            "WRITE_RATE_LIMIT": "10000/minute",
-            "AUTH_FAILURE_RATE_LIMIT": "10000/minute",
-        }
-    )
-    tokens = Tokens(tmp_path / "auth.db")
+    app, db, tokens = writable_app(db_path, tmp_path)
     _, secret = tokens.create("tester")
     return app.test_client(), {"Authorization": f"Bearer {secret}"}, tokens, db
 
@@ -422,17 +409,7 @@ def test_every_write_is_in_the_change_feed_in_order(writable, text):
 
 
 def test_writes_and_failed_authentication_are_rate_limited(db_path, tmp_path, text):
-    db = tmp_path / "briefs.db"
-    shutil.copy(db_path, db)
-    app = create_app(
-        {
-            "DB": str(db),
-            "AUTH_DB": str(tmp_path / "auth.db"),
-            "ACCESS_LOG": False,
-            "WRITE_RATE_LIMIT": "1000/minute",
-            "AUTH_FAILURE_RATE_LIMIT": "3/minute",
-        }
-    )
+    app, _, _ = writable_app(db_path, tmp_path, AUTH_FAILURE_RATE_LIMIT="3/minute")
     client = app.test_client()
     statuses = [
         client.post("/v1/events", json={}, headers={"Authorization": "Bearer bad"}).status_code
@@ -509,7 +486,8 @@ def test_the_download_holds_writes_but_not_who_made_them(writable, text, tmp_pat
     copy.write_bytes(response.get_data())
     response.close()
     conn = sqlite3.connect(copy)
-    assert conn.execute("SELECT id FROM agreements WHERE id = '2010-trade-turnover-target'"
-                        ).fetchone()
+    assert conn.execute(
+        "SELECT id FROM agreements WHERE id = '2010-trade-turnover-target'"
+    ).fetchone()
     assert conn.execute("SELECT actor FROM changes").fetchall() == [("",)]
     assert conn.execute("SELECT count(*) FROM idempotency").fetchone() == (0,)
