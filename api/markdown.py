@@ -15,11 +15,11 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("[", "\\[")
 
 
-def _line(item: dict, names: dict[str, str]) -> str:
+def _line(item: dict, names: dict[str, str], quotes: bool) -> str:
     date = item["date"] or "undated"
     refs = "".join(f"[^{n}]" for n in item["citations"])
     via = f" *(via {names.get(item['via'], item['via'])})*" if item["via"] else ""
-    if item["type"] == "commentary":
+    if item["type"] == "commentary" and quotes:
         who = item["author"] or "Unattributed"
         return f"- {date} — {_escape(who)}: “{_escape(item['text'])}”{via} {refs}"
     text = item["text"] if item["text"] != item["title"] else ""
@@ -27,11 +27,15 @@ def _line(item: dict, names: dict[str, str]) -> str:
     return f"- {date} — **{_escape(item['title'])}**{detail}{via} {refs}"
 
 
-def _section(title: str, section: dict, names: dict[str, str], level: str = "##") -> list[str]:
+def _section(
+    title: str, section: dict, names: dict[str, str], level: str = "##", quotes: bool = True
+) -> list[str]:
+    """A section's items; commentary is quoted with its speaker unless ``quotes`` is off
+    (chronology titles already name the speaker)."""
     lines = [f"{level} {title}", ""]
     if not section["items"]:
         lines.append("None recorded.")
-    lines += [_line(item, names) for item in section["items"]]
+    lines += [_line(item, names, quotes) for item in section["items"]]
     if section["count"] > len(section["items"]):
         more = section["count"] - len(section["items"])
         amount = str(more) if section["count_exact"] else f"over {more}"
@@ -58,7 +62,7 @@ def render(brief: dict) -> str:
     for status, section in brief["agreements"].items():
         lines += _section(status.replace("_", " ").capitalize(), section, names, "###")
     for key, title in SECTIONS:
-        lines += _section(title, brief[key], names)
+        lines += _section(title, brief[key], names, quotes=key != "chronology")
     lines += ["## Sources", ""]
     for source in brief["sources"]:
         lines.append(

@@ -221,3 +221,10 @@ def test_as_of_excludes_what_later_documents_say(two_documents):
         as_text=True
     )
     assert "As it could have been written on 2011-01-01" in markdown
+
+
+def test_markdown_chronology_names_each_speaker_once(client):
+    text = client.get("/v1/briefs/PK/RU?limit=100&format=markdown").get_data(as_text=True)
+    chronology = text.split("## Chronology", 1)[1].split("## Sources", 1)[0]
+    assert "**Fredkov: important step**" in chronology
+    assert "Unattributed: “Fredkov" not in chronology
