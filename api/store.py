@@ -26,7 +26,7 @@ SORT_KEYS = {
 SUGGESTIONS = 5
 MARK = ("<mark>", "</mark>")  # around matched words in search snippets
 TITLE_WEIGHT = 10.0  # bm25 weight of a title match against a body match
-SEARCH_WINDOW = 1000  # matches ranked by bm25 at most (see Store.search)
+SEARCH_WINDOW = 500  # matches ranked by bm25 at most (see Store.search)
 LINK_SCAN_THRESHOLD = 2000  # a country this common is filtered row by row (see _where)
 
 

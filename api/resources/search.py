@@ -49,11 +49,13 @@ def fts_query(text: str) -> str:
 @blp.alt_response(304, response="NOT_MODIFIED")
 @blp.alt_response(406, response="NOT_ACCEPTABLE")
 def search(args):
-    """Ranked by bm25 (a title match weighs ten body matches); ties by record order.
+    """Ranked by bm25 (a title match weighs ten body matches); ties by index order.
 
     Every word must match, ignoring case and accents; aliases and the
     spellings sources use are searched too. The same query gives the same
-    order.
+    order. bm25 ranks at most the last 500 matches in index order (the named
+    entities and the newest records): a word found in many records costs
+    what a rare one does; add words or `type` to reach older ones.
     """
     query = fts_query(args["q"])
     data = http.get_store()
