@@ -29,7 +29,7 @@ import orjson
 from marshmallow import ValidationError, fields
 from slugify import slugify
 
-from api import build, catalog, index
+from api import build, catalog, citations, index
 from api.catalog import Resource
 from api.check import flatten, record_problems
 from api.db import BUSY_TIMEOUT_S, sqlite3
@@ -396,14 +396,15 @@ class Writer:
         ).fetchone()
         return Written(record["id"], row[0], row[1])
 
-    def _published(self, conn) -> dict[str, str | None]:
-        return {
-            i: orjson.loads(body)["published"]
-            for i, body in conn.execute("SELECT id, json FROM documents")
-        }
+    def _published(self, conn, record: dict) -> dict[str, str | None]:
+        """Publication dates of the documents a record cites (for ``cited_from``)."""
+        cited = sorted({s["document"] for _, s in citations.walk(record)})
+        marks = ",".join("?" * len(cited))
+        rows = conn.execute(f"SELECT id, json FROM documents WHERE id IN ({marks})", cited)
+        return {i: orjson.loads(body)["published"] for i, body in rows}
 
     def _index(self, conn, resource: Resource, out: dict) -> None:
-        rows = index.rows(resource, out, self._published(conn))
+        rows = index.rows(resource, out, self._published(conn, out))
         _insert(conn, resource.name, rows.main)
         for table, items in (
             ("record_countries", rows.countries),
