@@ -102,22 +102,34 @@ class Brief:
         query += [(k, v) for k, v in params.items() if v is not None]
         return f"{self.base_url}{path}?{urlencode(query)}"
 
+    def entry(
+        self, resource: Resource, record_id: str, countries: list[str], sources: list[dict], **shown
+    ) -> dict:
+        """A section item: what it shows, how it matched, and its numbered citations."""
+        return {
+            "type": resource.singular,
+            "id": record_id,
+            **shown,
+            "via": via(countries, self.groups),
+            "citations": [self.citations.number(s) for s in sources],
+            "href": f"{self.base_url}/v1/{resource.name}/{record_id}",
+        }
+
     def item(self, resource: Resource, record: dict) -> dict:
         title = record.get(resource.title) if resource is not catalog.COMMENTARY else None
         author = record.get("author")
-        return {
-            "type": resource.singular,
-            "id": record["id"],
-            "title": title or _text(resource, record),
-            "date": record[resource.date],
-            "kind": record.get("kind"),
-            "status": record.get("status"),
-            "text": _text(resource, record),
-            "author": author["name"] if author else None,
-            "via": via(record.get("countries", []), self.groups),
-            "citations": [self.citations.number(s) for s in record["sources"]],
-            "href": f"{self.base_url}/v1/{resource.name}/{record['id']}",
-        }
+        return self.entry(
+            resource,
+            record["id"],
+            record.get("countries", []),
+            record["sources"],
+            title=title or _text(resource, record),
+            date=record[resource.date],
+            kind=record.get("kind"),
+            status=record.get("status"),
+            text=_text(resource, record),
+            author=author["name"] if author else None,
+        )
 
     def counted(self, resource: Resource | None, filters: Filters) -> dict:
         n = self.data.count(resource, filters, COUNT_CAP + 1)
@@ -136,21 +148,19 @@ class Brief:
         items = []
         for body in page.items:
             entry = decode(body)
-            resource = catalog.BY_SINGULAR[entry["type"]]
             items.append(
-                {
-                    "type": entry["type"],
-                    "id": entry["id"],
-                    "title": entry["title"],
-                    "date": entry["date"],
-                    "kind": entry["kind"],
-                    "status": None,
-                    "text": entry["title"],
-                    "author": None,
-                    "via": via(entry["countries"], self.groups),
-                    "citations": [self.citations.number(s) for s in entry["sources"]],
-                    "href": f"{self.base_url}/v1/{resource.name}/{entry['id']}",
-                }
+                self.entry(
+                    catalog.BY_SINGULAR[entry["type"]],
+                    entry["id"],
+                    entry["countries"],
+                    entry["sources"],
+                    title=entry["title"],
+                    date=entry["date"],
+                    kind=entry["kind"],
+                    status=None,
+                    text=entry["title"],
+                    author=None,
+                )
             )
         return {
             **self.counted(None, self.filters),
