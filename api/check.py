@@ -73,18 +73,23 @@ class Checker:
     def problem(self, file, record, field, reason) -> None:
         self.problems.append(Problem(str(file), record, field, reason))
 
-    def load(self, schema, raw, file, resource: str) -> dict | None:
-        """Load one raw record with its schema, recording a problem per bad field."""
-        record_id = raw.get("id") if isinstance(raw, dict) else None
-        record_id = record_id if isinstance(record_id, str) else None
+    def validate(self, schema, raw, file) -> dict | None:
+        """One raw record loaded by its schema; None, with a problem per bad field, if not."""
         if not isinstance(raw, dict):
             self.problem(file, None, None, "a record must be a JSON object")
             return None
+        record_id = raw.get("id") if isinstance(raw.get("id"), str) else None
         try:
-            record = schema.load(raw)
+            return schema.load(raw)
         except ValidationError as exc:
             for path, message in flatten(exc.messages):
                 self.problem(file, record_id, path, message)
+            return None
+
+    def load(self, schema, raw, file, resource: str) -> dict | None:
+        """Validate one record and keep it, refusing a duplicate id."""
+        record = self.validate(schema, raw, file)
+        if record is None:
             return None
         table = self.data.records.setdefault(resource, {})
         if record["id"] in table:
@@ -128,12 +133,8 @@ class Checker:
         file = fixture_path(self.fixtures_dir, "countries")
         schema = CountryAdditionSchema()
         for raw in self.raw_fixture("countries"):
-            try:
-                addition = schema.load(raw)
-            except ValidationError as exc:
-                rid = raw.get("id") if isinstance(raw, dict) else None
-                for path, message in flatten(exc.messages):
-                    self.problem(file, rid, path, message)
+            addition = self.validate(schema, raw, file)
+            if addition is None:
                 continue
             code = addition["id"]
             base = table.get(code) or countries.historical(code)
