@@ -58,20 +58,24 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(db: Path):
+def gunicorn(db: Path, log: Path | None = None, **env: str):
     """``gunicorn 'api:create_app()'`` with the project's config, on a free port.
 
-    Yields (base URL, process); stops the server afterwards.
+    Its output goes to ``log`` (a file, never an unread pipe a busy server could
+    fill); ``env`` adds BRIEFS_ settings. Yields (base URL, process, log) and stops
+    the server afterwards.
     """
     port = free_port()
-    env = {**os.environ, "BRIEFS_DB": str(db), "BRIEFS_BIND": f"127.0.0.1:{port}"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "api:create_app()"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    log = log or db.with_name(f"gunicorn-{port}.log")
+    settings = {**os.environ, "BRIEFS_DB": str(db), "BRIEFS_BIND": f"127.0.0.1:{port}", **env}
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "api:create_app()"],
+            cwd=ROOT,
+            env=settings,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -83,14 +87,14 @@ def gunicorn(db: Path):
                 if time.monotonic() > deadline or process.poll() is not None:
                     process.kill()
                     raise RuntimeError(
-                        f"gunicorn did not start: {process.communicate()[1].decode()[-2000:]}"
+                        f"gunicorn did not start: {log.read_text()[-2000:]}"
                     ) from None
                 time.sleep(0.2)
-        yield base, process
+        yield base, process, log
     finally:
         if process.poll() is None:
             process.terminate()
-            process.communicate(timeout=30)
+            process.wait(timeout=30)
 
 
 def writable_app(db_path: Path, folder: Path, **config):

@@ -60,7 +60,7 @@ def test_acknowledged_writes_survive_a_killed_worker(db_path, tmp_path, monkeypa
     acknowledged: list[str] = []
     lock = threading.Lock()
 
-    with gunicorn(db) as (base, master):
+    with gunicorn(db) as (base, master, _):
         port = int(base.rsplit(":", 1)[1])
 
         def client(n: int) -> None:

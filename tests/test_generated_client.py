@@ -16,10 +16,8 @@ import importlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,12 +28,11 @@ from openapi_spec_validator.validation import OpenAPIV31SpecValidator
 
 from api.auth import Tokens
 from api.db import open_readonly
-from tests.conftest import DOCUMENT, SEEDS, free_port
+from tests.conftest import DOCUMENT, SEEDS, gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PACKAGE = "foreign_policy_briefs_api_client"
-READY_TIMEOUT_S = 30
 PAGE = 2
 
 # resource -> (list operation module, get operation module)
@@ -52,63 +49,18 @@ RESOURCES = {
 }
 
 
-def wait_ready(base_url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"gunicorn exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base_url}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"gunicorn not ready after {READY_TIMEOUT_S} s:\n{log.read_text()}")
-
-
 @contextmanager
-def gunicorn(db: Path, log: Path, **env: str):
-    """The base URL of gunicorn serving ``db``; stopped on exit.
-
-    Not conftest's ``gunicorn()``: its output goes to a log file here, never to an
-    unread pipe that a busy server could fill.
-    """
-    port = free_port()
-    env = {**os.environ, "BRIEFS_DB": str(db), "BRIEFS_ACCESS_LOG": "0", **env}
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "-c",
-                "gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--no-control-socket",
-                "api:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(base_url, proc, log)
+def serving(db: Path, log: Path, **env: str):
+    """The base URL of gunicorn serving ``db`` (conftest's starter, access log off)."""
+    with gunicorn(db, log, BRIEFS_ACCESS_LOG="0", **env) as (base_url, _, _):
         yield base_url
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")
 def server(db_path, tmp_path_factory):
     """The base URL of gunicorn serving the built database; stopped after the module."""
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    with gunicorn(db_path, log) as base_url:
+    with serving(db_path, log) as base_url:
         yield base_url
 
 
@@ -466,7 +418,7 @@ def writable_server(db_path, tmp_path_factory):
     db = work / "briefs.db"
     shutil.copy(db_path, db)
     _, secret = Tokens(work / "auth.db").create("generated-client")
-    with gunicorn(db, work / "gunicorn.log", BRIEFS_AUTH_DB=str(work / "auth.db")) as base_url:
+    with serving(db, work / "gunicorn.log", BRIEFS_AUTH_DB=str(work / "auth.db")) as base_url:
         yield base_url, secret
 
 

@@ -27,7 +27,7 @@ def get(url: str, headers: dict | None = None):
 
 
 def test_gunicorn_serves_the_app_factory(server):
-    base, _ = server
+    base, _, _ = server
     status, headers, body = get(f"{base}/v1/countries/PK")
     assert status == 200
     assert json.loads(body)["name"] == "Pakistan"
@@ -35,7 +35,7 @@ def test_gunicorn_serves_the_app_factory(server):
 
 
 def test_gunicorn_answers_errors_as_problems(server):
-    base, _ = server
+    base, _, _ = server
     status, headers, body = get(f"{base}/v1/agreements?limit=abc")
     assert status == 400
     assert headers["Content-Type"] == "application/problem+json"
@@ -43,7 +43,7 @@ def test_gunicorn_answers_errors_as_problems(server):
 
 
 def test_app_limits_answer_before_gunicorn_limits(server):
-    base, _ = server
+    base, _, _ = server
     status, headers, _ = get(f"{base}/v1/agreements?q={'x' * 5000}")
     assert status == 414
     assert headers["Content-Type"] == "application/problem+json"
@@ -51,10 +51,11 @@ def test_app_limits_answer_before_gunicorn_limits(server):
 
 # Last in this module: it stops the server to read everything it logged.
 def test_access_log_lines_are_json_with_the_request_id(server):
-    base, process = server
+    base, process, log = server
     get(f"{base}/healthz", headers={"X-Request-ID": "from-the-test"})
     process.terminate()
-    _, err = process.communicate(timeout=30)
-    assert "with the SQLite engine 3." in err.decode()
-    lines = [json.loads(x) for x in err.decode().splitlines() if x.startswith("{")]
+    process.wait(timeout=30)
+    err = log.read_text()
+    assert "with the SQLite engine 3." in err
+    lines = [json.loads(x) for x in err.splitlines() if x.startswith("{")]
     assert any(x["request_id"] == "from-the-test" and x["path"] == "/healthz" for x in lines)
