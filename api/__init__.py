@@ -9,11 +9,12 @@ from flask import Flask, send_from_directory
 from flask.sessions import SessionInterface
 from flask_cors import CORS
 
-from api import config, editing, errors, guards, http, logs
+from api import config, editing, errors, fulltext, guards, http, logs
 from api.auth import Tokens
-from api.db import ReadPool, sqlite3
+from api.db import ReadPool, Unavailable, sqlite3
 from api.openapi import BriefsApi
-from api.writes import Writer
+from api.store import Store
+from api.writes import WriteError, Writer
 
 API_VERSION = "1.0.0"
 DOCS_ASSETS = "/docs/assets/"
@@ -34,6 +35,24 @@ class NoSessions(SessionInterface):
 
     def save_session(self, app, session, response) -> None:
         return None
+
+
+def _catch_up(pool: ReadPool, writer: Writer) -> None:
+    """Build a missing full-text index, or apply the changes a crash left out of it.
+
+    This needs write access; a read-only deployment serves the index it has.
+    """
+    try:
+        conn = pool.connection()
+        (last,) = conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()
+        try:
+            behind = Store(conn).fulltext_applied() < last
+        except fulltext.Missing:
+            behind = True
+        if behind:
+            writer.sync_fulltext()
+    except (Unavailable, sqlite3.Error, OSError, WriteError) as exc:
+        log.warning("the full-text index was not brought up to date: %s", exc)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -94,6 +113,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         expose_headers=["ETag", "Link", "X-Request-ID"],
         max_age=600,
     )
+    _catch_up(app.extensions["briefs.pool"], app.extensions["briefs.writer"])
     log.info(
         "serving %s with the SQLite engine %s (through %s)",
         app.config["DB"],

@@ -1,9 +1,9 @@
 """Build the SQLite database from seeds and fixtures, atomically.
 
 The build runs every check first and refuses to write while any problem
-remains. It writes a temporary file beside the target and renames it into
-place, so a reader never sees a half-written database and a failed build
-leaves the previous one untouched.
+remains. It writes a temporary file and a full-text index beside the target and
+renames both into place, so a reader never sees a half-written database and
+a failed build leaves the previous one untouched.
 """
 
 from __future__ import annotations
@@ -11,17 +11,18 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
+import shutil
 import time
 from pathlib import Path
 
 import orjson
 import sqlite_utils
 
-from api import catalog, citations, countries, index
+from api import catalog, citations, countries, fulltext, index
 from api.check import Dataset, Problem, check
 from schemas import dates
 
-SCHEMA_VERSION = "2"  # the table layout; a database of another layout must be rebuilt
+SCHEMA_VERSION = "3"  # the table layout; a database of another layout must be rebuilt
 
 
 class BuildError(Exception):
@@ -161,9 +162,13 @@ def build(
         "schema_version": SCHEMA_VERSION,
         "counts": orjson.dumps({name: len(rows) for name, rows in records.items()}).decode(),
     }
+    writer = Writer(db_path)
+    meta["fulltext"] = writer.fulltext_name(version)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+    tmp_index = db_path.with_name(f".{db_path.name}.fulltext-{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
+    shutil.rmtree(tmp_index, ignore_errors=True)
     try:
         db = sqlite_utils.Database(tmp)
         _write(db, records, data.texts, meta)
@@ -171,8 +176,10 @@ def build(
         if violations:
             raise RuntimeError(f"foreign keys violated: {violations[:5]}")
         db.execute("VACUUM")
+        fulltext.build(tmp_index, db.execute(fulltext.ROWS_SQL))
         db.close()
-        Writer(db_path).replace_with(tmp)
+        writer.replace_with(tmp, tmp_index, meta["fulltext"])
     finally:
         tmp.unlink(missing_ok=True)
+        shutil.rmtree(tmp_index, ignore_errors=True)
     return meta

@@ -10,7 +10,7 @@ import orjson
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from api import store
+from api import db, store
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -151,6 +151,10 @@ def handle_ambiguous(error: store.Ambiguous) -> Response:
     )
 
 
+def handle_unavailable(error: db.Unavailable) -> Response:
+    return problem_response(503, f"The data is not available: {error}.", {"Retry-After": "5"})
+
+
 def handle_unexpected(error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.path)
     return problem_response(500, "The server failed to answer this request; it has been logged.")
@@ -162,4 +166,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(store.NotFound, handle_not_found)
     app.register_error_handler(store.Ambiguous, handle_ambiguous)
     app.register_error_handler(store.Gone, handle_gone)
+    app.register_error_handler(db.Unavailable, handle_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

@@ -274,10 +274,8 @@ def create(db: sqlite_utils.Database) -> None:
         pk=("resource", "id"),
     )
     _date_indexes(db, "timeline", "resource, id")
+    # What full-text search sees of each record; api.fulltext indexes it.
     db["search"].create({"type": str, "id": str, "title": str, "body": str}, pk=("type", "id"))
-    db["search"].enable_fts(
-        ["title", "body"], tokenize="unicode61 remove_diacritics 2", create_triggers=True
-    )
     db["meta"].create({"key": str, "value": str}, pk="key")
     db["record_links"].create(
         {"resource": str, "record_id": str, "target": str, "target_id": str},
@@ -335,9 +333,8 @@ def insert(db: sqlite_utils.Database, resource: Resource, all_rows: list[Rows]) 
 def search_order(rows: Rows) -> tuple:
     """Where a record's search entry goes: dated records oldest first, then undated ones.
 
-    Search ranks a common query's matches among the last SEARCH_WINDOW in this
-    order (see Store.search): the most recent records and the named entities,
-    and records written later, which are appended.
+    The full-text index takes the entries in this order, and breaks ties between
+    equal scores by it.
     """
     start = rows.main["date_start"]
     return (start is None, start or "", rows.search["type"], rows.search["id"])

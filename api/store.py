@@ -8,11 +8,12 @@ that fail raise domain errors that the HTTP layer maps to problem responses.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import orjson
 from rapidfuzz import fuzz, process
 
-from api import catalog, names
+from api import catalog, fulltext, names
 from api.catalog import Resource
 from api.db import sqlite3
 
@@ -24,9 +25,6 @@ SORT_KEYS = {
     "id": ("id", "id"),
 }
 SUGGESTIONS = 5
-MARK = ("<mark>", "</mark>")  # around matched words in search snippets
-TITLE_WEIGHT = 10.0  # bm25 weight of a title match against a body match
-SEARCH_WINDOW = 500  # matches ranked by bm25 at most (see Store.search)
 LINK_SCAN_THRESHOLD = 2000  # a country this common is filtered row by row (see _where)
 
 
@@ -258,38 +256,40 @@ class Store:
         ]
 
     def search(
-        self, query: str, types: list[str], limit: int, after: list | None = None
+        self, words: list[str], types: list[str], limit: int, after: list | None = None
     ) -> tuple[list[tuple], list | None]:
         """Ranked full-text hits: (type, id, title, snippet, score); and the next key.
 
-        bm25 ranks at most the last SEARCH_WINDOW matches in index order (the
-        named entities and the most recent records, see index.search_order),
-        so a word found in a large share of the corpus costs what a rare one
-        does. Ties are broken by index order: the same query, the same order.
+        Every word must match. Tantivy ranks every match by BM25 (``api.fulltext``);
+        ``score`` is its negation, so that lower is better. The key is the
+        number of hits already seen.
         """
-        where = [
-            "search_fts MATCH ?",
-            "search_fts.rowid >= coalesce((SELECT rowid FROM search_fts WHERE search_fts MATCH ? "
-            "ORDER BY rowid DESC LIMIT 1 OFFSET ?), 0)",
+        offset = after[0] if after else 0
+        hits = fulltext.search(self._fulltext_dir(), words, types, limit, offset)
+        marks = ",".join("?" * len(hits.rows))
+        found = {
+            r[0]: r[1:]
+            for r in self.conn.execute(
+                f"SELECT rowid, type, id, title, body FROM search WHERE rowid IN ({marks})",
+                [row for row, _ in hits.rows],
+            )
+        }
+        items = [
+            (kind, rid, title, hits.snippet(title, body), -score)
+            for row, score in hits.rows
+            for kind, rid, title, body in [found[row]]
         ]
-        params: list = [query, query, SEARCH_WINDOW - 1]
-        if types:
-            where.append(f"s.type IN ({','.join('?' * len(types))})")
-            params += types
-        if after is not None:
-            where.append("(score, s.rowid) > (?, ?)")
-            params += after
-        sql = (
-            "SELECT s.type, s.id, s.title, "
-            f"snippet(search_fts, -1, '{MARK[0]}', '{MARK[1]}', '…', 16), "
-            f"bm25(search_fts, {TITLE_WEIGHT}, 1.0) AS score, s.rowid "
-            "FROM search_fts JOIN search s ON s.rowid = search_fts.rowid "
-            f"WHERE {' AND '.join(where)} ORDER BY score, s.rowid LIMIT ?"
-        )
-        rows = self.conn.execute(sql, [*params, limit + 1]).fetchall()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return [r[:5] for r in rows], ([rows[-1][4], rows[-1][5]] if more else None)
+        return items, ([offset + limit] if hits.more else None)
+
+    def fulltext_applied(self) -> int:
+        """The last change the full-text index reflects (fulltext.Missing when it is absent)."""
+        return fulltext.applied(self._fulltext_dir())
+
+    def _fulltext_dir(self) -> Path:
+        """The full-text index of this database (named in its meta, beside the file)."""
+        (name,) = self.conn.execute("SELECT value FROM meta WHERE key = 'fulltext'").fetchone()
+        (path,) = [r[2] for r in self.conn.execute("PRAGMA database_list") if r[1] == "main"]
+        return Path(path).parent / name
 
     def changes(self, since: int, limit: int) -> list[tuple]:
         """Writes after the change numbered ``since``, oldest first."""

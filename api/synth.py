@@ -20,12 +20,12 @@ docs/BENCHMARKS.md):
   citations verified by ``api.citations.verify``, its rows compared with
   ``index.rows``. Any difference aborts the run (``DriftError``);
 * two worker processes generate the rows, chunk by chunk; this process
-  writes them: indexes and full-text triggers are dropped meanwhile and
+  writes them: indexes are dropped meanwhile and
   recreated from their own SQL afterwards, link rows are staged and copied
   in primary-key order;
-* the ``search`` table is written to a file of its own whose FTS5 index a
-  child process builds while the indexes are made; the search table and the
-  FTS5 shadow tables (ordinary tables) are then copied in with their rowids;
+* the ``search`` table is written to a file of its own from which a child
+  process builds the full-text index (``api.fulltext``) while the indexes are
+  made; the search table is then copied in with its rowids;
 * the file is written with journaling off under a temporary name and renamed
   into place as ``briefs build`` does (``Writer.replace_with``).
 
@@ -44,6 +44,7 @@ import itertools
 import multiprocessing
 import os
 import random
+import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -53,7 +54,7 @@ import click
 import orjson
 import sqlite_utils
 
-from api import catalog, citations, countries, index
+from api import catalog, citations, countries, fulltext, index
 from api.build import SCHEMA_VERSION
 from api.catalog import Resource
 from api.db import sqlite3
@@ -689,9 +690,6 @@ LINKS = {  # link tables: staged unindexed, then copied in primary-key order
 TIMELINE_COLUMNS = ("resource", "id", "date_start", "date_end", "cited_from", "json")
 NAMES_COLUMNS = ("resource", "key", "record_id", "name", "rank")
 SEARCH_COLUMNS = ("rowid", "type", "id", "title", "body")
-SEARCH_TABLES = (
-    "search", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config"
-)  # fmt: skip
 
 _corpus: Corpus | None = None  # set before the worker pool forks
 
@@ -772,12 +770,12 @@ def _rows_of_chunk(chunk: tuple[str, int, int, int]) -> dict:
     return out
 
 
-def _rebuild_fts(path: Path) -> None:
-    """Build the FTS5 index over the search table (a child process, beside the indexes)."""
+def _build_fulltext(search_db: Path, directory: Path) -> None:
+    """Build the full-text index of the search table (a child process, beside the indexes)."""
     code = 0
     try:
-        conn = _connect(path)
-        conn.execute("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
+        conn = _connect(search_db)
+        fulltext.build(directory, conn.execute(fulltext.ROWS_SQL), threads=1)
         conn.close()
     except BaseException:
         import traceback
@@ -798,8 +796,11 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     tmp_search = db_path.with_name(f".{db_path.name}.{os.getpid()}.search.tmp")
+    tmp_index = db_path.with_name(f".{db_path.name}.fulltext-{os.getpid()}.tmp")
+    writer = Writer(db_path)
     for path in (tmp, tmp_search):
         path.unlink(missing_ok=True)
+    shutil.rmtree(tmp_index, ignore_errors=True)
     timings: dict[str, float] = {}
     _corpus = corpus = Corpus(records, seed)
     timings["corpus"] = time.monotonic() - started
@@ -810,15 +811,15 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
             conn.execute(f'DROP {kind.upper()} "{name}"')
         for table, (columns, _) in LINKS.items():
             conn.execute(f"CREATE TEMP TABLE stage_{table} ({', '.join(columns)})")
-        meta = _fill(corpus, conn, search, progress)
+        meta = _fill(corpus, conn, search, progress, writer)
         timings["rows"] = time.monotonic() - started
         conn.execute("COMMIT")
         search.execute("COMMIT")
         search.close()
-        fts = multiprocessing.get_context("fork").Process(
-            target=_rebuild_fts, args=(tmp_search,), daemon=True
+        indexer = multiprocessing.get_context("fork").Process(
+            target=_build_fulltext, args=(tmp_search, tmp_index), daemon=True
         )
-        fts.start()
+        indexer.start()
         conn.execute("BEGIN")
         for table, (columns, order) in LINKS.items():
             listed = ", ".join(columns)
@@ -827,30 +828,30 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
                 f"ORDER BY {order}"
             )
             conn.execute(f"DROP TABLE temp.stage_{table}")
-        for kind, _, sql in deferred:
-            if kind == "index":
-                conn.execute(sql)
+        for _, _, sql in deferred:
+            conn.execute(sql)
         conn.execute("COMMIT")
         timings["indexes"] = time.monotonic() - started
-        fts.join()
-        if fts.exitcode != 0:
-            raise RuntimeError(f"the full-text index process failed (exit {fts.exitcode})")
-        timings["fts"] = time.monotonic() - started
+        indexer.join()
+        if indexer.exitcode != 0:
+            raise RuntimeError(f"the full-text index process failed (exit {indexer.exitcode})")
+        timings["fulltext"] = time.monotonic() - started
         conn.close()
-        _merge_search(tmp, tmp_search, deferred, check_keys=records <= 100_000)
+        _merge_search(tmp, tmp_search, check_keys=records <= 100_000)
         timings["merge"] = time.monotonic() - started
-        Writer(db_path).replace_with(tmp)
+        writer.replace_with(tmp, tmp_index, meta["fulltext"])
     finally:
         _corpus = None
         for path in (tmp, tmp_search):
             path.unlink(missing_ok=True)
+        shutil.rmtree(tmp_index, ignore_errors=True)
     meta["seconds"] = round(time.monotonic() - started, 1)
     meta["timings"] = {k: round(v, 1) for k, v in timings.items()}
     return meta
 
 
 _DEFERRED_SQL = (
-    "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+    "SELECT type, name, sql FROM sqlite_master WHERE type = 'index' "
     "AND sql IS NOT NULL ORDER BY rowid"
 )
 
@@ -863,12 +864,8 @@ def _open(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _fill(corpus: Corpus, conn, search, progress: bool) -> dict:
+def _fill(corpus: Corpus, conn, search, progress: bool, writer: Writer) -> dict:
     """Generate every row (in a pool of workers) and write it; return the meta."""
-    for (name,) in search.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-    ).fetchall():
-        search.execute(f'DROP TRIGGER "{name}"')
     digests: dict[str, list[bytes]] = {r.name: [] for r in catalog.ALL}
     total = sum(corpus.counts.values())
     sink = contextlib.nullcontext(sys.stderr) if progress else open(os.devnull, "w")
@@ -913,28 +910,21 @@ def _fill(corpus: Corpus, conn, search, progress: bool) -> dict:
         "pycountry": countries.PYCOUNTRY_VERSION,
         "schema_version": SCHEMA_VERSION,
         "counts": orjson.dumps(corpus.counts).decode(),
+        "fulltext": writer.fulltext_name(version),
     }
     _insert(conn, "meta", ("key", "value"), sorted(meta.items()))
     return dict(meta)
 
 
-def _merge_search(tmp: Path, tmp_search: Path, deferred: list, check_keys: bool) -> None:
-    """Copy the search table and FTS5 shadow tables in; recreate the triggers."""
+def _merge_search(tmp: Path, tmp_search: Path, check_keys: bool) -> None:
+    """Copy the search table in, with its rowids (the full-text index refers to them)."""
     conn = _connect(tmp)
     conn.execute("ATTACH DATABASE ? AS s", (str(tmp_search),))
     conn.execute("BEGIN")
-    for table in SEARCH_TABLES:
-        conn.execute(f"DELETE FROM main.{table}")
-        if table == "search":
-            conn.execute(
-                "INSERT INTO main.search (rowid, type, id, title, body) "
-                "SELECT rowid, type, id, title, body FROM s.search ORDER BY rowid"
-            )
-        else:
-            conn.execute(f"INSERT INTO main.{table} SELECT * FROM s.{table}")
-    for kind, _, sql in deferred:
-        if kind == "trigger":
-            conn.execute(sql)
+    conn.execute(
+        "INSERT INTO main.search (rowid, type, id, title, body) "
+        "SELECT rowid, type, id, title, body FROM s.search ORDER BY rowid"
+    )
     conn.execute("COMMIT")
     conn.execute("DETACH DATABASE s")
     if check_keys:

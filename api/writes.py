@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 import socket
 import time
@@ -29,7 +30,7 @@ import orjson
 from marshmallow import ValidationError, fields
 from slugify import slugify
 
-from api import build, catalog, citations, index
+from api import build, catalog, citations, fulltext, index
 from api.catalog import Resource
 from api.check import flatten, record_problems
 from api.db import BUSY_TIMEOUT_S, sqlite3
@@ -43,6 +44,7 @@ WRITABLE = (
     catalog.COMMENTARY,
 )
 MAX_ID_LENGTH = 80
+log = logging.getLogger("briefs")
 IN_FLIGHT_TIMEOUT_S = 60.0  # an Idempotency-Key left in flight longer was abandoned
 
 
@@ -160,15 +162,39 @@ class Writer:
                     conn.execute("ROLLBACK")
                     raise
                 conn.execute("COMMIT")
+                self._sync_fulltext(conn)
             finally:
                 conn.close()
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def replace_with(self, new_file: Path) -> None:
-        """Rename a freshly built database into place, under the write lock.
+    def _sync_fulltext(self, conn: sqlite3.Connection) -> None:
+        """Bring the full-text index up to the committed changes (under the write lock).
+
+        The records are committed already: a failure here is logged, and the
+        next write (or the next start) applies the changes again.
+        """
+        (name,) = conn.execute("SELECT value FROM meta WHERE key = 'fulltext'").fetchone()
+        try:
+            fulltext.sync(self.path.parent / name, conn)
+        except Exception:
+            log.exception("the full-text index could not be updated; it will be retried")
+
+    def sync_fulltext(self) -> None:
+        """Bring the full-text index up to the committed data (see ``fulltext.sync``)."""
+        with self.transaction():
+            pass
+
+    def fulltext_name(self, dataset_version: str) -> str:
+        """The name of the full-text index directory of a build (kept in its meta)."""
+        return f"{self.path.name}.fulltext-{dataset_version}"
+
+    def replace_with(self, new_file: Path, new_index: Path, index_name: str) -> None:
+        """Rename a freshly built database and its full-text index into place, under the lock.
 
         The old file's WAL is checkpointed and truncated first, and its -wal and
-        -shm files removed, so they can never be applied to the new file.
+        -shm files removed, so they can never be applied to the new file. The
+        index directory is renamed to ``index_name`` (the name the new file's
+        meta gives); other builds' index directories are removed afterwards.
         """
         with open(self.lock_path, "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
@@ -179,9 +205,14 @@ class Writer:
                         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                     finally:
                         conn.close()
+                target = self.path.with_name(index_name)
+                if target.exists():
+                    target.rename(self.path.with_name(f".{index_name}.{os.getpid()}.old"))
+                new_index.rename(target)
                 os.replace(new_file, self.path)
                 for suffix in ("-wal", "-shm"):
                     Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                fulltext.remove_others(self.path.parent, self.path.name, index_name)
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 

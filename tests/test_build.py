@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from api import fulltext
 from api.build import BuildError, build
 from api.check import check
 from api.cli import main
+from api.store import Store
 from tests.conftest import DOCUMENT, FIXTURES, SEEDS
 
 
@@ -54,7 +56,7 @@ def test_build_writes_tables_indexes_and_search(tmp_path):
         "record_people",
         "names",
         "meta",
-        "search_fts",
+        "search",
     } <= tables
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {
@@ -69,11 +71,13 @@ def test_build_writes_tables_indexes_and_search(tmp_path):
     stored = dict(conn.execute("SELECT key, value FROM meta"))
     assert stored["dataset_version"] == meta["dataset_version"]
     assert stored["pycountry"] == "26.2.16"
-    hits = conn.execute(
-        "SELECT id FROM search_fts JOIN search ON search.rowid = search_fts.rowid "
-        "WHERE search_fts MATCH 'Fredkov'"
-    ).fetchall()
-    assert ("mikhail-fradkov",) in hits
+    # The full-text index sits beside the file, under the name its meta gives.
+    assert stored["fulltext"] == f"{path.name}.fulltext-{meta['dataset_version']}"
+    directory = path.parent / stored["fulltext"]
+    assert fulltext.count(directory, ["fredkov"]) == 4  # the source's spelling
+    assert fulltext.count(directory, ["fredkov"], ["person"]) == 1
+    hits, _ = Store(conn).search(["fredkov"], ["person"], 5)
+    assert [h[:2] for h in hits] == [("person", "mikhail-fradkov")]
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
@@ -298,14 +302,16 @@ def test_unknown_country_addition_is_named(inputs):
 def test_failed_build_leaves_the_previous_database(inputs, tmp_path):
     seeds, fixtures = inputs
     path = tmp_path / "out" / "briefs.db"
-    build(seeds, fixtures, path)
+    meta = build(seeds, fixtures, path)
     before = path.read_bytes()
     edit(fixtures, "agreements", _bad_month)
     with pytest.raises(BuildError) as raised:
         build(seeds, fixtures, path)
     assert raised.value.problems
     assert path.read_bytes() == before
-    assert sorted(p.name for p in path.parent.iterdir()) == ["briefs.db", "briefs.db.lock"]
+    index = f"briefs.db.fulltext-{meta['dataset_version']}"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["briefs.db", index, "briefs.db.lock"]
+    assert fulltext.count(path.parent / index, ["fredkov"]) == 4
 
 
 def test_build_command_reports_and_exits_non_zero(inputs, tmp_path):

@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 from api.auth import Tokens
@@ -108,6 +109,14 @@ def test_acknowledged_writes_survive_a_killed_worker(db_path, tmp_path, monkeypa
         for thread in threads:
             thread.join(timeout=120)
         assert killed >= 1
+        # The full-text index kept in step: every acknowledged write is found.
+        found, url = [], f"{base}/v1/search?q=durability&type=event&limit=100"
+        while url:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                page = json.load(response)
+            found += [hit["title"] for hit in page["items"]]
+            url = page["next"]
+        assert sorted(found) == sorted(acknowledged)
 
     assert len(acknowledged) == CLIENTS * WRITES_EACH
     conn = sqlite3.connect(db)

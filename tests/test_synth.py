@@ -8,7 +8,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from api import catalog, create_app, synth
+from api import catalog, create_app, fulltext, synth
 
 RECORDS = 2000
 
@@ -32,17 +32,20 @@ def test_counts_and_meta(corpus):
     conn = sqlite3.connect(path)
     stored = dict(conn.execute("SELECT key, value FROM meta"))
     assert set(stored) == {
-        "dataset_version", "data_version", "built_at", "pycountry", "schema_version", "counts"
+        "dataset_version", "data_version", "built_at", "pycountry", "schema_version", "counts",
+        "fulltext",
     }  # fmt: skip
     assert stored["dataset_version"] == meta["dataset_version"]
     for name, n in counts.items():
         assert conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == n
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.execute("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')")
-    # The same tables, indexes and triggers as a real build.
+    # The same tables and indexes as a real build, and a full-text entry for every record.
     schema = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE sql IS NOT NULL")}
-    assert {"search_ai", "agreements_date_asc", "timeline_date_desc", "record_links"} <= schema
+    assert {"search", "agreements_date_asc", "timeline_date_desc", "record_links"} <= schema
+    index = fulltext.Reader.index(path.parent / stored["fulltext"])
+    assert index.searcher().num_docs == sum(counts.values())
+    assert fulltext.applied(path.parent / stored["fulltext"]) == 0
 
 
 def test_every_citation_of_a_sample_verifies_against_the_served_text(client):
@@ -89,10 +92,10 @@ def test_pages_and_a_deep_cursor(client, corpus):
 def test_search_finds_common_and_rare_words(client, corpus):
     conn = sqlite3.connect(corpus[0])
     rows = conn.execute("SELECT count(*) FROM search").fetchone()[0]
+    (name,) = conn.execute("SELECT value FROM meta WHERE key = 'fulltext'").fetchone()
 
     def matches(word: str) -> int:
-        query = "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?"
-        return conn.execute(query, (f'"{word}"',)).fetchone()[0]
+        return fulltext.count(corpus[0].parent / name, [word])
 
     assert matches(synth.word(150)) > rows * 0.005  # a common word
     assert 0 < matches(synth.word(20_000)) < rows * 0.01 or matches(synth.word(30_000)) < 20

@@ -163,6 +163,62 @@ def test_created_records_reach_lists_search_timeline_and_briefs(writable, text):
     assert brief["agreements"]["proposed"]["items"][0]["id"] == "2010-trade-turnover-target"
 
 
+def test_search_follows_patches_and_deletes(writable, text):
+    client, auth, _, _ = writable
+
+    def found(word: str) -> list[str]:
+        return [h["id"] for h in client.get(f"/v1/search?q={word}").get_json()["items"]]
+
+    created = client.post(
+        "/v1/agreements", json=agreement(text, title="Quokka accord"), headers=auth
+    )
+    url = created.headers["Location"]
+    assert found("quokka") == [created.get_json()["id"]]
+    patched = client.patch(
+        url, json={"title": "Wombat accord"}, headers={**auth, "If-Match": created.headers["ETag"]}
+    )
+    assert patched.status_code == 200
+    assert (found("quokka"), found("wombat")) == ([], [created.get_json()["id"]])
+    deleted = client.delete(url, headers={**auth, "If-Match": patched.headers["ETag"]})
+    assert deleted.status_code == 204
+    assert found("wombat") == []
+
+
+def test_the_index_catches_up_after_a_crash_between_commits(writable, text, monkeypatch):
+    """A write whose index update never happened is indexed by the next start (or write)."""
+    from api import create_app, fulltext
+
+    client, auth, _, db = writable
+
+    def crash(directory, conn):
+        raise OSError("the process died here")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(fulltext, "sync", crash)
+        created = client.post(
+            "/v1/agreements", json=agreement(text, title="Quokka accord"), headers=auth
+        )
+    assert created.status_code == 201  # committed in SQLite: the index is behind
+    assert client.get("/v1/search?q=quokka").get_json()["items"] == []
+    restarted = create_app({**client.application.config, "DB": str(db)}).test_client()
+    hits = restarted.get("/v1/search?q=quokka").get_json()["items"]
+    assert [h["id"] for h in hits] == [created.get_json()["id"]]
+
+
+def test_a_database_copied_without_its_index_gets_one_at_start(db_path, tmp_path):
+    from api import create_app
+
+    db = tmp_path / "copy.db"
+    shutil.copy(db_path, db)
+    assert not list(tmp_path.glob("*.fulltext-*"))
+    client = create_app({"DB": str(db), "ACCESS_LOG": False}).test_client()
+    assert client.get("/readyz").status_code == 200
+    hits = client.get("/v1/search?q=Fredkov&type=person").get_json()["items"]
+    assert [h["id"] for h in hits] == ["mikhail-fradkov"]
+    assert len(list(tmp_path.glob("copy.db.fulltext-*"))) == 0  # named as the build named it
+    assert len(list(tmp_path.glob("briefs.db.fulltext-*"))) == 1
+
+
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [

@@ -28,8 +28,10 @@ def live(_args):
 @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
 def ready(_args):
     try:
-        meta = http.get_store().meta()
+        data = http.get_store()
+        meta = data.meta()
         version = meta["dataset_version"]
+        data.fulltext_applied()
     except (db.Unavailable, db.sqlite3.Error, KeyError) as exc:
         raise Problem(
             503, f"The database is not ready: {exc}", headers={"Retry-After": "5"}

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import orjson
 from flask import request
 from flask_smorest import Blueprint
 
-from api import catalog, http
+from api import catalog, fulltext, http
 from api.errors import Problem
 from api.resources.base import CACHE_HEADERS, CSV_CONTENT, LINK_HEADER, strict_query
 from api.store import Page
@@ -18,24 +16,22 @@ from schemas.search import SearchHitSchema
 
 blp = Blueprint("search", __name__, url_prefix="/v1", description="Full-text search")
 SearchPage = page_of(SearchHitSchema, "SearchPage")
-WORD = re.compile(r"\w+")
-MAX_WORDS = 16
 
 
-def fts_query(text: str) -> str:
-    """The words of ``text`` as an FTS5 query that every word must match.
+def search_words(text: str) -> list[str]:
+    """The words of ``text`` as the index spells them; a 400 when there are none.
 
-    Each word is quoted, so FTS syntax in user input (quotes, NEAR, *, -,
-    parentheses, column filters) is searched as plain text and never parsed.
+    Only letters and digits count: quotes, operators and field names in user
+    input are searched as plain text (or dropped), never parsed.
     """
-    words = WORD.findall(text)[:MAX_WORDS]
+    words = fulltext.words(text)
     if not words:
         raise Problem(
             400,
             "The search has no words to look for.",
             errors={"q": ["Give at least one letter or digit."]},
         )
-    return " ".join(f'"{w}"' for w in words)
+    return words
 
 
 @blp.route("/search", endpoint="search")
@@ -49,21 +45,21 @@ def fts_query(text: str) -> str:
 @blp.alt_response(304, response="NOT_MODIFIED")
 @blp.alt_response(406, response="NOT_ACCEPTABLE")
 def search(args):
-    """Ranked by bm25 (a title match weighs ten body matches); ties by index order.
+    """Ranked by BM25 (a title match weighs ten body matches); ties by index order.
 
     Every word must match, ignoring case and accents; aliases and the
-    spellings sources use are searched too. The same query gives the same
-    order. bm25 ranks at most the last 500 matches in index order (the named
-    entities and the newest records): a word found in many records costs
-    what a rare one does; add words or `type` to reach older ones.
+    spellings sources use are searched too. Every match is ranked, however
+    common the word: the index keeps only the best hits as it scores. The
+    same data and query give the same order; `score` is the BM25 relevance
+    negated, so lower is better.
     """
-    query = fts_query(args["q"])
+    words = search_words(args["q"])
     data = http.get_store()
     types = args.get("type", [])
     root = request.host_url.rstrip("/")
 
     def fetch(after, limit):
-        hits, next_key = data.search(query, types, limit, after)
+        hits, next_key = data.search(words, types, limit, after)
         items = [
             orjson.dumps(
                 {
