@@ -701,6 +701,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         "synchronous = OFF",
         "cache_size = -262144",
         "temp_store = MEMORY",
+        "threads = 2",
         "locking_mode = EXCLUSIVE",
     ):
         conn.execute(f"PRAGMA {pragma}")

@@ -246,10 +246,29 @@ def synth(records: int, db: Path, reuse: bool) -> dict:
     return {"seconds": round(seconds, 2), "output": result.stdout.strip(), "records": records}
 
 
-def fts_count(conn: sqlite3.Connection, term: str) -> int:
-    return conn.execute(
-        "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (f'"{term}"',)
-    ).fetchone()[0]
+def search_count(db: Path, term: str) -> int:
+    """Records whose text has ``term``, from the app's full-text index."""
+    from api import fulltext
+
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    (name,) = conn.execute("SELECT value FROM meta WHERE key = 'fulltext'").fetchone()
+    conn.close()
+    return fulltext.count(db.parent / name, [term])
+
+
+def datasette_search_index(db: Path) -> None:
+    """The FTS5 table Datasette's search query needs (the app's index is Tantivy's).
+
+    Made once per corpus with sqlite-utils, as a Datasette user would, and
+    left in the file: the app never reads it.
+    """
+    import sqlite_utils
+
+    database = sqlite_utils.Database(db)
+    if "search_fts" not in database.table_names():
+        log(f"enabling FTS5 on {db.name}'s search table, for Datasette")
+        database["search"].enable_fts(["title", "body"], tokenize="unicode61 remove_diacritics 2")
+    database.close()
 
 
 def pick_terms(db: Path) -> dict:
@@ -258,13 +277,14 @@ def pick_terms(db: Path) -> dict:
 
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     rows = conn.execute("SELECT count(*) FROM search").fetchone()[0]
+    conn.close()
     words = synthetic._vocabulary(0)[0]
 
     def rank_for(target: float) -> int:
         lo, hi = 1, len(words)
         while lo < hi:  # counts fall as the rank grows
             mid = (lo + hi) // 2
-            if fts_count(conn, words[mid - 1]) > target:
+            if search_count(db, words[mid - 1]) > target:
                 lo = mid + 1
             else:
                 hi = mid
@@ -272,7 +292,7 @@ def pick_terms(db: Path) -> dict:
 
     common = rank_for(max(rows * 0.01, 5))
     rare = rank_for(max(min(30, rows * 0.001), 1))
-    while rare < len(words) and fts_count(conn, words[rare - 1]) == 0:
+    while rare < len(words) and search_count(db, words[rare - 1]) == 0:
         rare -= 1
     found = {
         "search_rows": rows,
@@ -280,8 +300,7 @@ def pick_terms(db: Path) -> dict:
         "rare": {"term": words[rare - 1], "rank": rare},
     }
     for kind in ("common", "rare"):
-        found[kind]["matches"] = fts_count(conn, found[kind]["term"])
-    conn.close()
+        found[kind]["matches"] = search_count(db, found[kind]["term"])
     return found
 
 
@@ -473,6 +492,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     results["synth"]["small"] = synth(args.small, small, args.reuse)
     results["terms"] = pick_terms(big)
+    if use_datasette:
+        datasette_search_index(big)
     log(f"search terms: {results['terms']}")
     servers: list[Server] = []
     try:
