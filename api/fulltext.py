@@ -22,7 +22,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import tantivy
@@ -32,6 +32,7 @@ from api.db import Unavailable
 MARK = (b"<mark>", b"</mark>")  # around matched words in snippets
 TITLE_BOOST = 10.0  # a title match weighs ten body matches
 MAX_WORDS = 16
+MAX_HITS = 10_000  # hits a query pages through: the deepest page costs a top-10,000
 SNIPPET_CHARS = 120
 ANALYZER = "words"  # split on anything but letters and digits, lowercase, fold accents
 APPLIED = "applied"
@@ -179,13 +180,17 @@ class Hits:
     more: bool
     query: tantivy.Query
     searcher: tantivy.Searcher
+    _generators: dict = field(default_factory=dict)
 
     def snippet(self, title: str, body: str) -> str:
         """Text around the best match in the body (else the title), matched words marked."""
-        for field, text in (("body", body), ("title", title)):
-            generator = tantivy.SnippetGenerator.create(self.searcher, self.query, SCHEMA, field)
-            generator.set_max_num_chars(SNIPPET_CHARS)
-            found = generator.snippet_from_doc(tantivy.Document(**{field: text}))
+        for name, text in (("body", body), ("title", title)):
+            generator = self._generators.get(name)
+            if generator is None:
+                generator = tantivy.SnippetGenerator.create(self.searcher, self.query, SCHEMA, name)
+                generator.set_max_num_chars(SNIPPET_CHARS)
+                self._generators[name] = generator
+            found = generator.snippet_from_doc(tantivy.Document(**{name: text}))
             if found.highlighted():
                 return _marked(found, len(text.encode()))
         return title
@@ -268,13 +273,15 @@ def query(terms: list[str], types: list[str]) -> tantivy.Query:
 
 
 def search(directory: Path, terms: list[str], types: list[str], limit: int, offset: int) -> Hits:
-    """The hits ranked ``offset`` to ``offset + limit``, best first."""
+    """The hits ranked ``offset`` to ``offset + limit``, best first, within the best MAX_HITS."""
+    limit = max(0, min(limit, MAX_HITS - offset))
     searcher = Reader.index(directory).searcher()
     q = query(terms, types)
-    found = searcher.search(q, limit + 1, count=False, offset=offset).hits
+    found = searcher.search(q, limit + 1, count=False, offset=offset).hits if limit else []
     scores = [score for score, _ in found[:limit]]
     rows = searcher.fast_field_values("row", [address for _, address in found[:limit]])
-    return Hits(list(zip(rows, scores, strict=True)), len(found) > limit, q, searcher)
+    more = len(found) > limit and offset + limit < MAX_HITS
+    return Hits(list(zip(rows, scores, strict=True)), more, q, searcher)
 
 
 def count(directory: Path, terms: list[str], types: list[str] = ()) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 
@@ -141,6 +143,33 @@ def test_search_pages(client):
         seen += [h["id"] for h in body["items"]]
         url = body["next"]
     assert seen == whole and len(whole) > 10
+
+
+def test_search_pages_through_the_best_max_hits(client, monkeypatch):
+    from api import fulltext
+
+    whole = [h["id"] for h in hits(client, "Pakistan", "&limit=500")]
+    monkeypatch.setattr(fulltext, "MAX_HITS", 7)
+    first = client.get("/v1/search?q=Pakistan&limit=5").get_json()
+    second = client.get(first["next"]).get_json()
+    assert [h["id"] for h in first["items"] + second["items"]] == whole[:7]
+    assert second["next"] is None
+
+
+def test_every_match_is_ranked(client):
+    """A common word's matches all come back, best first, each once."""
+    from api import fulltext
+
+    found, url = [], "/v1/search?q=Pakistan&limit=7"
+    while url:
+        page = client.get(url).get_json()
+        found += page["items"]
+        url = page["next"]
+    scores = [h["score"] for h in found]
+    assert scores == sorted(scores)
+    assert len({(h["type"], h["id"]) for h in found}) == len(found)
+    directory = next(Path(client.application.config["DB"]).parent.glob("*.fulltext-*"))
+    assert len(found) == fulltext.count(directory, ["pakistan"]) > 20
 
 
 HOSTILE = [
