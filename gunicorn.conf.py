@@ -10,8 +10,11 @@ import os
 bind = os.environ.get("BRIEFS_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("BRIEFS_WORKERS", "2"))
 worker_class = os.environ.get("BRIEFS_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("BRIEFS_THREADS", "4"))
-keepalive = 5
+# gunicorn runs "sync" as gthread whenever threads > 1: keep sync really sync.
+threads = int(os.environ.get("BRIEFS_THREADS", "1" if worker_class == "sync" else "4"))
+keepalive = int(os.environ.get("BRIEFS_KEEPALIVE", "5"))
+# Pending connections the kernel queues for accept() (capped by net.core.somaxconn).
+backlog = int(os.environ.get("BRIEFS_BACKLOG", "2048"))
 timeout = 30
 graceful_timeout = 20
 

@@ -6,6 +6,13 @@
 -- so a stall is charged to every request it held back (no coordinated omission).
 -- Timer granularity is 1 ms: a request may leave up to 1 ms after its due time,
 -- and that 1 ms is counted in its latency.
+-- It also reports the send lag (how late each request actually left: at most ~1 ms
+-- when the server keeps up; it grows when a connection is still busy with earlier
+-- requests, i.e. the offered rate is above what client + server sustain) and the p99
+-- of each half of the run (a queue that grows through the run shows as a second half
+-- far worse than the first: overload, not tail latency). With servers that close the
+-- connection after each response (gunicorn sync workers), wrk reconnects before the
+-- next request: the connect is inside the measured latency, as a client would see it.
 local ffi = require("ffi")
 ffi.cdef [[
 typedef struct { long tv_sec; long tv_nsec; } openloop_timespec;
@@ -26,8 +33,16 @@ end
 function init(args)
   interval = 1000 / tonumber(args[1])
   lat = {}
+  lag = {}
+  due = {}
   n = 0
   t0 = now_ms()
+  req = wrk.format()
+end
+
+function request()
+  lag[#lag + 1] = now_ms() - (t0 + n * interval)
+  return req
 end
 
 function delay()
@@ -39,25 +54,39 @@ function delay()
 end
 
 function response(status, headers, body)
-  lat[#lat + 1] = now_ms() - (t0 + n * interval)
+  local d = t0 + n * interval
+  lat[#lat + 1] = now_ms() - d
+  due[#due + 1] = d
   n = n + 1
 end
 
 function done(summary, latency, requests)
-  local all = {}
+  local all, lags, first, second = {}, {}, {}, {}
+  local start, half = math.huge, summary.duration / 2e3
   for _, t in ipairs(threads) do
-    for _, v in ipairs(t:get("lat") or {}) do
+    start = math.min(start, t:get("t0"))
+  end
+  for _, t in ipairs(threads) do
+    local dues = t:get("due") or {}
+    for i, v in ipairs(t:get("lat") or {}) do
       all[#all + 1] = v
+      if dues[i] - start < half then first[#first + 1] = v else second[#second + 1] = v end
+    end
+    for _, v in ipairs(t:get("lag") or {}) do
+      lags[#lags + 1] = v
     end
   end
-  table.sort(all)
-  local function pct(p)
-    if #all == 0 then return 0 end
-    return all[math.max(1, math.ceil(#all * p))]
+  local function pct(xs, p)
+    if #xs == 0 then return 0 end
+    return xs[math.max(1, math.ceil(#xs * p))]
   end
+  for _, xs in ipairs({all, lags, first, second}) do table.sort(xs) end
   io.write(string.format(
-    "OPENLOOP count=%d seconds=%.3f p50=%.3f p90=%.3f p99=%.3f p999=%.3f max=%.3f errors=%d\n",
-    #all, summary.duration / 1e6, pct(0.5), pct(0.9), pct(0.99), pct(0.999), pct(1.0),
+    "OPENLOOP count=%d seconds=%.3f p50=%.3f p90=%.3f p99=%.3f p999=%.3f max=%.3f errors=%d"
+      .. " lag_p50=%.3f lag_p99=%.3f lag_max=%.3f p99_first_half=%.3f p99_second_half=%.3f\n",
+    #all, summary.duration / 1e6, pct(all, 0.5), pct(all, 0.9), pct(all, 0.99), pct(all, 0.999),
+    pct(all, 1.0),
     summary.errors.connect + summary.errors.read + summary.errors.write
-      + summary.errors.status + summary.errors.timeout))
+      + summary.errors.status + summary.errors.timeout,
+    pct(lags, 0.5), pct(lags, 0.99), pct(lags, 1.0), pct(first, 0.99), pct(second, 0.99)))
 end
