@@ -90,10 +90,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "briefs token create"}
     )
-    editing.limiter.init_app(app)
-    # Only write views are limited, and their decorators check for themselves:
-    # the extension's global before-request check would only cost every read.
-    app.before_request_funcs[None].remove(editing.limiter._check_request_limit)
+    editing.init_limiter(app)
     app.session_interface = NoSessions()
     from api.resources import BLUEPRINTS
 

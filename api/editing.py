@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import orjson
-from flask import Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -24,6 +24,36 @@ limiter = Limiter(
     headers_enabled=True,
     retry_after="delta-seconds",
 )
+
+
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def init_limiter(app: Flask) -> None:
+    """Rate limits on writes only, at no cost to reads.
+
+    The limited write views check their limits in their own decorators, so the
+    extension's global before-request check is dropped, and its after-request
+    (rate-limit headers, conditional deductions) and teardown hooks run for
+    writes only.
+    """
+    limiter.init_app(app)
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    after = app.after_request_funcs[None]
+    (inject,) = [f for f in after if getattr(f, "args", None) == (limiter,)]
+    after.remove(inject)
+    teardown = app.teardown_request_funcs[None]
+    (release,) = [f for f in teardown if getattr(f, "__self__", None) is limiter]
+    teardown.remove(release)
+
+    @app.after_request
+    def limit_headers(response: Response) -> Response:
+        return response if request.method in READS else inject(response)
+
+    @app.teardown_request
+    def release_limits(error: BaseException | None = None) -> None:
+        if request.method not in READS:
+            release(error)
 
 
 def write_limit() -> str:

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from api import catalog, fulltext, names
 from api.catalog import Resource
-from api.db import sqlite3
+from api.db import Unavailable, sqlite3
 
 # Sort expressions: (ascending, descending). Undated rows sort last both ways.
 SORT_KEYS = {
@@ -287,9 +287,11 @@ class Store:
 
     def _fulltext_dir(self) -> Path:
         """The full-text index of this database (named in its meta, beside the file)."""
-        (name,) = self.conn.execute("SELECT value FROM meta WHERE key = 'fulltext'").fetchone()
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'fulltext'").fetchone()
+        if row is None:
+            raise Unavailable("the database names no full-text index: run 'briefs build'")
         (path,) = [r[2] for r in self.conn.execute("PRAGMA database_list") if r[1] == "main"]
-        return Path(path).parent / name
+        return Path(path).parent / row[0]
 
     def changes(self, since: int, limit: int) -> list[tuple]:
         """Writes after the change numbered ``since``, oldest first."""

@@ -217,15 +217,19 @@ def test_request_id_is_echoed_or_made(client):
     assert len(made.headers["X-Request-ID"]) == 32
 
 
-def test_access_log_is_one_json_line_per_request(db_path, caplog):
+def test_access_log_is_one_json_line_per_request(db_path, capfd):
     from api import create_app
 
     client = create_app({"DB": str(db_path)}).test_client()
-    with caplog.at_level("INFO", logger="briefs.access"):
-        client.get("/v1/agreements?limit=1", headers={"X-Request-ID": "log-me"})
-    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "briefs.access"]
-    entry = next(e for e in lines if e["request_id"] == "log-me")
+    capfd.readouterr()
+    client.get("/v1/agreements?limit=1", headers={"X-Request-ID": "log-me"})
+    client.get("/healthz")
+    lines = capfd.readouterr().err.splitlines()
+    assert len(lines) == 2
+    entry = json.loads(lines[0])
+    assert entry["request_id"] == "log-me"
     assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/v1/agreements", 200)
+    assert entry["query"] == "limit=1" and entry["bytes"] > 0
 
 
 # --- downloads ---------------------------------------------------------------------

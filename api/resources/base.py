@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import functools
+
+from flask import request
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema
+from marshmallow import RAISE, Schema, ValidationError
 
 from api import editing, http, writes
 from api.catalog import Resource
@@ -17,11 +21,33 @@ class NoQuery(BaseSchema):
 
 
 def strict_query(blp: Blueprint, schema: type[Schema] = NoQuery):
-    """Validate query parameters with ``schema``: unknown or bad ones are a 400."""
+    """Validate query parameters with ``schema``: unknown or bad ones are a 400.
+
+    A request without a query string gets the arguments the schema loads from
+    nothing, loaded once (when that is valid) instead of parsed per request.
+    """
     # An instance, not the class: webargs would build one per request.
-    return blp.arguments(
-        schema(), location="query", unknown=RAISE, error_status_code=400, as_kwargs=False
+    instance = schema()
+    arguments = blp.arguments(
+        instance, location="query", unknown=RAISE, error_status_code=400, as_kwargs=False
     )
+    try:
+        empty = instance.load({})
+    except ValidationError:  # a required parameter: every request is parsed
+        return arguments
+
+    def decorate(view):
+        parsed = arguments(view)
+
+        @functools.wraps(parsed)
+        def with_defaults(*args, **kwargs):
+            if request.query_string:
+                return parsed(*args, **kwargs)
+            return view(copy.deepcopy(empty), *args, **kwargs)
+
+        return with_defaults
+
+    return decorate
 
 
 CACHE_HEADERS = {
