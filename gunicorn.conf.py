@@ -9,7 +9,13 @@ import os
 
 bind = os.environ.get("BRIEFS_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("BRIEFS_WORKERS", "2"))
-worker_class = os.environ.get("BRIEFS_WORKER_CLASS", "gthread")
+# sync workers, chosen by measurement (docs/BENCHMARKS.md): the steadiest throughput
+# and a p99 of ~3 ms at half the maximum rate, where gthread's threads stall each
+# other for tens of milliseconds. A sync worker serves one connection at a time and
+# closes it after each response: put a buffering proxy in front of it where slow
+# clients or many long requests (briefs over a large corpus) are expected, or set
+# BRIEFS_WORKER_CLASS=gthread.
+worker_class = os.environ.get("BRIEFS_WORKER_CLASS", "sync")
 # gunicorn runs "sync" as gthread whenever threads > 1: keep sync really sync.
 threads = int(os.environ.get("BRIEFS_THREADS", "1" if worker_class == "sync" else "4"))
 keepalive = int(os.environ.get("BRIEFS_KEEPALIVE", "5"))
