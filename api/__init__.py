@@ -27,6 +27,21 @@ def _swagger_ui_dist() -> Path:
     return Path(flask_swagger_ui.__file__).parent / "dist"
 
 
+class App(Flask):
+    """Flask, inspecting each view and hook for a coroutine once rather than per request."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict = {}
+
+    def ensure_sync(self, func):
+        try:
+            return self._sync[func]
+        except KeyError:
+            found = self._sync[func] = super().ensure_sync(func)
+            return found
+
+
 class NoSessions(SessionInterface):
     """The API keeps no session: none is opened or saved."""
 
@@ -57,7 +72,7 @@ def _catch_up(pool: ReadPool, writer: Writer) -> None:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the WSGI app; ``gunicorn 'api:create_app()'`` serves it."""
-    app = Flask(__name__)
+    app = App(__name__)
     app.config.update(config.from_environment())
     app.config.update(test_config or {})
     app.config.update(
@@ -103,9 +118,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     def docs_assets(filename):
         return send_from_directory(dist, filename, max_age=86400)
 
+    # Public reads, no credentials: "*" for every origin, so that one cached
+    # response (Cache-Control: public) serves every origin.
     CORS(
         app,
         resources={r"/v1/*": {}, r"/openapi.json": {}, r"/healthz": {}, r"/readyz": {}},
+        send_wildcard=True,
         methods=["GET", "HEAD", "OPTIONS"],
         expose_headers=["ETag", "Link", "X-Request-ID"],
         max_age=600,
