@@ -67,7 +67,7 @@ bench-tools:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
 bench: $(STAMP) $(BENCH_STAMP) bench-tools
-	$(BIN)/python -m benchmarks.run --records 1000000 --small 1000 --profile \
+	$(BIN)/python -m benchmarks.run --records 1000000 --small 1000 --profile --open-loop-runs 3 \
 	  --out $(BENCH_RESULTS)/latest.json
 	$(BENCH_VENV)/bin/python benchmarks/chart.py $(BENCH_RESULTS)/latest.json docs/benchmarks.png
 
