@@ -228,3 +228,67 @@ def test_markdown_chronology_names_each_speaker_once(client):
     chronology = text.split("## Chronology", 1)[1].split("## Sources", 1)[0]
     assert "**Fredkov: important step**" in chronology
     assert "Unattributed: “Fredkov" not in chronology
+
+
+PLAN_URLS = [
+    "/v1/briefs/PK/RU?limit=2",
+    "/v1/briefs/PK/RU?predecessors=false&limit=1",
+    "/v1/agreements?country=PK&country=RU&predecessors=true&limit=1",
+    "/v1/agreements?country=PK&country=RU&predecessors=true&status=signed&limit=1&sort=-date",
+    "/v1/agreements?country=RU&country=PK&limit=2&sort=title",
+    "/v1/commentary?country=PK&country=RU&predecessors=true&kind=op_ed&kind=quote&limit=1",
+    "/v1/commentary?country=PK&country=RU&kind=recommendation&limit=2&sort=-date",
+    "/v1/timeline?country=PK&country=RU&predecessors=true&limit=2",
+    "/v1/timeline?country=PK&country=RU&limit=3&sort=-date",
+]
+
+
+def _every_page(client, url):
+    pages = []
+    while url and len(pages) < 50:
+        response = client.get(url)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        body = response.get_json()
+        pages.append(body)
+        url = body.get("next") if "/briefs/" not in url else None
+    return pages
+
+
+@pytest.mark.parametrize(
+    "threshold, drive_cost",
+    [(1, 1e12), (1, 1e-12), (10**9, 3)],
+    ids=["walk in sort order", "drive from the smallest links", "every country rare"],
+)
+def test_every_plan_returns_the_same_pages(client, monkeypatch, threshold, drive_cost):
+    from api import store
+
+    expected = {url: _every_page(client, url) for url in PLAN_URLS}
+    monkeypatch.setattr(store, "LINK_SCAN_THRESHOLD", threshold)
+    monkeypatch.setattr(store, "DRIVE_COST", drive_cost)
+    assert {url: _every_page(client, url) for url in PLAN_URLS} == expected
+
+
+def test_plans_follow_the_estimated_sizes(db_path, monkeypatch):
+    from api import catalog, store
+    from api.db import open_readonly
+
+    data = store.Store(open_readonly(db_path))
+    pair = store.Filters(countries=[("PK",), ("RU", "SUHH")], kind=("op_ed", "quote"))
+    # Rare countries: the smaller link list drives, kind is no index to walk, and
+    # the table row is read after the other country's link is found.
+    where, _ = data._where("commentary", "id", pair, wanted=11, ordered=True)
+    assert where[0].startswith("id IN (SELECT record_id FROM record_countries")
+    assert where[1].startswith("CASE WHEN EXISTS") and " THEN +kind IN " in where[1]
+    monkeypatch.setattr(store, "LINK_SCAN_THRESHOLD", 1)
+    monkeypatch.setattr(store, "DRIVE_COST", 1e12)
+    data = store.Store(data.conn)
+    # Dense matches: walk the date index, checking the links row by row.
+    where, params = data._where("commentary", "id", pair, wanted=11, ordered=True)
+    assert len(where) == 1 and where[0].count("EXISTS") == 2 and " THEN +kind IN " in where[0]
+    assert params == ["commentary", "PK", "commentary", "RU", "SUHH", "op_ed", "quote"]
+    # A capped count needs no order: the kind index may serve it.
+    where, _ = data._where("commentary", "id", pair, wanted=101)
+    assert where[-1].startswith("kind IN")
+    assert data.count(catalog.COMMENTARY, pair, 101) == len(
+        data.page(catalog.COMMENTARY, pair, "date", 500).items
+    )
