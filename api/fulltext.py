@@ -236,13 +236,16 @@ class Reader:
             raise Missing(directory) from exc
         with cls._lock:
             known = cls._open.get(directory)
-            if known is None:
-                index = _open(directory)
-                index.config_reader(reload_policy="Manual")
-            else:
-                index = known[0]
-                if known[1] != stamp:
-                    index.reload()
+            try:
+                if known is None:
+                    index = _open(directory)
+                    index.config_reader(reload_policy="Manual")
+                else:
+                    index = known[0]
+                    if known[1] != stamp:
+                        index.reload()
+            except (OSError, ValueError) as exc:  # unreadable files, a broken index
+                raise Unavailable(f"cannot open the full-text index at {directory}: {exc}") from exc
             cls._open[directory] = (index, stamp)
         return index
 

@@ -172,6 +172,25 @@ def test_every_match_is_ranked(client):
     assert len(found) == fulltext.count(directory, ["pakistan"]) > 20
 
 
+def test_a_broken_index_is_a_503_problem(db_path, tmp_path):
+    import shutil
+
+    from api import create_app
+
+    shutil.copy(db_path, tmp_path / "briefs.db")
+    (index,) = db_path.parent.glob("*.fulltext-*")
+    shutil.copytree(index, tmp_path / index.name)
+    for segment in (tmp_path / index.name).glob("*.term"):
+        segment.write_bytes(b"not an index")
+    (tmp_path / index.name / "meta.json").write_text("{")
+    client = create_app({"DB": str(tmp_path / "briefs.db"), "ACCESS_LOG": False}).test_client()
+    response = client.get("/v1/search?q=Fredkov")
+    assert response.status_code == 503
+    assert response.content_type == "application/problem+json"
+    assert "full-text index" in response.get_json()["detail"]
+    assert response.headers["Retry-After"]
+
+
 HOSTILE = [
     '"',
     '""',
