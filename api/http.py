@@ -73,7 +73,7 @@ class NotModified(Exception):
 def fresh(version: str, media_type: str) -> str:
     """The ETag of a representation; raises NotModified when the client has it."""
     etag = tag(version, media_type)
-    if request.if_none_match.contains_weak(etag):
+    if "HTTP_IF_NONE_MATCH" in request.environ and request.if_none_match.contains_weak(etag):
         raise NotModified(etag)
     return etag
 
@@ -90,8 +90,12 @@ def finish(response: Response, etag: str | None = None) -> Response:
     """Caching headers every successful GET carries."""
     if etag:
         response.set_etag(etag)
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    response.vary.add("Accept")
+    headers = response.headers
+    headers["Cache-Control"] = CACHE_CONTROL
+    if "Vary" in headers:
+        response.vary.add("Accept")
+    else:
+        headers["Vary"] = "Accept"
     return response
 
 
