@@ -13,31 +13,34 @@ import orjson
 from flask import Flask, Response, current_app, g, request
 
 REQUEST_ID = "X-Request-ID"
+REQUEST_ID_KEY = "HTTP_X_REQUEST_ID"  # the header in the WSGI environ
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 def _start() -> None:
-    given = request.headers.get(REQUEST_ID, "")
+    given = request.environ.get(REQUEST_ID_KEY, "")
     g.request_id = given if _VALID_ID.match(given) else uuid.uuid4().hex
     g.started = time.perf_counter()
 
 
 def _finish(response: Response) -> Response:
-    request_id = g.get("request_id") or uuid.uuid4().hex
+    context = g._get_current_object()
+    request_id = getattr(context, "request_id", None) or uuid.uuid4().hex
     response.headers[REQUEST_ID] = request_id
     if current_app.config["ACCESS_LOG"]:
-        started = time.perf_counter()
+        now = time.perf_counter()
+        environ = request.environ
         line = orjson.dumps(
             {
                 "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "request_id": request_id,
-                "method": request.method,
+                "method": environ["REQUEST_METHOD"],
                 "path": request.path,
-                "query": request.query_string.decode("latin-1"),
+                "query": environ.get("QUERY_STRING", ""),
                 "status": response.status_code,
                 "bytes": response.content_length,
-                "ms": round((time.perf_counter() - g.get("started", started)) * 1000, 2),
-                "remote": request.remote_addr,
+                "ms": round((now - getattr(context, "started", now)) * 1000, 2),
+                "remote": environ.get("REMOTE_ADDR"),
             },
             option=orjson.OPT_APPEND_NEWLINE,
         )
