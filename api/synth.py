@@ -10,7 +10,7 @@ probability ~1/r): a few words occur in most records, words of rank ~100-300
 in about 1% of them, the tail in a handful. ``word(rank, seed)`` names them
 for the search benchmark.
 
-Speed (a million records in under two minutes on two cores; measured in
+Speed (a million records in about a minute on two cores; measured in
 docs/BENCHMARKS.md):
 
 * the records of the five large resources are built in their output form
@@ -19,10 +19,18 @@ docs/BENCHMARKS.md):
   its marshmallow schema (the stored JSON must come out byte for byte), its
   citations verified by ``api.citations.verify``, its rows compared with
   ``index.rows``. Any difference aborts the run (``DriftError``);
-* two worker processes generate the rows, chunk by chunk; this process
-  writes them: indexes are dropped meanwhile and
-  recreated from their own SQL afterwards, link rows are staged and copied
-  in primary-key order;
+* the corpus is built with the garbage collector off and then frozen
+  (``gc.freeze``): its millions of objects are never scanned again, here or
+  in the forked workers;
+* two worker processes generate the rows, chunk by chunk, and write each
+  chunk into a SQLite file of its own; this process copies them in with
+  ``INSERT … SELECT`` (no pickling, no Python per row), in chunk order:
+  indexes are dropped meanwhile and recreated from their own SQL afterwards;
+* each link table's rows are staged in a file of their own, where a child
+  process copies them in primary-key order and indexes them while this
+  process makes the other indexes; the finished tables are then copied into
+  empty tables with the same indexes, page by page (SQLite's transfer
+  optimisation: no sorting twice);
 * the ``search`` table is written to a file of its own from which a child
   process builds the full-text index (``api.fulltext``) while the indexes are
   made; the search table is then copied in with its rowids;
@@ -39,6 +47,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import contextlib
+import gc
 import hashlib
 import itertools
 import multiprocessing
@@ -726,7 +735,7 @@ def _chunks(corpus: Corpus) -> list[tuple[str, int, int, int]]:
 
 def _rows_of_chunk(chunk: tuple[str, int, int, int]) -> dict:
     """Every row of a chunk of records (in a pool worker); every SAMPLE-th record checked."""
-    name, first, last, rowid = chunk
+    name, first, last, rowid = chunk[:4]
     corpus = _corpus
     resource = catalog.BY_NAME[name]
     published = corpus.published_by_id
@@ -771,6 +780,64 @@ def _rows_of_chunk(chunk: tuple[str, int, int, int]) -> dict:
     return out
 
 
+CHUNK_TABLES = ("main", *LINKS, "timeline", "names", "search")
+
+
+def _write_chunk(chunk: tuple[str, int, int, int, str]) -> dict:
+    """Write a chunk's rows into a file of its own (in a pool worker) for the parent to copy.
+
+    The tables have no types, keys or indexes: the values go in as given and come out
+    the same for ``INSERT … SELECT``, which applies the real columns' affinities.
+    """
+    out = _rows_of_chunk(chunk)
+    path = chunk[4]
+    conn = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE"):
+        conn.execute(f"PRAGMA {pragma}")
+    conn.execute("BEGIN")
+    for table in CHUNK_TABLES:
+        rows = out.pop(table)
+        if not rows:
+            continue
+        width = len(rows[0])
+        conn.execute(f"CREATE TABLE {table} ({', '.join(f'c{i}' for i in range(width))})")
+        conn.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * width)})", rows)
+        out[table] = True
+    conn.execute("COMMIT")
+    conn.close()
+    out["path"] = path
+    return out
+
+
+def _build_links(path: Path, table: str, sql: list[str]) -> None:
+    """Copy a staged link table in primary-key order and index it (a child process).
+
+    ``sql`` is the main file's own for the table and its indexes: the parent copies
+    the finished table in with its indexes, page by page (SQLite's transfer optimisation).
+    """
+    code = 0
+    try:
+        conn = _connect(path)
+        conn.execute("BEGIN")
+        columns, order = LINKS[table]
+        listed = ", ".join(columns)
+        conn.execute(sql[0])
+        conn.execute(
+            f"INSERT INTO main.{table} ({listed}) SELECT {listed} FROM stage ORDER BY {order}"
+        )
+        conn.execute("DROP TABLE stage")
+        for statement in sql[1:]:
+            conn.execute(statement)
+        conn.execute("COMMIT")
+        conn.close()
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    os._exit(code)
+
+
 def _build_fulltext(search_db: Path, directory: Path) -> None:
     """Build the full-text index of the search table (a child process, beside the indexes)."""
     code = 0
@@ -797,41 +864,79 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     tmp_search = db_path.with_name(f".{db_path.name}.{os.getpid()}.search.tmp")
+    tmp_links = {t: db_path.with_name(f".{db_path.name}.{os.getpid()}.{t}.tmp") for t in LINKS}
+    tmp_chunks = db_path.with_name(f".{db_path.name}.{os.getpid()}.chunks.tmp")
     tmp_index = db_path.with_name(f".{db_path.name}.fulltext-{os.getpid()}.tmp")
     writer = Writer(db_path)
-    for path in (tmp, tmp_search):
+    for path in (tmp, tmp_search, *tmp_links.values()):
         path.unlink(missing_ok=True)
-    shutil.rmtree(tmp_index, ignore_errors=True)
+    for directory in (tmp_index, tmp_chunks):
+        shutil.rmtree(directory, ignore_errors=True)
+    tmp_chunks.mkdir()
     timings: dict[str, float] = {}
-    _corpus = corpus = Corpus(records, seed)
+    collecting = gc.isenabled()
+    gc.disable()  # the corpus is millions of objects and no cycles
+    try:
+        _corpus = corpus = Corpus(records, seed)
+    finally:
+        if collecting:
+            gc.enable()
+    gc.freeze()  # and out of the collector's sight from now on, in this process and the workers
     timings["corpus"] = time.monotonic() - started
     try:
-        conn, search = _open(tmp), _open(tmp_search)
+        conn = _open(tmp)
+        conn.execute("COMMIT")
+        search = _open(tmp_search)
+        search.execute("COMMIT")
+        search.close()
         deferred = conn.execute(_DEFERRED_SQL).fetchall()
         for kind, name, _ in deferred:  # recreated once the rows are in
             conn.execute(f'DROP {kind.upper()} "{name}"')
-        for table, (columns, _) in LINKS.items():
-            conn.execute(f"CREATE TEMP TABLE stage_{table} ({', '.join(columns)})")
-        meta = _fill(corpus, conn, search, progress, writer)
+        conn.execute("ATTACH DATABASE ? AS s", (str(tmp_search),))
+        for table, (columns, _) in LINKS.items():  # staged in files of their own
+            conn.execute(f"ATTACH DATABASE ? AS {table}", (str(tmp_links[table]),))
+            conn.execute(f"CREATE TABLE {table}.stage ({', '.join(columns)})")
+        meta = _fill(corpus, conn, tmp_chunks, progress, writer)
         timings["rows"] = time.monotonic() - started
-        conn.execute("COMMIT")
-        search.execute("COMMIT")
-        search.close()
-        indexer = multiprocessing.get_context("fork").Process(
-            target=_build_fulltext, args=(tmp_search, tmp_index), daemon=True
-        )
+        for schema in ("s", *LINKS):
+            conn.execute(f"DETACH DATABASE {schema}")
+        fork = multiprocessing.get_context("fork")
+        indexer = fork.Process(target=_build_fulltext, args=(tmp_search, tmp_index), daemon=True)
         indexer.start()
-        conn.execute("BEGIN")
-        for table, (columns, order) in LINKS.items():
-            listed = ", ".join(columns)
+        tables = dict(
             conn.execute(
-                f"INSERT INTO main.{table} ({listed}) SELECT {listed} FROM temp.stage_{table} "
-                f"ORDER BY {order}"
+                f"SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+                f"AND name IN ({', '.join('?' * len(LINKS))})",
+                tuple(LINKS),
+            ).fetchall()
+        )
+        linking = [
+            fork.Process(
+                target=_build_links,
+                args=(
+                    tmp_links[table],
+                    table,
+                    [tables[table]] + [sql for _, _, sql in deferred if _table_of(sql) == table],
+                ),
+                daemon=True,
             )
-            conn.execute(f"DROP TABLE temp.stage_{table}")
-        for _, _, sql in deferred:
+            for table in LINKS
+        ]
+        for process in linking:
+            process.start()
+        conn.execute("BEGIN")
+        for _, _, sql in deferred:  # those of the link tables are filled by the copy below
             conn.execute(sql)
         conn.execute("COMMIT")
+        for table, process in zip(LINKS, linking, strict=True):
+            process.join()
+            if process.exitcode != 0:
+                raise RuntimeError(f"the {table} process failed (exit {process.exitcode})")
+            conn.execute(f"ATTACH DATABASE ? AS {table}", (str(tmp_links[table]),))
+            conn.execute("BEGIN")  # into an empty table with the same indexes: page by page
+            conn.execute(f"INSERT INTO main.{table} SELECT * FROM {table}.{table}")
+            conn.execute("COMMIT")
+            conn.execute(f"DETACH DATABASE {table}")
         timings["indexes"] = time.monotonic() - started
         indexer.join()
         if indexer.exitcode != 0:
@@ -843,12 +948,19 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
         writer.replace_with(tmp, tmp_index, meta["fulltext"])
     finally:
         _corpus = None
-        for path in (tmp, tmp_search):
+        gc.unfreeze()
+        for path in (tmp, tmp_search, *tmp_links.values()):
             path.unlink(missing_ok=True)
-        shutil.rmtree(tmp_index, ignore_errors=True)
+        for directory in (tmp_index, tmp_chunks):
+            shutil.rmtree(directory, ignore_errors=True)
     meta["seconds"] = round(time.monotonic() - started, 1)
     meta["timings"] = {k: round(v, 1) for k, v in timings.items()}
     return meta
+
+
+def _table_of(sql: str) -> str:
+    """The table a ``CREATE INDEX`` statement indexes."""
+    return sql.split(" ON ", 1)[1].split("(", 1)[0].strip().strip('"')
 
 
 _DEFERRED_SQL = (
@@ -865,31 +977,46 @@ def _open(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _fill(corpus: Corpus, conn, search, progress: bool, writer: Writer) -> dict:
-    """Generate every row (in a pool of workers) and write it; return the meta."""
+def _fill(corpus: Corpus, conn, chunks: Path, progress: bool, writer: Writer) -> dict:
+    """Generate every row (in a pool of workers) and copy it in; return the meta.
+
+    ``conn`` has the search file attached as ``s``, each link table's staging file by
+    the table's name.
+    """
     digests: dict[str, list[bytes]] = {r.name: [] for r in catalog.ALL}
     total = sum(corpus.counts.values())
     sink = contextlib.nullcontext(sys.stderr) if progress else open(os.devnull, "w")
     workers = max(1, min(2, os.cpu_count() or 1))
     pool = multiprocessing.get_context("fork").Pool(workers)
+    work = [(*c, str(chunks / f"{n:06d}.db")) for n, c in enumerate(_chunks(corpus))]
+    copies = {
+        "main": "main.{name} ({columns}) SELECT * FROM c.main",
+        **{t: f"{t}.stage SELECT * FROM c.{t}" for t in LINKS},
+        "timeline": f"main.timeline ({', '.join(TIMELINE_COLUMNS)}) SELECT * FROM c.timeline",
+        "names": f"main.names ({', '.join(NAMES_COLUMNS)}) SELECT * FROM c.names",
+        "search": f"s.search ({', '.join(SEARCH_COLUMNS)}) SELECT * FROM c.search",
+    }
     try:
         with sink as stream, click.progressbar(length=total, label="synth", file=stream) as bar:
-            for out in pool.imap(_rows_of_chunk, _chunks(corpus)):
+            for out in pool.imap(_write_chunk, work):
                 name = out["resource"]
-                _insert(conn, name, _columns(catalog.BY_NAME[name]), out["main"])
-                for table, (columns, _) in LINKS.items():
-                    _insert(conn, f"temp.stage_{table}", columns, out[table])
-                if out["timeline"]:
-                    _insert(conn, "timeline", TIMELINE_COLUMNS, out["timeline"])
-                if out["names"]:
-                    _insert(conn, "names", NAMES_COLUMNS, out["names"])
-                _insert(search, "search", SEARCH_COLUMNS, out["search"])
+                columns = ", ".join(_columns(catalog.BY_NAME[name]))
+                conn.execute("ATTACH DATABASE ? AS c", (out["path"],))
+                conn.execute("BEGIN")
+                for table in CHUNK_TABLES:
+                    if table in out:
+                        sql = copies[table].format(name=name, columns=columns)
+                        conn.execute(f"INSERT INTO {sql}")
+                conn.execute("COMMIT")
+                conn.execute("DETACH DATABASE c")
+                os.unlink(out["path"])
                 digests[name].append(out["digest"])
                 bar.update(out["count"])
         pool.close()
     finally:
         pool.terminate()
         pool.join()
+    conn.execute("BEGIN")
     _insert(
         conn,
         "document_texts",
@@ -914,6 +1041,7 @@ def _fill(corpus: Corpus, conn, search, progress: bool, writer: Writer) -> dict:
         "fulltext": writer.fulltext_name(version),
     }
     _insert(conn, "meta", ("key", "value"), sorted(meta.items()))
+    conn.execute("COMMIT")
     return dict(meta)
 
 
