@@ -166,7 +166,7 @@ def build(
     meta["fulltext"] = writer.fulltext_name(version)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
-    tmp_index = db_path.with_name(f".{db_path.name}.fulltext-{os.getpid()}.tmp")
+    tmp_index = writer.fulltext_tmp()
     tmp.unlink(missing_ok=True)
     shutil.rmtree(tmp_index, ignore_errors=True)
     try:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import tantivy
 
+from api import catalog
 from api.db import Unavailable
 
 MARK = (b"<mark>", b"</mark>")  # around matched words in snippets
@@ -139,8 +140,6 @@ def sync(directory: Path, conn) -> int:
     ).fetchall()
     if not changed:
         return 0
-    from api import catalog
-
     index = _open(directory)
     writer = index.writer(heap_size=WRITE_HEAP, num_threads=1)
     for resource, record_id, _ in changed:

@@ -866,8 +866,8 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
     tmp_search = db_path.with_name(f".{db_path.name}.{os.getpid()}.search.tmp")
     tmp_links = {t: db_path.with_name(f".{db_path.name}.{os.getpid()}.{t}.tmp") for t in LINKS}
     tmp_chunks = db_path.with_name(f".{db_path.name}.{os.getpid()}.chunks.tmp")
-    tmp_index = db_path.with_name(f".{db_path.name}.fulltext-{os.getpid()}.tmp")
     writer = Writer(db_path)
+    tmp_index = writer.fulltext_tmp()
     for path in (tmp, tmp_search, *tmp_links.values()):
         path.unlink(missing_ok=True)
     for directory in (tmp_index, tmp_chunks):

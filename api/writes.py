@@ -188,6 +188,10 @@ class Writer:
         """The name of the full-text index directory of a build (kept in its meta)."""
         return f"{self.path.name}.fulltext-{dataset_version}"
 
+    def fulltext_tmp(self) -> Path:
+        """Where this process builds a full-text index before ``replace_with``."""
+        return self.path.with_name(f".{self.path.name}.fulltext-{os.getpid()}.tmp")
+
     def replace_with(self, new_file: Path, new_index: Path, index_name: str) -> None:
         """Rename a freshly built database and its full-text index into place, under the lock.
 
