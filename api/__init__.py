@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, send_from_directory
+from flask import Flask, Request, send_from_directory
 from flask.sessions import SessionInterface
-from flask_cors import CORS
+from werkzeug.datastructures import ImmutableMultiDict
 
-from api import config, editing, errors, fulltext, guards, http, logs
+from api import config, cors, editing, errors, fulltext, guards, http, logs
 from api.auth import Tokens
 from api.db import ReadPool, Unavailable, sqlite3
 from api.openapi import BriefsApi
@@ -27,8 +27,28 @@ def _swagger_ui_dist() -> Path:
     return Path(flask_swagger_ui.__file__).parent / "dist"
 
 
+class Parameters(ImmutableMultiDict):
+    """Query parameters whose ``get`` answers an absent key without an exception.
+
+    werkzeug's ``get`` looks a key up by raising and catching BadRequestKeyError,
+    an HTTP exception built for each absent key; webargs asks for every parameter
+    a schema declares, and most are absent from any one request.
+    """
+
+    def get(self, key, default=None, type=None):
+        if key not in self:
+            return default
+        return super().get(key, default, type)
+
+
+class BriefsRequest(Request):
+    parameter_storage_class = Parameters
+
+
 class App(Flask):
     """Flask, inspecting each view and hook for a coroutine once rather than per request."""
+
+    request_class = BriefsRequest
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -118,16 +138,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     def docs_assets(filename):
         return send_from_directory(dist, filename, max_age=86400)
 
-    # Public reads, no credentials: "*" for every origin, so that one cached
-    # response (Cache-Control: public) serves every origin.
-    CORS(
-        app,
-        resources={r"/v1/*": {}, r"/openapi.json": {}, r"/healthz": {}, r"/readyz": {}},
-        send_wildcard=True,
-        methods=["GET", "HEAD", "OPTIONS"],
-        expose_headers=["ETag", "Link", "X-Request-ID"],
-        max_age=600,
-    )
+    cors.init_app(app)
     _catch_up(app.extensions["briefs.pool"], app.extensions["briefs.writer"])
     log.info(
         "serving %s with the SQLite engine %s (through %s)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
@@ -10,6 +11,7 @@ from urllib.parse import urlencode
 import orjson
 from flask import Response, current_app, g, request
 from marshmallow import Schema, fields
+from werkzeug.sansio.utils import get_current_url
 
 from api import catalog, cursors, store
 from api.catalog import Resource
@@ -29,16 +31,19 @@ CSV_BATCH = MAX_LIMIT
 
 def get_store() -> store.Store:
     """The request's data module, over this thread's read-only connection."""
-    if "store" not in g:
-        g.store = store.Store(current_app.extensions["briefs.pool"].connection())
-    return g.store
+    context = g._get_current_object()  # one context lookup, not three
+    found = context.get("store")
+    if found is None:
+        found = context.store = store.Store(current_app.extensions["briefs.pool"].connection())
+    return found
 
 
 def negotiate(offered: tuple[str, ...], override: str | None = None) -> str:
     """The media type to answer with: ``?format=`` first, then Accept; else 406."""
     if override:
         return {"json": JSON, "csv": CSV}[override]
-    if not request.headers.get("Accept"):
+    accept = request.environ.get("HTTP_ACCEPT")
+    if not accept or accept == "*/*":  # anything will do: the first offered
         return offered[0]
     best = request.accept_mimetypes.best_match(offered)
     if best is None:
@@ -183,9 +188,17 @@ def _secret() -> bytes:
     return current_app.config["SECRET_KEY"].encode()
 
 
+@functools.lru_cache(maxsize=512)
+def _base_url(scheme: str, host: str, root_path: str, path: str) -> str:
+    """``request.base_url``, worked out once per host and collection rather than per page."""
+    return get_current_url(scheme, host, root_path, path)
+
+
 def _next_url(next_cursor: str) -> str:
-    pairs = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
-    return f"{request.base_url}?{urlencode([*pairs, ('cursor', next_cursor)])}"
+    this = request._get_current_object()
+    pairs = [(k, v) for k, v in this.args.items(multi=True) if k != "cursor"]
+    base = _base_url(this.scheme, this.host, this.root_path, this.path)
+    return f"{base}?{urlencode([*pairs, ('cursor', next_cursor)])}"
 
 
 Fetch = Callable[[list | None, int], store.Page]

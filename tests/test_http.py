@@ -104,6 +104,18 @@ def test_default_and_maximum_limit(client):
     assert len(client.get("/v1/countries?limit=500").get_json()["items"]) == 250
 
 
+def test_next_link_is_absolute_for_the_host_asked(client):
+    """The next page's URL is built per request: each host and mount point gets its own."""
+    for host, root in [("api.example.org", ""), ("localhost:8000", ""), ("example.net", "/briefs")]:
+        response = client.get(
+            "/v1/agreements?limit=1&sort=-date", headers={"Host": host},
+            environ_overrides={"SCRIPT_NAME": root},
+        )  # fmt: skip
+        body = response.get_json()
+        assert body["next"].startswith(f"http://{host}{root}/v1/agreements?limit=1&sort=-date&cursor=")
+        assert response.headers["Link"] == f'<{body["next"]}>; rel="next"'
+
+
 def test_cursor_is_bound_to_its_query(client):
     body = client.get("/v1/agreements?limit=2&sort=date").get_json()
     other = client.get(f"/v1/agreements?limit=2&sort=-date&cursor={body['next_cursor']}")
@@ -211,6 +223,45 @@ def test_cors_allows_reads_and_exposes_etag_and_link(client):
     assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
 
 
+CORS_HEADERS = ("Access-Control-Allow-Origin", "Access-Control-Expose-Headers")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/v1/agreements?limit=1", "/v1/agreements/no-such-agreement", "/v1/agreements?nope=1",
+     "/openapi.json", "/healthz", "/docs"],
+)  # fmt: skip
+def test_cors_headers_are_the_same_on_every_response(client, path):
+    """Successes and problems, with an Origin or without: one answer, set once."""
+    expected = [("Access-Control-Allow-Origin", "*"),
+                ("Access-Control-Expose-Headers", "ETag, Link, X-Request-ID")]  # fmt: skip
+    for headers in ({}, {"Origin": "https://example.org"}):
+        response = client.get(path, headers=headers)
+        got = [(k, v) for k, v in response.headers.items() if k.startswith("Access-Control")]
+        assert got == expected, (path, response.status_code)
+
+
+def test_cors_preflight_and_private_network_requests(client):
+    preflight = client.options(
+        "/v1/agreements",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "If-None-Match",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert preflight.headers["Access-Control-Allow-Headers"] == "If-None-Match"
+    assert preflight.headers["Access-Control-Max-Age"] == "600"
+    # A page on the public internet asking to reach this service on a private one.
+    private = client.get(
+        "/v1/agreements?limit=1", headers={"Access-Control-Request-Private-Network": "true"}
+    )
+    assert private.headers["Access-Control-Allow-Private-Network"] == "false"
+    assert private.headers.getlist("Access-Control-Allow-Origin") == ["*"]
+
+
 def test_request_id_is_echoed_or_made(client):
     echoed = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
     assert echoed.headers["X-Request-ID"] == "abc-123"
@@ -273,3 +324,17 @@ def test_dataset_sqlite_is_a_copy_of_the_database(client, db_path, tmp_path):
     response.close()
     again = client.get("/v1/dataset.sqlite", headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_query_parameters_answer_get_as_werkzeug_does():
+    from werkzeug.datastructures import ImmutableMultiDict
+
+    from api import Parameters
+
+    pairs = [("limit", "5"), ("country", "PK"), ("country", "RU"), ("empty", "")]
+    ours, theirs = Parameters(pairs), ImmutableMultiDict(pairs)
+    for key in ("limit", "country", "empty", "absent"):
+        assert ours.get(key) == theirs.get(key)
+        assert ours.get(key, "default") == theirs.get(key, "default")
+        assert ours.get(key, type=int) == theirs.get(key, type=int)
+        assert ours.getlist(key) == theirs.getlist(key)
