@@ -338,3 +338,32 @@ def test_query_parameters_answer_get_as_werkzeug_does():
         assert ours.get(key, "default") == theirs.get(key, "default")
         assert ours.get(key, type=int) == theirs.get(key, type=int)
         assert ours.getlist(key) == theirs.getlist(key)
+
+
+def test_a_parsed_query_is_remembered_per_operation(client):
+    # Valid for countries, not for agreements: what one operation keeps is its own.
+    for _ in range(2):
+        assert client.get("/v1/countries?sort=name&limit=2").status_code == 200
+        refused = client.get("/v1/agreements?sort=name&limit=2")
+        assert refused.status_code == 400
+        assert refused.get_json()["errors"]["sort"]
+    first = client.get("/v1/agreements?sort=-id&limit=3").get_json()
+    again = client.get("/v1/agreements?sort=-id&limit=3").get_json()
+    assert first == again and len(first["items"]) == 3
+
+
+def test_parsed_queries_are_copies_and_bounded():
+    from api.resources.base import ParsedQueries
+
+    known = ParsedQueries(size=2, longest=20)
+    known.keep(1, b"country=PK", {"country": ["PK"]})
+    got = known.get(1, b"country=PK")
+    got["country"].append("RU")  # a view's changes stay in its own request
+    assert known.get(1, b"country=PK") == {"country": ["PK"]}
+    assert known.get(2, b"country=PK") is None
+    known.keep(1, b"country=RU", {"country": ["RU"]})
+    known.keep(1, b"country=IN", {"country": ["IN"]})
+    assert known.get(1, b"country=PK") is None  # the oldest went
+    assert known.get(1, b"country=IN") == {"country": ["IN"]}
+    known.keep(1, b"q=" + b"x" * 30, {"q": "x" * 30})
+    assert known.get(1, b"q=" + b"x" * 30) is None  # too long to keep

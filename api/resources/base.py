@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import functools
+import threading
+from collections import OrderedDict
 
 from flask import request
 from flask_smorest import Blueprint
@@ -20,11 +22,43 @@ class NoQuery(BaseSchema):
     """An operation that takes no query parameters (any given is a 400)."""
 
 
+class ParsedQueries:
+    """Valid query strings' parsed arguments, by operation: the latest ``size`` kept.
+
+    Parsed arguments depend on the query string alone, so a repeated query (a
+    polled first page, a revalidation with If-None-Match) need not be parsed
+    again. Long query strings are not kept, which bounds the memory used.
+    """
+
+    def __init__(self, size: int = 1024, longest: int = 512) -> None:
+        self.size, self.longest = size, longest
+        self._known: OrderedDict[tuple[int, bytes], dict] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, operation: int, query: bytes) -> dict | None:
+        found = self._known.get((operation, query))
+        return None if found is None else copy.deepcopy(found)
+
+    def keep(self, operation: int, query: bytes, arguments: dict) -> None:
+        if len(query) > self.longest:
+            return
+        kept = copy.deepcopy(arguments)
+        with self._lock:
+            self._known[(operation, query)] = kept
+            while len(self._known) > self.size:
+                self._known.popitem(last=False)
+
+
+PARSED = ParsedQueries()
+
+
 def strict_query(blp: Blueprint, schema: type[Schema] = NoQuery):
     """Validate query parameters with ``schema``: unknown or bad ones are a 400.
 
     A request without a query string gets the arguments the schema loads from
-    nothing, loaded once (when that is valid) instead of parsed per request.
+    nothing, loaded once (when that is valid); a query string parsed recently
+    gets the arguments it was parsed to (``PARSED``). An invalid query string
+    is parsed, and refused, every time.
     """
     # An instance, not the class: webargs would build one per request.
     instance = schema()
@@ -34,18 +68,29 @@ def strict_query(blp: Blueprint, schema: type[Schema] = NoQuery):
     try:
         empty = instance.load({})
     except ValidationError:  # a required parameter: every request is parsed
-        return arguments
+        empty = None
 
     def decorate(view):
-        parsed = arguments(view)
+        operation = id(view)
+
+        @functools.wraps(view)
+        def keep(args, *rest, **kwargs):
+            PARSED.keep(operation, request.query_string, args)
+            return view(args, *rest, **kwargs)
+
+        parsed = arguments(keep)
 
         @functools.wraps(parsed)
-        def with_defaults(*args, **kwargs):
-            if request.query_string:
+        def with_known(*args, **kwargs):
+            query = request.query_string
+            if not query and empty is not None:
+                return view(copy.deepcopy(empty), *args, **kwargs)
+            found = PARSED.get(operation, query) if query else None
+            if found is None:
                 return parsed(*args, **kwargs)
-            return view(copy.deepcopy(empty), *args, **kwargs)
+            return view(found, *args, **kwargs)
 
-        return with_defaults
+        return with_known
 
     return decorate
 
