@@ -11,10 +11,13 @@ import sys
 import time
 
 import orjson
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, request
 
 REQUEST_ID = "X-Request-ID"
 REQUEST_ID_KEY = "HTTP_X_REQUEST_ID"  # the header in the WSGI environ
+# What this module keeps in the WSGI environ of each request.
+ID_KEY = "briefs.request_id"
+STARTED_KEY = "briefs.started"
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
@@ -30,20 +33,19 @@ def _utc(second: int) -> str:
 
 
 def _start() -> None:
-    context = g._get_current_object()  # one context lookup, not one per attribute
-    given = request.environ.get(REQUEST_ID_KEY, "")
-    context.request_id = given if _VALID_ID.match(given) else _new_id()
-    context.started = time.perf_counter()
+    environ = request.environ
+    given = environ.get(REQUEST_ID_KEY, "")
+    environ[ID_KEY] = given if _VALID_ID.match(given) else _new_id()
+    environ[STARTED_KEY] = time.perf_counter()
 
 
-def _finish(response: Response) -> Response:
-    context = g._get_current_object()
-    request_id = getattr(context, "request_id", None) or _new_id()
-    response.headers[REQUEST_ID] = request_id
-    if current_app.config["ACCESS_LOG"]:
+def _finish(response: Response, access_log: bool) -> Response:
+    this = request._get_current_object()
+    environ = this.environ
+    request_id = environ.get(ID_KEY) or _new_id()
+    response.headers.add(REQUEST_ID, request_id)
+    if access_log:
         now = time.perf_counter()
-        this = request._get_current_object()
-        environ = this.environ
         line = orjson.dumps(
             {
                 "time": _utc(int(time.time())),
@@ -53,7 +55,7 @@ def _finish(response: Response) -> Response:
                 "query": environ.get("QUERY_STRING", ""),
                 "status": response.status_code,
                 "bytes": response.content_length,
-                "ms": round((now - getattr(context, "started", now)) * 1000, 2),
+                "ms": round((now - environ.get(STARTED_KEY, now)) * 1000, 2),
                 "remote": environ.get("REMOTE_ADDR"),
             },
             option=orjson.OPT_APPEND_NEWLINE,
@@ -77,5 +79,9 @@ def init_app(app: Flask) -> None:
     _to_stderr(
         logging.getLogger("briefs"), "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s"
     )
+    access_log = app.config["ACCESS_LOG"]
     app.before_request(_start)
-    app.after_request(_finish)
+
+    @app.after_request
+    def finish(response: Response) -> Response:
+        return _finish(response, access_log)

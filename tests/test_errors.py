@@ -135,3 +135,5 @@ def test_unexpected_errors_are_problems_without_traceback(app, monkeypatch):
     assert response.content_type == "application/problem+json"
     text = response.get_data(as_text=True)
     assert "secret internals" not in text and "Traceback" not in text
+    # A browser client can read it too.
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
