@@ -112,7 +112,9 @@ def test_next_link_is_absolute_for_the_host_asked(client):
             environ_overrides={"SCRIPT_NAME": root},
         )  # fmt: skip
         body = response.get_json()
-        assert body["next"].startswith(f"http://{host}{root}/v1/agreements?limit=1&sort=-date&cursor=")
+        assert body["next"].startswith(
+            f"http://{host}{root}/v1/agreements?limit=1&sort=-date&cursor="
+        )
         assert response.headers["Link"] == f'<{body["next"]}>; rel="next"'
 
 
