@@ -1,11 +1,14 @@
 """Price a request without a server: the WSGI app called in-process, one thread.
 
-    .venv/bin/python -m benchmarks.inprocess [--db benchmarks/data/corpus-1000000.db] [PATH ...]
+    .venv/bin/python -m benchmarks.inprocess [--db benchmarks/data/corpus-1000000.db]
+        [--parse-every-query] [PATH ...]
 
 Each path is called 300 times to warm up, then 7 rounds of 1,000 calls; the
 median microseconds per call is printed. Without paths: a single agreement
 (the middle one by id) and a 50-item page. The access log goes to stderr as
-when serving; send it to /dev/null (``2>/dev/null``).
+when serving; send it to /dev/null (``2>/dev/null``). A repeated query string
+is parsed once (``api.resources.base.PARSED``); ``--parse-every-query`` prices
+the first request of each query string instead.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import time
 from pathlib import Path
 
 from api import create_app
+from api.resources import base
 
 HERE = Path(__file__).resolve().parent
 
@@ -28,8 +32,11 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=HERE / "data" / "corpus-1000000.db")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--calls", type=int, default=1000)
+    parser.add_argument("--parse-every-query", action="store_true")
     parser.add_argument("paths", nargs="*")
     args = parser.parse_args()
+    if args.parse_every_query:
+        base.PARSED.size = 0
     app = create_app({"DB": str(args.db)})
     paths = args.paths
     if not paths:
