@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import functools
 import io
 from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
@@ -16,6 +15,7 @@ from werkzeug.sansio.utils import get_current_url
 from api import catalog, cursors, store
 from api.catalog import Resource
 from api.errors import Problem
+from api.recent import Recent
 from schemas.queries import DEFAULT_LIMIT, MAX_LIMIT
 
 JSON = "application/json"
@@ -188,17 +188,30 @@ def _secret() -> bytes:
     return current_app.config["SECRET_KEY"].encode()
 
 
-@functools.lru_cache(maxsize=512)
-def _base_url(scheme: str, host: str, root_path: str, path: str) -> str:
-    """``request.base_url``, worked out once per host and collection rather than per page."""
-    return get_current_url(scheme, host, root_path, path)
+# What a next link is made of: the URL's scheme, host, mount point, path and query.
+URL_PARTS = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME",
+             "PATH_INFO", "QUERY_STRING")  # fmt: skip
+_next_prefixes: Recent[str] = Recent(1024)
 
 
 def _next_url(next_cursor: str) -> str:
+    """This request's URL with ``cursor`` set to ``next_cursor``.
+
+    All but the cursor depends on the request's URL alone: worked out once per URL
+    (up to 1 KB; longer ones are not kept, which bounds the memory used). A cursor
+    needs no quoting (base64url).
+    """
     this = request._get_current_object()
-    pairs = [(k, v) for k, v in this.args.items(multi=True) if k != "cursor"]
-    base = _base_url(this.scheme, this.host, this.root_path, this.path)
-    return f"{base}?{urlencode([*pairs, ('cursor', next_cursor)])}"
+    environ = this.environ
+    key = tuple(environ.get(part) for part in URL_PARTS)
+    prefix = _next_prefixes.get(key)
+    if prefix is None:
+        base = get_current_url(this.scheme, this.host, this.root_path, this.path)
+        pairs = urlencode([(k, v) for k, v in this.args.items(multi=True) if k != "cursor"])
+        prefix = f"{base}?{pairs}&cursor=" if pairs else f"{base}?cursor="
+        if len(prefix) <= 1024:
+            _next_prefixes.keep(key, prefix)
+    return prefix + next_cursor
 
 
 Fetch = Callable[[list | None, int], store.Page]

@@ -234,6 +234,8 @@ class Store:
 
     def facets(self, resource: Resource, filters: Filters, names: list[str]) -> dict:
         """Counts of the filtered set by kind, status, country or year, largest first."""
+        if not names:
+            return {}
         where, params = self._where(resource.name, "id", filters)
         condition = " AND ".join(where) or "1"
         result = {}

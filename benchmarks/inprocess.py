@@ -36,7 +36,7 @@ def main() -> None:
     parser.add_argument("paths", nargs="*")
     args = parser.parse_args()
     if args.parse_every_query:
-        base.PARSED.size = 0
+        base.PARSED = base.ParsedQueries(size=0)
     app = create_app({"DB": str(args.db)})
     paths = args.paths
     if not paths:

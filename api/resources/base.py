@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import threading
-from collections import OrderedDict
 
 from flask import request
 from flask_smorest import Blueprint
@@ -13,6 +11,7 @@ from marshmallow import RAISE, Schema, ValidationError
 
 from api import editing, http, writes
 from api.catalog import Resource
+from api.recent import Recent
 from schemas.common import BaseSchema
 from schemas.inputs import input_schema, patch_schema
 from schemas.pages import page_of
@@ -28,25 +27,20 @@ class ParsedQueries:
     Parsed arguments depend on the query string alone, so a repeated query (a
     polled first page, a revalidation with If-None-Match) need not be parsed
     again. Long query strings are not kept, which bounds the memory used.
+    Views get a copy of what is kept.
     """
 
     def __init__(self, size: int = 1024, longest: int = 512) -> None:
-        self.size, self.longest = size, longest
-        self._known: OrderedDict[tuple[int, bytes], dict] = OrderedDict()
-        self._lock = threading.Lock()
+        self.longest = longest
+        self._known: Recent[dict] = Recent(size)
 
     def get(self, operation: int, query: bytes) -> dict | None:
         found = self._known.get((operation, query))
         return None if found is None else copy.deepcopy(found)
 
     def keep(self, operation: int, query: bytes, arguments: dict) -> None:
-        if len(query) > self.longest:
-            return
-        kept = copy.deepcopy(arguments)
-        with self._lock:
-            self._known[(operation, query)] = kept
-            while len(self._known) > self.size:
-                self._known.popitem(last=False)
+        if len(query) <= self.longest:
+            self._known.keep((operation, query), copy.deepcopy(arguments))
 
 
 PARSED = ParsedQueries()
