@@ -176,12 +176,25 @@ def filters(args: dict) -> store.Filters:
     )
 
 
+_scopes: Recent[str] = Recent(1024)
+
+
 def _scope(name: str, args: dict) -> str:
-    """What a cursor is bound to: the collection, the filters and the sort order."""
-    kept = sorted(
-        (k, str(v)) for k, v in args.items() if k not in ("cursor", "limit", "format", "facet")
-    )
-    return f"{name}?{urlencode(kept)}"
+    """What a cursor is bound to: the collection, the filters and the sort order.
+
+    ``args`` are the collection's query string parsed, so the scope is worked out
+    once per collection and query string (up to 512 bytes).
+    """
+    key = (name, request.query_string)
+    scope = _scopes.get(key)
+    if scope is None:
+        kept = sorted(
+            (k, str(v)) for k, v in args.items() if k not in ("cursor", "limit", "format", "facet")
+        )
+        scope = f"{name}?{urlencode(kept)}"
+        if len(key[1]) <= 512:
+            _scopes.keep(key, scope)
+    return scope
 
 
 def _secret() -> bytes:
