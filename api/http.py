@@ -176,7 +176,7 @@ def filters(args: dict) -> store.Filters:
     )
 
 
-_scopes: Recent[str] = Recent(1024)
+SCOPES: Recent[str] = Recent(1024)
 
 
 def _scope(name: str, args: dict) -> str:
@@ -186,14 +186,14 @@ def _scope(name: str, args: dict) -> str:
     once per collection and query string (up to 512 bytes).
     """
     key = (name, request.query_string)
-    scope = _scopes.get(key)
+    scope = SCOPES.get(key)
     if scope is None:
         kept = sorted(
             (k, str(v)) for k, v in args.items() if k not in ("cursor", "limit", "format", "facet")
         )
         scope = f"{name}?{urlencode(kept)}"
         if len(key[1]) <= 512:
-            _scopes.keep(key, scope)
+            SCOPES.keep(key, scope)
     return scope
 
 
@@ -204,7 +204,7 @@ def _secret() -> bytes:
 # What a next link is made of: the URL's scheme, host, mount point, path and query.
 URL_PARTS = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME",
              "PATH_INFO", "QUERY_STRING")  # fmt: skip
-_next_prefixes: Recent[str] = Recent(1024)
+NEXT_PREFIXES: Recent[str] = Recent(1024)
 
 
 def _next_url(next_cursor: str) -> str:
@@ -217,13 +217,13 @@ def _next_url(next_cursor: str) -> str:
     this = request._get_current_object()
     environ = this.environ
     key = tuple(environ.get(part) for part in URL_PARTS)
-    prefix = _next_prefixes.get(key)
+    prefix = NEXT_PREFIXES.get(key)
     if prefix is None:
         base = get_current_url(this.scheme, this.host, this.root_path, this.path)
         pairs = urlencode([(k, v) for k, v in this.args.items(multi=True) if k != "cursor"])
         prefix = f"{base}?{pairs}&cursor=" if pairs else f"{base}?cursor="
         if len(prefix) <= 1024:
-            _next_prefixes.keep(key, prefix)
+            NEXT_PREFIXES.keep(key, prefix)
     return prefix + next_cursor
 
 

@@ -1,14 +1,15 @@
 """Price a request without a server: the WSGI app called in-process, one thread.
 
     .venv/bin/python -m benchmarks.inprocess [--db benchmarks/data/corpus-1000000.db]
-        [--parse-every-query] [PATH ...]
+        [--fresh-queries] [PATH ...]
 
 Each path is called 300 times to warm up, then 7 rounds of 1,000 calls; the
 median microseconds per call is printed. Without paths: a single agreement
 (the middle one by id) and a 50-item page. The access log goes to stderr as
-when serving; send it to /dev/null (``2>/dev/null``). A repeated query string
-is parsed once (``api.resources.base.PARSED``); ``--parse-every-query`` prices
-the first request of each query string instead.
+when serving; send it to /dev/null (``2>/dev/null``). What depends on the
+query string alone (its parsed arguments, a cursor's scope, the next link) is
+worked out once per query string; ``--fresh-queries`` prices the first
+request of each query string instead.
 """
 
 from __future__ import annotations
@@ -19,34 +20,35 @@ import sqlite3
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from api import create_app
+from api import create_app, http
 from api.resources import base
 
 HERE = Path(__file__).resolve().parent
+WARM_UP = 300  # calls before any is counted
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, default=HERE / "data" / "corpus-1000000.db")
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--calls", type=int, default=1000)
-    parser.add_argument("--parse-every-query", action="store_true")
-    parser.add_argument("paths", nargs="*")
-    args = parser.parse_args()
-    if args.parse_every_query:
-        base.PARSED = base.ParsedQueries(size=0)
-    app = create_app({"DB": str(args.db)})
-    paths = args.paths
-    if not paths:
-        conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
-        (n,) = conn.execute("SELECT count(*) FROM agreements").fetchone()
-        (middle,) = conn.execute(
-            "SELECT id FROM agreements ORDER BY id LIMIT 1 OFFSET ?", (n // 2,)
-        ).fetchone()
-        conn.close()
-        paths = [f"/v1/agreements/{middle}", "/v1/agreements?limit=50"]
+def default_paths(db: Path) -> list[str]:
+    """A single agreement (the middle one by id) and a 50-item page."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    (n,) = conn.execute("SELECT count(*) FROM agreements").fetchone()
+    (middle,) = conn.execute(
+        "SELECT id FROM agreements ORDER BY id LIMIT 1 OFFSET ?", (n // 2,)
+    ).fetchone()
+    conn.close()
+    return [f"/v1/agreements/{middle}", "/v1/agreements?limit=50"]
+
+
+def forget_queries() -> None:
+    """Make what the app keeps by query string be forgotten at once."""
+    base.PARSED = base.ParsedQueries(size=0)
+    http.SCOPES.size = http.NEXT_PREFIXES.size = 0
+
+
+def caller(app) -> Callable[[str], None]:
+    """A function making one GET of a path through the WSGI app; it exits unless 200."""
 
     def call(path: str) -> None:
         route, _, query = path.partition("?")
@@ -67,8 +69,22 @@ def main() -> None:
         if not statuses[0].startswith("200"):
             raise SystemExit(f"{path}: {statuses[0]} {body[:200]!r}")
 
-    for path in paths:
-        for _ in range(300):
+    return call
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, default=HERE / "data" / "corpus-1000000.db")
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--calls", type=int, default=1000)
+    parser.add_argument("--fresh-queries", action="store_true")
+    parser.add_argument("paths", nargs="*")
+    args = parser.parse_args()
+    if args.fresh_queries:
+        forget_queries()
+    call = caller(create_app({"DB": str(args.db)}))
+    for path in args.paths or default_paths(args.db):
+        for _ in range(WARM_UP):
             call(path)
         rounds = []
         for _ in range(args.rounds):
