@@ -31,6 +31,3 @@ class Recent(Generic[V]):
             self._values[key] = value
             while len(self._values) > self.size:
                 self._values.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._values)
