@@ -40,9 +40,11 @@ APPLIED = "applied"
 BUILD_HEAP = 200_000_000
 WRITE_HEAP = 20_000_000
 
-# (rowid, type, id, title, body): a row of the search table
+# A row of the search table, as the index reads it
+COLUMNS = ("rowid", "type", "id", "title", "body")
 SearchRow = tuple[int, str, str, str, str]
-ROWS_SQL = "SELECT rowid, type, id, title, body FROM search ORDER BY rowid"
+SELECT_ROWS = f"SELECT {', '.join(COLUMNS)} FROM search"
+ROWS_SQL = f"{SELECT_ROWS} ORDER BY rowid"
 
 
 def _analyzer() -> tantivy.TextAnalyzer:
@@ -145,10 +147,7 @@ def sync(directory: Path, conn) -> int:
     for resource, record_id, _ in changed:
         kind = catalog.BY_NAME[resource].singular
         writer.delete_documents_by_term("key", f"{kind}/{record_id}")
-        row = conn.execute(
-            "SELECT rowid, type, id, title, body FROM search WHERE type = ? AND id = ?",
-            (kind, record_id),
-        ).fetchone()
+        row = conn.execute(f"{SELECT_ROWS} WHERE type = ? AND id = ?", (kind, record_id)).fetchone()
         if row:
             writer.add_document(_document(row))
     writer.commit()

@@ -283,7 +283,7 @@ class Store:
         found = {
             r[0]: r[1:]
             for r in self.conn.execute(
-                f"SELECT rowid, type, id, title, body FROM search WHERE rowid IN ({marks})",
+                f"{fulltext.SELECT_ROWS} WHERE rowid IN ({marks})",
                 [row for row, _ in hits.rows],
             )
         }

@@ -698,7 +698,7 @@ LINKS = {  # link tables: staged unindexed, then copied in primary-key order
 }
 TIMELINE_COLUMNS = ("resource", "id", "date_start", "date_end", "cited_from", "json")
 NAMES_COLUMNS = ("resource", "key", "record_id", "name", "rank")
-SEARCH_COLUMNS = ("rowid", "type", "id", "title", "body")
+SEARCH_COLUMNS = fulltext.COLUMNS
 
 _corpus: Corpus | None = None  # set before the worker pool forks
 
@@ -1051,8 +1051,8 @@ def _merge_search(tmp: Path, tmp_search: Path, check_keys: bool) -> None:
     conn.execute("ATTACH DATABASE ? AS s", (str(tmp_search),))
     conn.execute("BEGIN")
     conn.execute(
-        "INSERT INTO main.search (rowid, type, id, title, body) "
-        "SELECT rowid, type, id, title, body FROM s.search ORDER BY rowid"
+        f"INSERT INTO main.search ({', '.join(SEARCH_COLUMNS)}) "
+        f"SELECT {', '.join(SEARCH_COLUMNS)} FROM s.search ORDER BY rowid"
     )
     conn.execute("COMMIT")
     conn.execute("DETACH DATABASE s")
