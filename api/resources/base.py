@@ -7,7 +7,7 @@ import functools
 
 from flask import request
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema, ValidationError
+from marshmallow import RAISE, Schema
 
 from api import editing, http, writes
 from api.catalog import Resource
@@ -49,20 +49,14 @@ PARSED = ParsedQueries()
 def strict_query(blp: Blueprint, schema: type[Schema] = NoQuery):
     """Validate query parameters with ``schema``: unknown or bad ones are a 400.
 
-    A request without a query string gets the arguments the schema loads from
-    nothing, loaded once (when that is valid); a query string parsed recently
-    gets the arguments it was parsed to (``PARSED``). An invalid query string
-    is parsed, and refused, every time.
+    A query string parsed recently, the empty one included, gets the arguments
+    it was parsed to (``PARSED``). An invalid query string is parsed, and
+    refused, every time.
     """
     # An instance, not the class: webargs would build one per request.
-    instance = schema()
     arguments = blp.arguments(
-        instance, location="query", unknown=RAISE, error_status_code=400, as_kwargs=False
+        schema(), location="query", unknown=RAISE, error_status_code=400, as_kwargs=False
     )
-    try:
-        empty = instance.load({})
-    except ValidationError:  # a required parameter: every request is parsed
-        empty = None
 
     def decorate(view):
         operation = id(view)
@@ -76,10 +70,7 @@ def strict_query(blp: Blueprint, schema: type[Schema] = NoQuery):
 
         @functools.wraps(parsed)
         def with_known(*args, **kwargs):
-            query = request.query_string
-            if not query and empty is not None:
-                return view(copy.deepcopy(empty), *args, **kwargs)
-            found = PARSED.get(operation, query) if query else None
+            found = PARSED.get(operation, request.query_string)
             if found is None:
                 return parsed(*args, **kwargs)
             return view(found, *args, **kwargs)
