@@ -133,6 +133,12 @@ def test_brief_errors_are_problems(client, url, status):
     assert response.content_type == "application/problem+json"
 
 
+def test_the_same_country_twice_blames_b(client):
+    body = client.get("/v1/briefs/pakistan/PAK").get_json()
+    assert body["status"] == 400
+    assert body["errors"] == {"b": ["The same country as a: PK."]}
+
+
 def test_unknown_country_suggests_the_near_one(client):
     body = client.get("/v1/briefs/Pakistn/RU").get_json()
     assert body["suggestions"][0] == "PK"

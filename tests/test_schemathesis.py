@@ -63,7 +63,7 @@ MAX_REPORTED = 20  # failures spelled out in the assertion message
 # (see schemathesis.toml): unissued cursors, unresolvable names, impossible
 # dates, from > to; and, by operation id, a search without a letter or digit.
 LOOKUP_PARAMETERS = {"cursor", "country", "person", "author", "from", "to", "as_of"}
-LOOKUP_PARAMETERS_BY_OPERATION = {"search": {"q"}}
+LOOKUP_PARAMETERS_BY_OPERATION = {"search": {"q"}, "getBrief": {"b"}}
 
 WRITE_METHODS = ("POST", "PATCH", "DELETE")
 WRITABLE = ("agreements", "meetings", "events", "indicators", "commentary")

@@ -49,7 +49,11 @@ def brief(args, a, b):
     data = http.get_store()
     pair = (data.resolve(catalog.COUNTRIES, a), data.resolve(catalog.COUNTRIES, b))
     if pair[0] == pair[1]:
-        raise Problem(400, f"A brief needs two different countries; both name {pair[0]}.")
+        raise Problem(
+            400,
+            f"A brief needs two different countries; both name {pair[0]}.",
+            errors={"b": [f"The same country as a: {pair[0]}."]},
+        )
     etag = http.fresh(data.data_version(), media_type)
     composed = Brief(
         data,
