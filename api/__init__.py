@@ -13,6 +13,7 @@ from api import config, cors, editing, errors, fulltext, guards, http, logs
 from api.auth import Tokens
 from api.db import ReadPool, Unavailable, sqlite3
 from api.openapi import BriefsApi
+from api.response import Response
 from api.store import Store
 from api.writes import WriteError, Writer
 
@@ -49,6 +50,7 @@ class App(Flask):
     """Flask, inspecting each view and hook for a coroutine once rather than per request."""
 
     request_class = BriefsRequest
+    response_class = Response
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

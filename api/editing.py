@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import orjson
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -13,6 +13,7 @@ from api.catalog import Resource
 from api.errors import Problem, problem_response
 from api.http import JSON, finish, negotiate, tag
 from api.index import version
+from api.response import Response
 
 MERGE_PATCH = "application/merge-patch+json"
 REALM = 'Bearer realm="briefs"'

@@ -7,10 +7,11 @@ import re
 from http import HTTPStatus
 
 import orjson
-from flask import Flask, Response, request
+from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
 from api import db, store
+from api.response import Response
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
 
 import orjson
-from flask import Response, current_app, g, request
+from flask import current_app, g, request
 from marshmallow import Schema, fields
 from werkzeug.sansio.utils import get_current_url
 
@@ -16,6 +16,7 @@ from api import catalog, cursors, store
 from api.catalog import Resource
 from api.errors import Problem
 from api.recent import Recent
+from api.response import Response
 from schemas.queries import DEFAULT_LIMIT, MAX_LIMIT
 
 JSON = "application/json"

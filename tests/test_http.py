@@ -369,3 +369,33 @@ def test_parsed_queries_are_copies_and_bounded():
     assert known.get(1, b"country=IN") == {"country": ["IN"]}
     known.keep(1, b"q=" + b"x" * 30, {"q": "x" * 30})
     assert known.get(1, b"q=" + b"x" * 30) is None  # too long to keep
+
+
+def _stream():
+    yield b"a,b\r\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "headers"),
+    [
+        (b'{"id": "x"}', 200, {"ETag": '"v-json"', "Vary": "Accept"}),
+        (b'{"id": "x"}', 200, {"Content-Location": "/v1/countries/PK"}),
+        (b'{"id": "x"}', 201, {"Location": "/v1/agreements/x"}),
+        (b"", 204, {}),
+        (b"", 304, {"ETag": '"v-json"', "Cache-Control": "public"}),
+        (b'{"status": 404}', 404, {}),
+        (_stream, 200, {}),
+    ],
+)
+def test_headers_sent_are_werkzeugs(body, status, headers):
+    """The app's response class sends the headers werkzeug would, copy or not."""
+    import flask
+
+    from api.response import Response
+
+    environ = {"wsgi.url_scheme": "http", "SERVER_NAME": "h", "SERVER_PORT": "80",
+               "HTTP_HOST": "h", "SCRIPT_NAME": "/m", "PATH_INFO": "/v1/x"}  # fmt: skip
+    response = Response(body() if callable(body) else body, status=status, headers=headers)
+    ours = response.get_wsgi_headers(environ).to_wsgi_list()
+    assert ours == flask.Response.get_wsgi_headers(response, environ).to_wsgi_list()
+    assert ("Content-Length" in dict(ours)) == (status not in (204, 304) and not callable(body))

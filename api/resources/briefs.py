@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import orjson
-from flask import Response, request
+from flask import request
 from flask_smorest import Blueprint
 
 from api import catalog, http, markdown
 from api.briefs import Brief
 from api.errors import Problem
 from api.resources.base import CACHE_HEADERS, strict_query
+from api.response import Response
 from schemas.briefs import BriefSchema
 from schemas.queries import BriefQuery
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import orjson
-from flask import Response, request
+from flask import request
 from flask_smorest import Blueprint
 
 from api import http
 from api.resources.base import CACHE_HEADERS, LINK_HEADER, strict_query
+from api.response import Response
 from schemas.changes import ChangeSchema, ChangesQuery
 from schemas.pages import page_of
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import orjson
-from flask import Response, current_app, request, send_file
+from flask import current_app, request, send_file
 from flask_smorest import Blueprint
 
 from api import catalog, http
 from api.resources.base import CACHE_HEADERS, strict_query
+from api.response import Response
 from api.snapshots import snapshot
 from schemas.dataset import DatasetSchema
 
