@@ -369,6 +369,12 @@ def test_parsed_queries_are_copies_and_bounded():
     assert known.get(1, b"country=IN") == {"country": ["IN"]}
     known.keep(1, b"q=" + b"x" * 30, {"q": "x" * 30})
     assert known.get(1, b"q=" + b"x" * 30) is None  # too long to keep
+    given = {"country": ["PK"], "limit": 5}
+    known.keep(1, b"country=CN", given)
+    given["country"].append("RU")  # the view given these on the first request
+    assert known.get(1, b"country=CN") == {"country": ["PK"], "limit": 5}
+    known.keep(1, b"deep=1", {"deep": [{"a": 1}]})
+    assert known.get(1, b"deep=1") is None  # not flat: parsed every time
 
 
 def _stream():

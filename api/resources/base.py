@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+import datetime
 import functools
 
 from flask import request
@@ -21,13 +21,28 @@ class NoQuery(BaseSchema):
     """An operation that takes no query parameters (any given is a 400)."""
 
 
+SCALARS = (str, int, float, type(None), datetime.date)  # immutable: shared, not copied
+
+
+def _flat(value) -> bool:
+    return isinstance(value, SCALARS) or (
+        type(value) is list and all(isinstance(v, SCALARS) for v in value)
+    )
+
+
+def _copy(arguments: dict) -> dict:
+    """A copy of flat arguments: its lists are its own."""
+    return {k: v.copy() if type(v) is list else v for k, v in arguments.items()}
+
+
 class ParsedQueries:
     """Valid query strings' parsed arguments, by operation: the latest ``size`` kept.
 
     Parsed arguments depend on the query string alone, so a repeated query (a
     polled first page, a revalidation with If-None-Match) need not be parsed
-    again. Long query strings are not kept, which bounds the memory used.
-    Views get a copy of what is kept.
+    again. Long query strings are not kept, which bounds the memory used. Only
+    flat arguments are kept (scalars and lists of scalars, as query parameters
+    parse to): views get a copy of each list, so a view's changes stay its own.
     """
 
     def __init__(self, size: int = 1024, longest: int = 512) -> None:
@@ -36,11 +51,11 @@ class ParsedQueries:
 
     def get(self, operation: int, query: bytes) -> dict | None:
         found = self._known.get((operation, query))
-        return None if found is None else copy.deepcopy(found)
+        return None if found is None else _copy(found)
 
     def keep(self, operation: int, query: bytes, arguments: dict) -> None:
-        if len(query) <= self.longest:
-            self._known.keep((operation, query), copy.deepcopy(arguments))
+        if len(query) <= self.longest and all(_flat(v) for v in arguments.values()):
+            self._known.keep((operation, query), _copy(arguments))
 
 
 PARSED = ParsedQueries()
