@@ -35,7 +35,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def cors_headers(response: Response) -> Response:
-        environ = request.environ
+        environ = request._get_current_object().environ
         if environ["REQUEST_METHOD"] == "OPTIONS" or PRIVATE_NETWORK in environ:
             return full(response)
         response.headers.extend(simple)

@@ -49,11 +49,11 @@ def init_limiter(app: Flask) -> None:
 
     @app.after_request
     def limit_headers(response: Response) -> Response:
-        return response if request.method in READS else inject(response)
+        return response if request._get_current_object().method in READS else inject(response)
 
     @app.teardown_request
     def release_limits(error: BaseException | None = None) -> None:
-        if request.method not in READS:
+        if request._get_current_object().method not in READS:
             release(error)
 
 

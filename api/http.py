@@ -43,10 +43,11 @@ def negotiate(offered: tuple[str, ...], override: str | None = None) -> str:
     """The media type to answer with: ``?format=`` first, then Accept; else 406."""
     if override:
         return {"json": JSON, "csv": CSV}[override]
-    accept = request.environ.get("HTTP_ACCEPT")
+    this = request._get_current_object()
+    accept = this.environ.get("HTTP_ACCEPT")
     if not accept or accept == "*/*":  # anything will do: the first offered
         return offered[0]
-    best = request.accept_mimetypes.best_match(offered)
+    best = this.accept_mimetypes.best_match(offered)
     if best is None:
         raise Problem(406, f"This resource is available as {', '.join(offered)}.")
     return best
@@ -79,7 +80,8 @@ class NotModified(Exception):
 def fresh(version: str, media_type: str) -> str:
     """The ETag of a representation; raises NotModified when the client has it."""
     etag = tag(version, media_type)
-    if "HTTP_IF_NONE_MATCH" in request.environ and request.if_none_match.contains_weak(etag):
+    this = request._get_current_object()
+    if "HTTP_IF_NONE_MATCH" in this.environ and this.if_none_match.contains_weak(etag):
         raise NotModified(etag)
     return etag
 
@@ -186,7 +188,7 @@ def _scope(name: str, args: dict) -> str:
     ``args`` are the collection's query string parsed, so the scope is worked out
     once per collection and query string (up to 512 bytes).
     """
-    key = (name, request.query_string)
+    key = (name, request._get_current_object().query_string)
     scope = SCOPES.get(key)
     if scope is None:
         kept = sorted(
@@ -199,7 +201,7 @@ def _scope(name: str, args: dict) -> str:
 
 
 def _secret() -> bytes:
-    return current_app.config["SECRET_KEY"].encode()
+    return current_app._get_current_object().config["SECRET_KEY"].encode()
 
 
 # What a next link is made of: the URL's scheme, host, mount point, path and query.

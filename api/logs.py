@@ -33,7 +33,7 @@ def _utc(second: int) -> str:
 
 
 def _start() -> None:
-    environ = request.environ
+    environ = request._get_current_object().environ
     given = environ.get(REQUEST_ID_KEY, "")
     environ[ID_KEY] = given if _VALID_ID.match(given) else _new_id()
     environ[STARTED_KEY] = time.perf_counter()

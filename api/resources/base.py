@@ -78,14 +78,14 @@ def strict_query(blp: Blueprint, schema: type[Schema] = NoQuery):
 
         @functools.wraps(view)
         def keep(args, *rest, **kwargs):
-            PARSED.keep(operation, request.query_string, args)
+            PARSED.keep(operation, request._get_current_object().query_string, args)
             return view(args, *rest, **kwargs)
 
         parsed = arguments(keep)
 
         @functools.wraps(parsed)
         def with_known(*args, **kwargs):
-            found = PARSED.get(operation, request.query_string)
+            found = PARSED.get(operation, request._get_current_object().query_string)
             if found is None:
                 return parsed(*args, **kwargs)
             return view(found, *args, **kwargs)
