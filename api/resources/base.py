@@ -115,8 +115,9 @@ CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
 def alternatives(*statuses: int) -> dict:
     """Other responses of an operation, for ``blp.doc``: each its shared component.
 
-    What ``blp.alt_response`` documents, without the wrapper it adds around the
-    view (one more call and context lookup on every request).
+    Every view documents them this way: ``blp.alt_response`` would document the
+    same, but wraps the view once per status (one more call and context lookup
+    on every request).
     """
     return {status: HTTPStatus(status).name for status in statuses}
 

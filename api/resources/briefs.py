@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from api import catalog, http, markdown
 from api.briefs import Brief
 from api.errors import Problem
-from api.resources.base import CACHE_HEADERS, strict_query
+from api.resources.base import CACHE_HEADERS, alternatives, strict_query
 from api.response import Response
 from schemas.briefs import BriefSchema
 from schemas.queries import BriefQuery
@@ -32,13 +32,13 @@ MARKDOWN = http.MARKDOWN
         }
         for n in ("a", "b")
     ],
-    responses={200: {"content": {MARKDOWN: {"schema": {"type": "string"}}}}},
+    responses={
+        200: {"content": {MARKDOWN: {"schema": {"type": "string"}}}},
+        **alternatives(304, 404, 406),
+    },
 )
 @strict_query(blp, BriefQuery)
 @blp.response(200, BriefSchema, headers=CACHE_HEADERS)
-@blp.alt_response(304, response="NOT_MODIFIED")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(406, response="NOT_ACCEPTABLE")
 def brief(args, a, b):
     """Figures, agreements by status, meetings, events, positions, recommendations
     and a chronology, each capped at `limit` with its count and a link to the

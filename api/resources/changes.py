@@ -9,7 +9,7 @@ from flask import request
 from flask_smorest import Blueprint
 
 from api import http
-from api.resources.base import CACHE_HEADERS, LINK_HEADER, strict_query
+from api.resources.base import CACHE_HEADERS, LINK_HEADER, alternatives, strict_query
 from api.response import Response
 from schemas.changes import ChangeSchema, ChangesQuery
 from schemas.pages import page_of
@@ -19,11 +19,13 @@ ChangePage = page_of(ChangeSchema, "ChangePage")
 
 
 @blp.route("/changes", endpoint="changes")
-@blp.doc(operationId="listChanges", summary="Writes after a point in the feed, oldest first")
+@blp.doc(
+    operationId="listChanges",
+    summary="Writes after a point in the feed, oldest first",
+    responses=alternatives(304, 406),
+)
 @strict_query(blp, ChangesQuery)
 @blp.response(200, ChangePage, headers={**CACHE_HEADERS, **LINK_HEADER})
-@blp.alt_response(304, response="NOT_MODIFIED")
-@blp.alt_response(406, response="NOT_ACCEPTABLE")
 def changes(args):
     """Poll with `since` set to the last `seq` you processed; `next` carries it on."""
     http.negotiate((http.JSON,))

@@ -7,7 +7,7 @@ from flask import current_app, request, send_file
 from flask_smorest import Blueprint
 
 from api import catalog, http
-from api.resources.base import CACHE_HEADERS, strict_query
+from api.resources.base import CACHE_HEADERS, alternatives, strict_query
 from api.response import Response
 from api.snapshots import snapshot
 from schemas.dataset import DatasetSchema
@@ -19,11 +19,9 @@ BYTES = {"schema": {"type": "string", "format": "binary"}}
 
 
 @blp.route("/dataset", endpoint="describe")
-@blp.doc(operationId="getDataset", summary="Describe the dataset")
+@blp.doc(operationId="getDataset", summary="Describe the dataset", responses=alternatives(304, 406))
 @strict_query(blp)
 @blp.response(200, DatasetSchema, headers=CACHE_HEADERS)
-@blp.alt_response(304, response="NOT_MODIFIED")
-@blp.alt_response(406, response="NOT_ACCEPTABLE")
 def describe(_args):
     """Version, record counts, build time and download links."""
     http.negotiate((http.JSON,))
@@ -51,7 +49,10 @@ def describe(_args):
 @blp.doc(
     operationId="downloadDatasetNdjson",
     summary="Every record, one a line",
-    responses={200: {"content": {NDJSON: {"schema": {"type": "string"}}, OCTET: BYTES}}},
+    responses={
+        200: {"content": {NDJSON: {"schema": {"type": "string"}}, OCTET: BYTES}},
+        **alternatives(304, 406),
+    },
 )
 @strict_query(blp)
 @blp.response(
@@ -60,8 +61,6 @@ def describe(_args):
     headers=CACHE_HEADERS,
     description='Lines of {"type": ..., "record": {...}}, resource by resource',
 )
-@blp.alt_response(304, response="NOT_MODIFIED")
-@blp.alt_response(406, response="NOT_ACCEPTABLE")
 def ndjson(_args):
     """Streams every record of every resource as newline-delimited JSON."""
     media_type = http.negotiate((NDJSON, OCTET))
@@ -87,7 +86,8 @@ def ndjson(_args):
                 SQLITE: {"schema": {"type": "string", "contentMediaType": SQLITE}},
                 OCTET: BYTES,
             }
-        }
+        },
+        **alternatives(304, 406),
     },
 )
 @strict_query(blp)
@@ -97,8 +97,6 @@ def ndjson(_args):
     headers=CACHE_HEADERS,
     description="The database this service reads, as built",
 )
-@blp.alt_response(304, response="NOT_MODIFIED")
-@blp.alt_response(406, response="NOT_ACCEPTABLE")
 def sqlite(_args):
     """The database file itself: query it locally with any SQLite client."""
     media_type = http.negotiate((SQLITE, OCTET))

@@ -1,7 +1,7 @@
 """Source documents and their exact text: `/v1/documents`."""
 
 from api import catalog, http
-from api.resources.base import CACHE_HEADERS, resource_blueprint, strict_query
+from api.resources.base import CACHE_HEADERS, alternatives, resource_blueprint, strict_query
 from schemas.queries import DocumentQuery
 
 blp = resource_blueprint(
@@ -17,7 +17,10 @@ blp = resource_blueprint(
 @blp.doc(
     operationId="getDocumentText",
     summary="Get a document's exact text",
-    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+    responses={
+        200: {"content": {"text/plain": {"schema": {"type": "string"}}}},
+        **alternatives(304, 404, 406),
+    },
 )
 @strict_query(blp)
 @blp.response(
@@ -26,9 +29,6 @@ blp = resource_blueprint(
     content_type="text/plain",
     description="The text every citation's offsets count into, byte for byte",
 )
-@blp.alt_response(304, response="NOT_MODIFIED")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(406, response="NOT_ACCEPTABLE")
 def text(_args, id):
     """The UTF-8 text as stored; offsets count its code points."""
     return http.document_text(id)

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from api import db, http
 from api.build import SCHEMA_VERSION
 from api.errors import Problem
-from api.resources.base import strict_query
+from api.resources.base import alternatives, strict_query
 from schemas.dataset import HealthSchema
 
 blp = Blueprint("health", __name__, description="Probes for orchestrators")
@@ -22,10 +22,13 @@ def live(_args):
 
 
 @blp.route("/readyz", endpoint="ready")
-@blp.doc(operationId="getReadiness", summary="Readiness: the database can be read")
+@blp.doc(
+    operationId="getReadiness",
+    summary="Readiness: the database can be read",
+    responses=alternatives(503),
+)
 @strict_query(blp)
 @blp.response(200, HealthSchema)
-@blp.alt_response(503, response="SERVICE_UNAVAILABLE")
 def ready(_args):
     try:
         data = http.get_store()

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from api import catalog, fulltext, http
 from api.errors import Problem
-from api.resources.base import CACHE_HEADERS, CSV_CONTENT, LINK_HEADER, strict_query
+from api.resources.base import CACHE_HEADERS, CSV_CONTENT, LINK_HEADER, alternatives, strict_query
 from api.store import Page
 from schemas.pages import page_of
 from schemas.queries import SearchQuery
@@ -38,12 +38,10 @@ def search_words(text: str) -> list[str]:
 @blp.doc(
     operationId="search",
     summary="Search every record's titles, names, texts and quotes",
-    responses={200: {"content": CSV_CONTENT}},
+    responses={200: {"content": CSV_CONTENT}, **alternatives(304, 406)},
 )
 @strict_query(blp, SearchQuery)
 @blp.response(200, SearchPage, headers={**CACHE_HEADERS, **LINK_HEADER})
-@blp.alt_response(304, response="NOT_MODIFIED")
-@blp.alt_response(406, response="NOT_ACCEPTABLE")
 def search(args):
     """Ranked by BM25 (a title match weighs ten body matches); ties by index order.
 

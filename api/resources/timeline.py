@@ -6,7 +6,7 @@ import orjson
 from flask_smorest import Blueprint
 
 from api import briefs, http
-from api.resources.base import CACHE_HEADERS, CSV_CONTENT, LINK_HEADER, strict_query
+from api.resources.base import CACHE_HEADERS, CSV_CONTENT, LINK_HEADER, alternatives, strict_query
 from api.store import Page, decode
 from schemas.pages import page_of
 from schemas.queries import TimelineQuery
@@ -27,12 +27,10 @@ RESOURCES = {
 @blp.doc(
     operationId="listTimeline",
     summary="Records of every type, merged chronologically",
-    responses={200: {"content": CSV_CONTENT}},
+    responses={200: {"content": CSV_CONTENT}, **alternatives(304, 406)},
 )
 @strict_query(blp, TimelineQuery)
 @blp.response(200, TimelinePage, headers={**CACHE_HEADERS, **LINK_HEADER})
-@blp.alt_response(304, response="NOT_MODIFIED")
-@blp.alt_response(406, response="NOT_ACCEPTABLE")
 def timeline(args):
     """Agreements, meetings, events, figures and commentary on one axis.
 
