@@ -82,6 +82,9 @@ class Filters:
     as_of: str | None = None
 
 
+NO_FILTERS = Filters()
+
+
 @dataclass
 class Page:
     """One page of stored records and the key of the last one when more follow."""
@@ -398,6 +401,8 @@ class Store:
         ``wanted`` is how many matches the query stops at (None: all of them),
         ``ordered`` whether it returns them in sort order; both choose the plan.
         """
+        if f == NO_FILTERS:
+            return [], []
         terms: list[tuple[str, list]] = []  # each condition and its parameters
         links: list[int] = []  # the terms checking a link row by row
         columns: list[int] = []  # the terms reading the table row (no index serves them)
