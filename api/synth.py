@@ -10,7 +10,7 @@ probability ~1/r): a few words occur in most records, words of rank ~100-300
 in about 1% of them, the tail in a handful. ``word(rank, seed)`` names them
 for the search benchmark.
 
-Speed (a million records in about a minute on two cores; measured in
+Speed (a million records in under a minute on two cores; measured in
 docs/BENCHMARKS.md):
 
 * the records of the five large resources are built in their output form
@@ -21,19 +21,26 @@ docs/BENCHMARKS.md):
   ``index.rows``. Any difference aborts the run (``DriftError``);
 * the corpus is built with the garbage collector off and then frozen
   (``gc.freeze``): its millions of objects are never scanned again, here or
-  in the forked workers;
+  in the forked workers, which run with the collector off (they make no
+  cycles). A child process makes half the document texts meanwhile;
 * two worker processes generate the rows, chunk by chunk, and write each
   chunk into a SQLite file of its own; this process copies them in with
   ``INSERT … SELECT`` (no pickling, no Python per row), in chunk order:
   indexes are dropped meanwhile and recreated from their own SQL afterwards;
-* each link table's rows are staged in a file of their own, where a child
-  process copies them in primary-key order and indexes them while this
-  process makes the other indexes; the finished tables are then copied into
-  empty tables with the same indexes, page by page (SQLite's transfer
-  optimisation: no sorting twice);
-* the ``search`` table is written to a file of its own from which a child
-  process builds the full-text index (``api.fulltext``) while the indexes are
-  made; the search table is then copied in with its rowids;
+* a child process builds the full-text index (``api.fulltext``) from the
+  chunk files as this process hands them on, in chunk order (so in the
+  ``search`` table's rowid order), and deletes each once read;
+* the link tables' rows go into a file of each worker's own; once every chunk
+  is in, a child process per link table copies its rows from there in
+  primary-key order and indexes them while this process makes the other
+  indexes; the finished tables are then copied into empty tables with the
+  same indexes, page by page (SQLite's transfer optimisation: no sorting
+  twice);
+* SQLite sorts (index builds, ``ORDER BY``) in runs the size of a small page
+  cache that it then merges, temporary files allowed (``_sort_in_runs``):
+  about half the CPU time of one in-memory sort;
+* the files that live only during the run (chunks, link rows and tables) are
+  in memory (``/dev/shm``) when there is room, else beside the database;
 * the file is written with journaling off under a temporary name and renamed
   into place as ``briefs build`` does (``Writer.replace_with``).
 
@@ -52,6 +59,7 @@ import hashlib
 import itertools
 import multiprocessing
 import os
+import pickle
 import random
 import shutil
 import sys
@@ -79,6 +87,7 @@ POOL = 1 << 20  # Zipf draws that every text is a slice of
 SAMPLE = 1000  # every SAMPLE-th record of each resource is checked through the schemas
 BATCH = 5000  # records per executemany
 SENTENCES = 24  # sentences per document
+SPLIT_TEXTS = 64  # documents from which a child process makes half the texts
 CONTEXT = 32
 SYLLABLES = (
     "ka lo mer ta vi sun dor pe ri gan to mu sel bra ne os qui fa len zor ha ti wen yu cap "
@@ -151,6 +160,31 @@ def word(rank: int, seed: int = 0) -> str:
     return _vocabulary(seed)[0][rank - 1]
 
 
+def _in_child(function, *args):
+    """Run ``function(*args)`` in a forked child; return a callable that waits for its result."""
+    fork = multiprocessing.get_context("fork")
+    receive, send = fork.Pipe(duplex=False)
+    child = fork.Process(target=_send_result, args=(send, function, args), daemon=True)
+    child.start()
+    send.close()
+
+    def result():
+        try:
+            data = receive.recv_bytes()
+        except EOFError:
+            raise RuntimeError(f"the {function.__name__} process failed") from None
+        finally:
+            receive.close()
+            child.join()
+        return pickle.loads(data)
+
+    return result
+
+
+def _send_result(send, function, args) -> None:
+    send.send_bytes(pickle.dumps(function(*args), pickle.HIGHEST_PROTOCOL))
+
+
 def _first(date: str) -> str:
     return date if len(date) == 10 else f"{date}-01" if len(date) == 7 else f"{date}-01-01"
 
@@ -182,11 +216,14 @@ class Corpus:
         self.country_order = order
         self.country_weights = list(itertools.accumulate(1.0 / (r + 1) for r in range(len(order))))
         self.counts = counts_for(records, len(current))
+        n = self.counts["documents"]
+        half = n // 2 if n >= SPLIT_TEXTS else n  # the rest made by a child meanwhile
+        rest = _in_child(self._texts, half, n) if half < n else None
         self.ids: dict[str, list[str]] = {}
         self.order: dict[str, list[int]] = {}
         for resource in catalog.ALL:
             if resource is not catalog.COUNTRIES:
-                ids = [self._id(resource, i) for i in range(self.counts[resource.name])]
+                ids = self._ids(resource)
                 self.ids[resource.name] = ids
                 self.order[resource.name] = sorted(range(len(ids)), key=ids.__getitem__)
         self.base: dict[str, int] = {}
@@ -194,7 +231,12 @@ class Corpus:
         for resource in CITING:  # citing records are numbered across resources
             self.base[resource.name] = total
             total += self.counts[resource.name]
-        self._texts()
+        self.texts, self.sentences, self.published = self._texts(0, half)
+        if rest is not None:
+            for mine, theirs in zip(
+                (self.texts, self.sentences, self.published), rest(), strict=True
+            ):
+                mine += theirs
         self.published_by_id = dict(zip(self.ids["documents"], self.published, strict=True))
         self.text_by_id = dict(zip(self.ids["documents"], self.texts, strict=True))
 
@@ -243,19 +285,33 @@ class Corpus:
                 found.append(code)
         return found
 
-    def _id(self, resource: Resource, i: int) -> str:
-        return (
-            f"{'-'.join(self.span(i * 29 + len(resource.name) * 7 + 3, 2))}-{resource.name[:3]}{i}"
-        )
+    def _ids(self, resource: Resource) -> list[str]:
+        """The ids of ``resource`` by number: two words, its name's first letters, the number.
+
+        Record ``i``'s words are ``self.span(i * 29 + len(resource.name) * 7 + 3, 2)``,
+        the calls inlined.
+        """
+        pool, tag, salt = self.pool, resource.name[:3], self.seed * 97
+        first = (len(resource.name) * 7 + 3) * 2654435761 + salt
+        step = 29 * 2654435761
+        return [
+            f"{pool[start]}-{pool[start + 1]}-{tag}{i}"
+            for i, start in enumerate(
+                (first + i * step) % POOL for i in range(self.counts[resource.name])
+            )
+        ]
 
     # --- documents and citations -------------------------------------------------
 
-    def _texts(self) -> None:
-        """Each document's text (curly quotes and dashes: offsets count code points)."""
-        self.texts: list[str] = []
-        self.sentences: list[list[tuple[int, int]]] = []
-        self.published: list[str] = []
-        for d in range(self.counts["documents"]):
+    def _texts(self, first: int, last: int) -> tuple[list, list, list]:
+        """Documents ``first`` to ``last``: texts, sentence offsets, publication dates.
+
+        The texts have curly quotes and dashes: offsets count code points.
+        """
+        texts: list[str] = []
+        sentences: list[list[tuple[int, int]]] = []
+        published: list[str] = []
+        for d in range(first, last):
             key = d * (SENTENCES + 1) * 3 + 1
             head = self.title(key, 5)
             parts, offsets, at = [head, "\n\n"], [], len(head) + 2
@@ -275,12 +331,13 @@ class Corpus:
                 parts.append(sentence)
                 offsets.append((at, at + len(sentence)))
                 at += len(sentence)
-            self.texts.append("".join(parts))
-            self.sentences.append(offsets)
+            texts.append("".join(parts))
+            sentences.append(offsets)
             x = self.r(d, 23)
-            self.published.append(
+            published.append(
                 f"{1990 + x % 36:04d}-{1 + (x >> 8) % 12:02d}-{1 + (x >> 12) % 28:02d}"
             )
+        return texts, sentences, published
 
     def source(self, g: int, extra: int = 0) -> dict:
         """A citation for citing record ``g``: a whole sentence of a document."""
@@ -700,6 +757,9 @@ TIMELINE_COLUMNS = ("resource", "id", "date_start", "date_end", "cited_from", "j
 NAMES_COLUMNS = ("resource", "key", "record_id", "name", "rank")
 SEARCH_COLUMNS = fulltext.COLUMNS
 
+CACHE = -262144  # KiB of page cache
+SORT_CACHE = -2048  # KiB of page cache while sorting: the sorter's run size (_sort_in_runs)
+
 _corpus: Corpus | None = None  # set before the worker pool forks
 
 
@@ -708,13 +768,26 @@ def _connect(path: Path) -> sqlite3.Connection:
     for pragma in (
         "journal_mode = OFF",
         "synchronous = OFF",
-        "cache_size = -262144",
+        f"cache_size = {CACHE}",
         "temp_store = MEMORY",
         "threads = 2",
         "locking_mode = EXCLUSIVE",
     ):
         conn.execute(f"PRAGMA {pragma}")
     return conn
+
+
+def _sort_in_runs(conn: sqlite3.Connection) -> None:
+    """Let SQLite sort (``CREATE INDEX``, ``ORDER BY``) in cache-sized runs, then merge them.
+
+    With temp_store = MEMORY its sorter never spills: it sorts one linked list of every
+    record, each allocated on its own, and the merge passes miss the CPU cache; allowed
+    temporary files, it sorts runs the size of the page cache (a small one, so they stay
+    in the CPU cache) and merges them: about half the CPU time.
+    """
+    conn.execute("PRAGMA temp_store = FILE")
+    conn.execute(f"PRAGMA cache_size = {SORT_CACHE}")
+    conn.execute("PRAGMA threads = 0")  # both cores are busy: helper threads only add work
 
 
 def _insert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], rows) -> None:
@@ -780,20 +853,34 @@ def _rows_of_chunk(chunk: tuple[str, int, int, int]) -> dict:
     return out
 
 
-CHUNK_TABLES = ("main", *LINKS, "timeline", "names", "search")
+CHUNK_TABLES = ("main", "timeline", "names", "search")
+STAGE = "links-*.db"  # a worker's link rows, in the chunk directory
+
+_stage: sqlite3.Connection | None = None  # the link rows' file of this pool worker
 
 
 def _write_chunk(chunk: tuple[str, int, int, int, str]) -> dict:
     """Write a chunk's rows into a file of its own (in a pool worker) for the parent to copy.
 
     The tables have no types, keys or indexes: the values go in as given and come out
-    the same for ``INSERT … SELECT``, which applies the real columns' affinities.
+    the same for ``INSERT … SELECT``, which applies the real columns' affinities. The
+    link rows go into this worker's own file (``STAGE``), which the link tables'
+    processes read once every chunk is done.
     """
+    global _stage
     out = _rows_of_chunk(chunk)
     path = chunk[4]
-    conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE"):
-        conn.execute(f"PRAGMA {pragma}")
+    if _stage is None:
+        stage = Path(path).with_name(STAGE.replace("*", str(os.getpid())))
+        _stage = _connect_chunk(stage)
+        for table, (columns, _) in LINKS.items():
+            _stage.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
+    _stage.execute("BEGIN")
+    for table, (columns, _) in LINKS.items():
+        marks = ", ".join("?" * len(columns))
+        _stage.executemany(f"INSERT INTO {table} VALUES ({marks})", out.pop(table))
+    _stage.execute("COMMIT")
+    conn = _connect_chunk(path)
     conn.execute("BEGIN")
     for table in CHUNK_TABLES:
         rows = out.pop(table)
@@ -809,23 +896,36 @@ def _write_chunk(chunk: tuple[str, int, int, int, str]) -> dict:
     return out
 
 
-def _build_links(path: Path, table: str, sql: list[str]) -> None:
-    """Copy a staged link table in primary-key order and index it (a child process).
+def _connect_chunk(path: Path | str) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    for pragma in ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE"):
+        conn.execute(f"PRAGMA {pragma}")
+    return conn
 
-    ``sql`` is the main file's own for the table and its indexes: the parent copies
-    the finished table in with its indexes, page by page (SQLite's transfer optimisation).
+
+def _build_links(path: Path, table: str, sql: list[str], stages: list[Path]) -> None:
+    """Copy a link table's rows from the workers' files in primary-key order, and index it.
+
+    This runs in a child process. ``sql`` is the main file's own for the table and its
+    indexes: the parent copies the finished table in with its indexes, page by page
+    (SQLite's transfer optimisation).
     """
     code = 0
     try:
         conn = _connect(path)
-        conn.execute("BEGIN")
+        _sort_in_runs(conn)
         columns, order = LINKS[table]
         listed = ", ".join(columns)
+        parts = []
+        for n, stage in enumerate(stages):
+            conn.execute(f"ATTACH DATABASE ? AS s{n}", (str(stage),))
+            parts.append(f"SELECT {listed} FROM s{n}.{table}")
+        conn.execute("BEGIN")
         conn.execute(sql[0])
         conn.execute(
-            f"INSERT INTO main.{table} ({listed}) SELECT {listed} FROM stage ORDER BY {order}"
+            f"INSERT INTO main.{table} ({listed}) SELECT * FROM "
+            f"({' UNION ALL '.join(parts)}) ORDER BY {order}"
         )
-        conn.execute("DROP TABLE stage")
         for statement in sql[1:]:
             conn.execute(statement)
         conn.execute("COMMIT")
@@ -838,19 +938,31 @@ def _build_links(path: Path, table: str, sql: list[str]) -> None:
     os._exit(code)
 
 
-def _build_fulltext(search_db: Path, directory: Path) -> None:
-    """Build the full-text index of the search table (a child process, beside the indexes)."""
+def _build_fulltext(chunks, directory: Path) -> None:
+    """Build the full-text index from the chunk files as they come (a child process).
+
+    ``chunks`` receives the path of each chunk file once this process's parent has
+    copied it in, in chunk order (so in search rowid order), then an empty message;
+    each file is deleted once read.
+    """
     code = 0
     try:
-        conn = _connect(search_db)
-        fulltext.build(directory, conn.execute(fulltext.ROWS_SQL), threads=1)
-        conn.close()
+        fulltext.build(directory, _search_rows(chunks), threads=1)
     except BaseException:
         import traceback
 
         traceback.print_exc()
         code = 1
     os._exit(code)
+
+
+def _search_rows(chunks) -> Iterator[tuple]:
+    """The search rows of every chunk file named on ``chunks``, in rowid order."""
+    while path := chunks.recv_bytes().decode():
+        conn = sqlite3.connect(path, isolation_level=None)
+        yield from conn.execute("SELECT * FROM search ORDER BY rowid")
+        conn.close()
+        os.unlink(path)
 
 
 def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = True) -> dict:
@@ -863,12 +975,15 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
-    tmp_search = db_path.with_name(f".{db_path.name}.{os.getpid()}.search.tmp")
-    tmp_links = {t: db_path.with_name(f".{db_path.name}.{os.getpid()}.{t}.tmp") for t in LINKS}
-    tmp_chunks = db_path.with_name(f".{db_path.name}.{os.getpid()}.chunks.tmp")
+    transient_dir = _transient_dir(db_path.parent, records)
+    if transient_dir == SHARED_MEMORY:
+        _remove_stale(transient_dir, db_path.name)
+    transient = transient_dir / f".{db_path.name}.{os.getpid()}"
+    tmp_links = {t: transient.with_name(f"{transient.name}.{t}.tmp") for t in LINKS}
+    tmp_chunks = transient.with_name(f"{transient.name}.chunks.tmp")
     writer = Writer(db_path)
     tmp_index = writer.fulltext_tmp()
-    for path in (tmp, tmp_search, *tmp_links.values()):
+    for path in (tmp, *tmp_links.values()):
         path.unlink(missing_ok=True)
     for directory in (tmp_index, tmp_chunks):
         shutil.rmtree(directory, ignore_errors=True)
@@ -883,26 +998,24 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
             gc.enable()
     gc.freeze()  # and out of the collector's sight from now on, in this process and the workers
     timings["corpus"] = time.monotonic() - started
+    fork = multiprocessing.get_context("fork")
+    children: list[multiprocessing.process.BaseProcess] = []
     try:
         conn = _open(tmp)
         conn.execute("COMMIT")
-        search = _open(tmp_search)
-        search.execute("COMMIT")
-        search.close()
         deferred = conn.execute(_DEFERRED_SQL).fetchall()
         for kind, name, _ in deferred:  # recreated once the rows are in
             conn.execute(f'DROP {kind.upper()} "{name}"')
-        conn.execute("ATTACH DATABASE ? AS s", (str(tmp_search),))
-        for table, (columns, _) in LINKS.items():  # staged in files of their own
-            conn.execute(f"ATTACH DATABASE ? AS {table}", (str(tmp_links[table]),))
-            conn.execute(f"CREATE TABLE {table}.stage ({', '.join(columns)})")
-        meta = _fill(corpus, conn, tmp_chunks, progress, writer)
-        timings["rows"] = time.monotonic() - started
-        for schema in ("s", *LINKS):
-            conn.execute(f"DETACH DATABASE {schema}")
-        fork = multiprocessing.get_context("fork")
-        indexer = fork.Process(target=_build_fulltext, args=(tmp_search, tmp_index), daemon=True)
+        chunks, to_index = fork.Pipe(duplex=False)
+        indexer = fork.Process(target=_build_fulltext, args=(chunks, tmp_index), daemon=True)
         indexer.start()
+        children.append(indexer)
+        chunks.close()
+        meta = _fill(corpus, conn, tmp_chunks, progress, writer, to_index)
+        to_index.send_bytes(b"")
+        to_index.close()
+        timings["rows"] = time.monotonic() - started
+        stages = sorted(tmp_chunks.glob(STAGE))
         tables = dict(
             conn.execute(
                 f"SELECT name, sql FROM sqlite_master WHERE type = 'table' "
@@ -917,6 +1030,7 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
                     tmp_links[table],
                     table,
                     [tables[table]] + [sql for _, _, sql in deferred if _table_of(sql) == table],
+                    stages,
                 ),
                 daemon=True,
             )
@@ -924,10 +1038,13 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
         ]
         for process in linking:
             process.start()
+            children.append(process)
+        _sort_in_runs(conn)
         conn.execute("BEGIN")
         for _, _, sql in deferred:  # those of the link tables are filled by the copy below
             conn.execute(sql)
         conn.execute("COMMIT")
+        conn.execute(f"PRAGMA cache_size = {CACHE}")
         for table, process in zip(LINKS, linking, strict=True):
             process.join()
             if process.exitcode != 0:
@@ -938,24 +1055,71 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
             conn.execute("COMMIT")
             conn.execute(f"DETACH DATABASE {table}")
         timings["indexes"] = time.monotonic() - started
+        if records <= 100_000:
+            violations = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if violations:
+                raise RuntimeError(f"foreign keys violated: {violations[:5]}")
+        conn.close()
         indexer.join()
         if indexer.exitcode != 0:
             raise RuntimeError(f"the full-text index process failed (exit {indexer.exitcode})")
         timings["fulltext"] = time.monotonic() - started
-        conn.close()
-        _merge_search(tmp, tmp_search, check_keys=records <= 100_000)
-        timings["merge"] = time.monotonic() - started
         writer.replace_with(tmp, tmp_index, meta["fulltext"])
     finally:
         _corpus = None
         gc.unfreeze()
-        for path in (tmp, tmp_search, *tmp_links.values()):
+        for process in children:
+            if process.is_alive():
+                process.kill()
+                process.join()
+        for path in (tmp, *tmp_links.values()):
             path.unlink(missing_ok=True)
         for directory in (tmp_index, tmp_chunks):
             shutil.rmtree(directory, ignore_errors=True)
     meta["seconds"] = round(time.monotonic() - started, 1)
     meta["timings"] = {k: round(v, 1) for k, v in timings.items()}
     return meta
+
+
+TRANSIENT_BYTES = 2048  # per record, above the most the transient files hold (~1.4 KB)
+SHARED_MEMORY = Path("/dev/shm")
+
+
+def _transient_dir(beside: Path, records: int) -> Path:
+    """Where the files that live only during a run go: in memory if there is room."""
+    try:
+        room = os.statvfs(SHARED_MEMORY)
+        with open("/proc/meminfo") as meminfo:
+            available = next(
+                int(line.split()[1]) * 1024 for line in meminfo if line.startswith("MemAvailable:")
+            )
+    except (OSError, StopIteration, ValueError):
+        return beside
+    needed = records * TRANSIENT_BYTES
+    if (
+        room.f_bavail * room.f_frsize > needed
+        and available > 2 * needed
+        and os.access(SHARED_MEMORY, os.W_OK)
+    ):
+        return SHARED_MEMORY
+    return beside
+
+
+def _remove_stale(directory: Path, name: str) -> None:
+    """Delete the transient files of runs for a database ``name`` whose process is gone."""
+    for path in directory.glob(f".{name}.*.tmp"):
+        pid = path.name[len(name) + 2 :].split(".", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        except PermissionError:  # alive, another user's
+            pass
 
 
 def _table_of(sql: str) -> str:
@@ -977,24 +1141,24 @@ def _open(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _fill(corpus: Corpus, conn, chunks: Path, progress: bool, writer: Writer) -> dict:
+def _fill(corpus: Corpus, conn, chunks: Path, progress: bool, writer: Writer, to_index) -> dict:
     """Generate every row (in a pool of workers) and copy it in; return the meta.
 
-    ``conn`` has the search file attached as ``s``, each link table's staging file by
-    the table's name.
+    Each chunk file, once copied, is handed on to the full-text index process
+    (``to_index``).
     """
     digests: dict[str, list[bytes]] = {r.name: [] for r in catalog.ALL}
     total = sum(corpus.counts.values())
     sink = contextlib.nullcontext(sys.stderr) if progress else open(os.devnull, "w")
     workers = max(1, min(2, os.cpu_count() or 1))
-    pool = multiprocessing.get_context("fork").Pool(workers)
+    # The workers make no reference cycles: reference counting frees all they make.
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=gc.disable)
     work = [(*c, str(chunks / f"{n:06d}.db")) for n, c in enumerate(_chunks(corpus))]
     copies = {
         "main": "main.{name} ({columns}) SELECT * FROM c.main",
-        **{t: f"{t}.stage SELECT * FROM c.{t}" for t in LINKS},
         "timeline": f"main.timeline ({', '.join(TIMELINE_COLUMNS)}) SELECT * FROM c.timeline",
         "names": f"main.names ({', '.join(NAMES_COLUMNS)}) SELECT * FROM c.names",
-        "search": f"s.search ({', '.join(SEARCH_COLUMNS)}) SELECT * FROM c.search",
+        "search": f"main.search ({', '.join(SEARCH_COLUMNS)}) SELECT * FROM c.search",
     }
     try:
         with sink as stream, click.progressbar(length=total, label="synth", file=stream) as bar:
@@ -1009,7 +1173,7 @@ def _fill(corpus: Corpus, conn, chunks: Path, progress: bool, writer: Writer) ->
                         conn.execute(f"INSERT INTO {sql}")
                 conn.execute("COMMIT")
                 conn.execute("DETACH DATABASE c")
-                os.unlink(out["path"])
+                to_index.send_bytes(out["path"].encode())
                 digests[name].append(out["digest"])
                 bar.update(out["count"])
         pool.close()
@@ -1043,21 +1207,3 @@ def _fill(corpus: Corpus, conn, chunks: Path, progress: bool, writer: Writer) ->
     _insert(conn, "meta", ("key", "value"), sorted(meta.items()))
     conn.execute("COMMIT")
     return dict(meta)
-
-
-def _merge_search(tmp: Path, tmp_search: Path, check_keys: bool) -> None:
-    """Copy the search table in, with its rowids (the full-text index refers to them)."""
-    conn = _connect(tmp)
-    conn.execute("ATTACH DATABASE ? AS s", (str(tmp_search),))
-    conn.execute("BEGIN")
-    conn.execute(
-        f"INSERT INTO main.search ({', '.join(SEARCH_COLUMNS)}) "
-        f"SELECT {', '.join(SEARCH_COLUMNS)} FROM s.search ORDER BY rowid"
-    )
-    conn.execute("COMMIT")
-    conn.execute("DETACH DATABASE s")
-    if check_keys:
-        violations = conn.execute("PRAGMA foreign_key_check").fetchall()
-        if violations:
-            raise RuntimeError(f"foreign keys violated: {violations[:5]}")
-    conn.close()
