@@ -153,6 +153,8 @@ def resolve(resource: Resource, values: list[str], parameter: str) -> list[str]:
 
 def country_groups(values: list[str], predecessors: bool) -> list[tuple[str, ...]]:
     """Each named country, with the states it continues when ``predecessors``."""
+    if not values:
+        return []
     data = get_store()
     return [
         (c, *data.continued_by(c)) if predecessors else (c,)
