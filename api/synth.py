@@ -65,6 +65,7 @@ import shutil
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import click
@@ -1152,7 +1153,11 @@ def _fill(corpus: Corpus, conn, chunks: Path, progress: bool, writer: Writer, to
     sink = contextlib.nullcontext(sys.stderr) if progress else open(os.devnull, "w")
     workers = max(1, min(2, os.cpu_count() or 1))
     # The workers make no reference cycles: reference counting frees all they make.
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=gc.disable)
+    # Not multiprocessing.Pool: its terminate() can hang while a worker is mid-result
+    # (CPython issues 78178, 96995), as it must on a DriftError.
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.disable
+    )
     work = [(*c, str(chunks / f"{n:06d}.db")) for n, c in enumerate(_chunks(corpus))]
     copies = {
         "main": "main.{name} ({columns}) SELECT * FROM c.main",
@@ -1162,7 +1167,7 @@ def _fill(corpus: Corpus, conn, chunks: Path, progress: bool, writer: Writer, to
     }
     try:
         with sink as stream, click.progressbar(length=total, label="synth", file=stream) as bar:
-            for out in pool.imap(_write_chunk, work):
+            for out in pool.map(_write_chunk, work):
                 name = out["resource"]
                 columns = ", ".join(_columns(catalog.BY_NAME[name]))
                 conn.execute("ATTACH DATABASE ? AS c", (out["path"],))
@@ -1176,10 +1181,8 @@ def _fill(corpus: Corpus, conn, chunks: Path, progress: bool, writer: Writer, to
                 to_index.send_bytes(out["path"].encode())
                 digests[name].append(out["digest"])
                 bar.update(out["count"])
-        pool.close()
     finally:
-        pool.terminate()
-        pool.join()
+        pool.shutdown(cancel_futures=True)  # on an error, waits for the chunks under way only
     conn.execute("BEGIN")
     _insert(
         conn,
