@@ -38,7 +38,7 @@ test-browser: $(STAMP)
 # schemathesis over every GET operation with 1,000 fuzzing examples each (the
 # default run in `make test` uses 50). BRIEFS_SCHEMATHESIS_SEED=<n> explores elsewhere.
 test-nightly: $(STAMP)
-	BRIEFS_SCHEMATHESIS_EXAMPLES=1000 $(BIN)/pytest -q tests/test_schemathesis.py
+	BRIEFS_SCHEMATHESIS_EXAMPLES=1000 $(BIN)/pytest -q -o timeout=3600 tests/test_schemathesis.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
