@@ -62,6 +62,7 @@ import os
 import pickle
 import random
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -183,7 +184,18 @@ def _in_child(function, *args):
 
 
 def _send_result(send, function, args) -> None:
+    _leave_interrupts()
     send.send_bytes(pickle.dumps(function(*args), pickle.HIGHEST_PROTOCOL))
+
+
+def _leave_interrupts() -> None:
+    """In a child process: leave Ctrl-C to the parent, which stops its children itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool_worker() -> None:
+    _leave_interrupts()
+    gc.disable()  # the workers make no reference cycles: reference counting frees all
 
 
 def _first(date: str) -> str:
@@ -911,6 +923,7 @@ def _build_links(path: Path, table: str, sql: list[str], stages: list[Path]) -> 
     indexes: the parent copies the finished table in with its indexes, page by page
     (SQLite's transfer optimisation).
     """
+    _leave_interrupts()
     code = 0
     try:
         conn = _connect(path)
@@ -946,6 +959,7 @@ def _build_fulltext(chunks, directory: Path) -> None:
     copied it in, in chunk order (so in search rowid order), then an empty message;
     each file is deleted once read.
     """
+    _leave_interrupts()
     code = 0
     try:
         fulltext.build(directory, _search_rows(chunks), threads=1)
@@ -1152,11 +1166,10 @@ def _fill(corpus: Corpus, conn, chunks: Path, progress: bool, writer: Writer, to
     total = sum(corpus.counts.values())
     sink = contextlib.nullcontext(sys.stderr) if progress else open(os.devnull, "w")
     workers = max(1, min(2, os.cpu_count() or 1))
-    # The workers make no reference cycles: reference counting frees all they make.
     # Not multiprocessing.Pool: its terminate() can hang while a worker is mid-result
     # (CPython issues 78178, 96995), as it must on a DriftError.
     pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.disable
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_pool_worker
     )
     work = [(*c, str(chunks / f"{n:06d}.db")) for n, c in enumerate(_chunks(corpus))]
     copies = {
