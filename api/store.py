@@ -301,6 +301,12 @@ class Store:
         """The last change the full-text index reflects (fulltext.Missing when it is absent)."""
         return fulltext.applied(self._fulltext_dir())
 
+    def open_fulltext(self) -> int:
+        """``fulltext_applied``, once the index opens for searching (Unavailable if it won't)."""
+        directory = self._fulltext_dir()
+        fulltext.Reader.index(directory)
+        return fulltext.applied(directory)
+
     def _fulltext_dir(self) -> Path:
         """The full-text index of this database (named in its meta, beside the file)."""
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'fulltext'").fetchone()

@@ -155,6 +155,26 @@ def test_readiness_fails_without_a_database(tmp_path):
     assert "briefs build" in response.get_json()["detail"]
 
 
+def test_a_full_text_index_that_will_not_open_is_not_ready(db_path, tmp_path):
+    import shutil
+
+    from api import create_app
+
+    db = tmp_path / "briefs.db"
+    shutil.copy(db_path, db)
+    (index,) = db_path.parent.glob("briefs.db.fulltext-*")
+    shutil.copytree(index, tmp_path / index.name)
+    (tmp_path / index.name / "meta.json").unlink()  # the files tantivy opens first
+    client = create_app({"DB": str(db), "ACCESS_LOG": False}).test_client()
+    for path in ("/readyz", "/v1/search?q=helicopter"):
+        response = client.get(path)
+        assert response.status_code == 503, path
+        assert response.content_type == "application/problem+json"
+        assert response.headers["Retry-After"] == "5"
+        assert "cannot open the full-text index" in response.get_json()["detail"]
+    assert client.get("/v1/agreements").status_code == 200  # the rest is served
+
+
 def test_a_database_of_another_layout_is_not_ready_and_refuses_writes(db_path, tmp_path):
     import shutil
     import sqlite3

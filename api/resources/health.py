@@ -24,7 +24,7 @@ def live(_args):
 @blp.route("/readyz", endpoint="ready")
 @blp.doc(
     operationId="getReadiness",
-    summary="Readiness: the database can be read",
+    summary="Readiness: the database and its full-text index can be read",
     responses=alternatives(503),
 )
 @strict_query(blp)
@@ -34,7 +34,7 @@ def ready(_args):
         data = http.get_store()
         meta = data.meta()
         version = meta["dataset_version"]
-        data.fulltext_applied()
+        data.open_fulltext()
     except (db.Unavailable, db.sqlite3.Error, KeyError) as exc:
         raise Problem(
             503, f"The database is not ready: {exc}", headers={"Retry-After": "5"}
