@@ -164,7 +164,7 @@ def test_a_full_text_index_that_will_not_open_is_not_ready(db_path, tmp_path):
     shutil.copy(db_path, db)
     (index,) = db_path.parent.glob("briefs.db.fulltext-*")
     shutil.copytree(index, tmp_path / index.name)
-    (tmp_path / index.name / "meta.json").unlink()  # the files tantivy opens first
+    (tmp_path / index.name / "meta.json").unlink()  # tantivy opens no index without it
     client = create_app({"DB": str(db), "ACCESS_LOG": False}).test_client()
     for path in ("/readyz", "/v1/search?q=helicopter"):
         response = client.get(path)
