@@ -166,7 +166,7 @@ def _in_child(function, *args):
     """Run ``function(*args)`` in a forked child; return a callable that waits for its result."""
     fork = multiprocessing.get_context("fork")
     receive, send = fork.Pipe(duplex=False)
-    child = fork.Process(target=_send_result, args=(send, function, args), daemon=True)
+    child = fork.Process(target=_child, args=(_send_result, send, function, args), daemon=True)
     child.start()
     send.close()
 
@@ -184,13 +184,29 @@ def _in_child(function, *args):
 
 
 def _send_result(send, function, args) -> None:
-    _leave_interrupts()
     send.send_bytes(pickle.dumps(function(*args), pickle.HIGHEST_PROTOCOL))
 
 
 def _leave_interrupts() -> None:
     """In a child process: leave Ctrl-C to the parent, which stops its children itself."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _child(function, *args) -> None:
+    """A forked child's life: ``function(*args)``, then exit 0, or 1 with the traceback.
+
+    ``os._exit``: the parent's exit handlers (copied by the fork) are not the child's.
+    """
+    _leave_interrupts()
+    code = 0
+    try:
+        function(*args)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    os._exit(code)
 
 
 def _pool_worker() -> None:
@@ -919,37 +935,28 @@ def _connect_chunk(path: Path | str) -> sqlite3.Connection:
 def _build_links(path: Path, table: str, sql: list[str], stages: list[Path]) -> None:
     """Copy a link table's rows from the workers' files in primary-key order, and index it.
 
-    This runs in a child process. ``sql`` is the main file's own for the table and its
+    This runs in a child process (``_child``). ``sql`` is the main file's own for the table and its
     indexes: the parent copies the finished table in with its indexes, page by page
     (SQLite's transfer optimisation).
     """
-    _leave_interrupts()
-    code = 0
-    try:
-        conn = _connect(path)
-        _sort_in_runs(conn)
-        columns, order = LINKS[table]
-        listed = ", ".join(columns)
-        parts = []
-        for n, stage in enumerate(stages):
-            conn.execute(f"ATTACH DATABASE ? AS s{n}", (str(stage),))
-            parts.append(f"SELECT {listed} FROM s{n}.{table}")
-        conn.execute("BEGIN")
-        conn.execute(sql[0])
-        conn.execute(
-            f"INSERT INTO main.{table} ({listed}) SELECT * FROM "
-            f"({' UNION ALL '.join(parts)}) ORDER BY {order}"
-        )
-        for statement in sql[1:]:
-            conn.execute(statement)
-        conn.execute("COMMIT")
-        conn.close()
-    except BaseException:
-        import traceback
-
-        traceback.print_exc()
-        code = 1
-    os._exit(code)
+    conn = _connect(path)
+    _sort_in_runs(conn)
+    columns, order = LINKS[table]
+    listed = ", ".join(columns)
+    parts = []
+    for n, stage in enumerate(stages):
+        conn.execute(f"ATTACH DATABASE ? AS s{n}", (str(stage),))
+        parts.append(f"SELECT {listed} FROM s{n}.{table}")
+    conn.execute("BEGIN")
+    conn.execute(sql[0])
+    conn.execute(
+        f"INSERT INTO main.{table} ({listed}) SELECT * FROM "
+        f"({' UNION ALL '.join(parts)}) ORDER BY {order}"
+    )
+    for statement in sql[1:]:
+        conn.execute(statement)
+    conn.execute("COMMIT")
+    conn.close()
 
 
 def _build_fulltext(chunks, directory: Path) -> None:
@@ -959,16 +966,7 @@ def _build_fulltext(chunks, directory: Path) -> None:
     copied it in, in chunk order (so in search rowid order), then an empty message;
     each file is deleted once read.
     """
-    _leave_interrupts()
-    code = 0
-    try:
-        fulltext.build(directory, _search_rows(chunks), threads=1)
-    except BaseException:
-        import traceback
-
-        traceback.print_exc()
-        code = 1
-    os._exit(code)
+    fulltext.build(directory, _search_rows(chunks), threads=1)
 
 
 def _search_rows(chunks) -> Iterator[tuple]:
@@ -1022,7 +1020,9 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
         for kind, name, _ in deferred:  # recreated once the rows are in
             conn.execute(f'DROP {kind.upper()} "{name}"')
         chunks, to_index = fork.Pipe(duplex=False)
-        indexer = fork.Process(target=_build_fulltext, args=(chunks, tmp_index), daemon=True)
+        indexer = fork.Process(
+            target=_child, args=(_build_fulltext, chunks, tmp_index), daemon=True
+        )
         indexer.start()
         children.append(indexer)
         chunks.close()
@@ -1040,8 +1040,9 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
         )
         linking = [
             fork.Process(
-                target=_build_links,
+                target=_child,
                 args=(
+                    _build_links,
                     tmp_links[table],
                     table,
                     [tables[table]] + [sql for _, _, sql in deferred if _table_of(sql) == table],
