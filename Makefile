@@ -29,10 +29,13 @@ test: $(STAMP) bench-tools
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q --ignore=tests/browser
 
-# Renders /docs in headless Chromium (Debian's package, installed when missing).
+# Renders /docs and drives the reading pages in headless Chromium with Selenium
+# (Debian's chromium and chromium-driver, installed when missing); axe-core comes
+# from tests/browser/package-lock.json. Screenshots land in tests/browser/artifacts/.
 test-browser: $(STAMP)
-	command -v chromium >/dev/null || { apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	{ command -v chromium && command -v chromedriver; } >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/pytest -q tests/browser
 
 # schemathesis over every GET operation with 1,000 fuzzing examples each (the
@@ -44,7 +47,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .ruff_cache tests/browser/node_modules tests/browser/artifacts
 
 # make bench       — issue 6's benchmark: a 1,000,000-record corpus, the API against a
 #                    bare-WSGI ceiling and Datasette, wrk on loopback (~15 min); results in

@@ -133,6 +133,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
+    from api.pages import blp as pages
+
+    app.register_blueprint(pages)  # HTML, not an API operation: kept out of the OpenAPI document
 
     dist = _swagger_ui_dist()
 

@@ -323,6 +323,42 @@ class Store:
             (since, limit),
         ).fetchall()
 
+    def latest_changes(self, limit: int) -> list[tuple]:
+        """The last ``limit`` writes, newest first (same columns as ``changes``)."""
+        return self.conn.execute(
+            "SELECT seq, at, action, resource, record_id, before, after FROM changes "
+            "ORDER BY seq DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+
+    def history(self, resource: Resource, record_id: str, limit: int) -> list[tuple]:
+        """A record's writes, oldest first (same columns as ``changes``).
+
+        The feed holds writes only (the build's records are not in it), so the
+        scan is bounded by how much has been written through the API.
+        """
+        return self.conn.execute(
+            "SELECT seq, at, action, resource, record_id, before, after FROM changes "
+            "WHERE resource = ? AND record_id = ? ORDER BY seq LIMIT ?",
+            (resource.name, record_id, limit),
+        ).fetchall()
+
+    def citing(self, document_id: str) -> list[tuple[str, bytes]]:
+        """(resource, JSON) of every record citing a document, in resource and id order."""
+        found = []
+        rows = self.conn.execute(
+            "SELECT resource, record_id FROM record_links "
+            "WHERE target = 'documents' AND target_id = ? ORDER BY resource, record_id",
+            (document_id,),
+        ).fetchall()
+        for name, record_id in rows:
+            row = self.conn.execute(
+                f"SELECT json FROM {catalog.BY_NAME[name].name} WHERE id = ?", (record_id,)
+            ).fetchone()
+            if row is not None:
+                found.append((name, row[0]))
+        return found
+
     def all(self, resource: Resource):
         """Every record of a resource, in id order (for the dataset download)."""
         for (body,) in self.conn.execute(f"SELECT json FROM {resource.name} ORDER BY id"):

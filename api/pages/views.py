@@ -1,0 +1,314 @@
+"""HTML views: home, brief, document, record and search pages.
+
+Each reads through the data module (``http.get_store()``), carries an ETag
+(the data version and the pages' own version) and ``Cache-Control`` like
+``/v1``, and a Content Security Policy that allows only this origin's
+stylesheet and script. Templates escape every text they are given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import orjson
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from api import catalog, db, fulltext, http, store
+from api.briefs import Brief
+from api.errors import Problem
+from api.pages import reading
+from api.response import Response
+
+HERE = Path(__file__).parent
+blp = Blueprint(
+    "pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/pages/static",
+)
+HTML = "text/html"
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+BRIEF_LIMIT = 25  # items a brief page shows per section
+STRIP_LIMIT = 200  # records the timeline strip draws
+LATEST = 5  # documents and changes on the home page
+SEARCH_LIMIT = 20
+SEARCH_DEPTH = 10_000  # as deep as /v1/search pages go
+HISTORY_LIMIT = 100
+RECORDS = tuple(r.name for r in catalog.ALL if r is not catalog.DOCUMENTS)
+
+
+def _version() -> str:
+    """A digest of the pages' code, templates and assets: part of every page's ETag."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in HERE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(HERE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+PAGES_VERSION = _version()
+
+
+def page(template: str, status: int = 200, **context) -> Response:
+    """A rendered page with the caching headers of ``/v1`` (ETag: data and pages' version)."""
+    if status == 200:
+        etag = f"{http.get_store().data_version()}-{PAGES_VERSION}-html"
+        this = request._get_current_object()
+        if "HTTP_IF_NONE_MATCH" in this.environ and this.if_none_match.contains_weak(etag):
+            raise http.NotModified(etag)
+    body = render_template(f"pages/{template}", **context)
+    response = Response(body, status=status, mimetype=HTML)
+    if status == 200:
+        return http.finish(response, etag)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blp.app_template_global()
+def asset(filename: str) -> str:
+    """An asset's URL, naming the pages' version so that a new one is fetched anew."""
+    return url_for("pages.static", filename=filename, v=PAGES_VERSION)
+
+
+@blp.after_request
+def security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers["Content-Security-Policy"] = CSP
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+# --- errors as pages ----------------------------------------------------------------
+
+
+def error_page(status: int, title: str, detail: str, suggestions=()) -> Response:
+    return page("error.html", status, title=title, detail=detail, suggestions=suggestions)
+
+
+@blp.errorhandler(store.NotFound)
+def not_found(error: store.NotFound):
+    resource = catalog.BY_SINGULAR.get(error.resource)
+    links = [reading.record_href(resource, s) for s in error.suggestions] if resource else []
+    return error_page(
+        404,
+        "Not found",
+        f"No {error.resource} {error.key!r}.",
+        list(zip(error.suggestions, links, strict=True)),
+    )
+
+
+@blp.errorhandler(store.Gone)
+def gone(error: store.Gone):
+    return error_page(
+        410,
+        "Deleted",
+        f"The {error.resource} {error.key!r} was deleted "
+        f"at {error.deleted_at}; its id is not reused.",
+    )
+
+
+@blp.errorhandler(store.Ambiguous)
+def ambiguous(error: store.Ambiguous):
+    return error_page(
+        400, "More than one match", f"{error.key!r} could mean {', '.join(error.candidates)}."
+    )
+
+
+@blp.errorhandler(Problem)
+def problem(error: Problem):
+    return error_page(error.status, "Cannot show this page", error.detail)
+
+
+@blp.errorhandler(db.Unavailable)
+def unavailable(error: db.Unavailable):
+    response = error_page(503, "Unavailable", f"The data is not available: {error}.")
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+# --- pages --------------------------------------------------------------------------
+
+
+@blp.get("/")
+def home():
+    """What the service holds, the latest documents and changes, a brief picker, search."""
+    data = http.get_store()
+    documents = [
+        store.decode(b)
+        for b in data.page(catalog.DOCUMENTS, store.NO_FILTERS, "-date", LATEST).items
+    ]
+    countries = [
+        store.decode(b) for b in data.page(catalog.COUNTRIES, store.NO_FILTERS, "name", 500).items
+    ]
+    changes = [
+        {
+            "seq": seq,
+            "at": at,
+            "action": action,
+            "resource": resource,
+            "id": record_id,
+            "href": reading.record_href(resource, record_id),
+        }
+        for seq, at, action, resource, record_id, _, _ in data.latest_changes(LATEST)
+    ]
+    return page(
+        "home.html", counts=data.counts(), documents=documents, countries=countries, changes=changes
+    )
+
+
+@blp.get("/briefs")
+def brief_picker():
+    """The home page's picker: the brief of the two countries chosen."""
+    a, b = request.args.get("a", ""), request.args.get("b", "")
+    if not a.strip() or not b.strip():
+        raise Problem(400, "Choose two countries.")
+    return _brief_redirect(a, b)
+
+
+def _brief_redirect(a: str, b: str):
+    data = http.get_store()
+    pair = sorted((data.resolve(catalog.COUNTRIES, a), data.resolve(catalog.COUNTRIES, b)))
+    return redirect(url_for("pages.brief", a=pair[0], b=pair[1]), 303)
+
+
+@blp.get("/briefs/<string:a>/<string:b>")
+def brief(a: str, b: str):
+    """The bilateral brief, with a timeline strip and every statement footnoted."""
+    data = http.get_store()
+    pair = (data.resolve(catalog.COUNTRIES, a), data.resolve(catalog.COUNTRIES, b))
+    if pair[0] == pair[1]:
+        raise Problem(400, f"A brief needs two different countries; both name {pair[0]}.")
+    if list(pair) != sorted(pair) or pair != (a, b):
+        return _brief_redirect(a, b)
+    composer = Brief(data, pair, as_of=None, predecessors=True, limit=BRIEF_LIMIT, base_url="")
+    composed = composer.compose()
+    entries = [
+        store.decode(b) for b in data.timeline(composer.filters, [], "date", STRIP_LIMIT).items
+    ]
+    sources = {s["number"]: {**s, "href": reading.cite_href(s)} for s in composed["sources"]}
+    sections = [("Figures", composed["figures"])]
+    sections += [
+        (f"Agreements: {status.replace('_', ' ')}", section)
+        for status, section in composed["agreements"].items()
+    ]
+    sections += [
+        ("Meetings", composed["meetings"]),
+        ("Events", composed["events"]),
+        ("Quoted positions", composed["positions"]),
+        ("Recommendations", composed["recommendations"]),
+    ]
+    return page(
+        "brief.html",
+        brief=composed,
+        sections=sections,
+        sources=sources,
+        strip=reading.strip(entries, composer.groups),
+        strip_count=len(entries),
+        href=lambda item: reading.record_href(catalog.BY_SINGULAR[item["type"]], item["id"]),
+    )
+
+
+@blp.get("/documents/<string:document_id>")
+def document(document_id: str):
+    """A document's exact text with every cited span marked."""
+    data = http.get_store()
+    record = store.decode(data.get(catalog.DOCUMENTS, document_id).json)
+    text, _ = data.document_text(record["id"])
+    citing = [
+        (catalog.BY_NAME[name], store.decode(body)) for name, body in data.citing(record["id"])
+    ]
+    marked = reading.mark_document(record["id"], text, citing)
+    fields = reading.Fields()
+    return page(
+        "document.html",
+        document=record,
+        marked=marked,
+        fields=fields.of(record, skip=("id", "title")),
+    )
+
+
+@blp.get(f"/<any({', '.join(RECORDS)}):resource_name>/<string:record_id>")
+def record(resource_name: str, record_id: str):
+    """Any record: its fields, its citations (each linking to its span), its history."""
+    resource = catalog.BY_NAME[resource_name]
+    data = http.get_store()
+    stored = data.get(resource, record_id)
+    if stored.id != record_id:
+        return redirect(reading.record_href(resource, stored.id), 301)
+    body = store.decode(stored.json)
+    fields = reading.Fields()
+    shown = fields.of(body)
+    sources = [
+        {**s, "number": n, "href": reading.cite_href(s)} for n, s in enumerate(fields.sources, 1)
+    ]
+    history = [
+        {
+            "seq": seq,
+            "at": at,
+            "action": action,
+            "fields": reading.changed_fields(
+                orjson.loads(before) if before else None, orjson.loads(after) if after else None
+            ),
+        }
+        for seq, at, action, _, _, before, after in data.history(resource, stored.id, HISTORY_LIMIT)
+    ]
+    return page(
+        "record.html",
+        resource=resource,
+        record=body,
+        title=reading.record_label(resource, body),
+        fields=shown,
+        sources=sources,
+        history=history,
+    )
+
+
+@blp.get("/search")
+def search():
+    """Full-text search: ranked hits with their snippets, linking to the records."""
+    q = request.args.get("q", "")
+    start_text = request.args.get("start", "0")
+    if not start_text.isdigit() or int(start_text) >= SEARCH_DEPTH:
+        raise Problem(400, f"start must be a whole number below {SEARCH_DEPTH}.")
+    start = int(start_text)
+    words = fulltext.words(q)
+    hits, more = [], False
+    if words:
+        found, next_key = http.get_store().search(words, [], SEARCH_LIMIT, [start])
+        more = next_key is not None and next_key[0] < SEARCH_DEPTH
+        hits = [
+            {
+                "type": kind,
+                "id": rid,
+                "title": title,
+                "snippet": _snippet(snippet),
+                "href": reading.record_href(catalog.BY_SINGULAR[kind], rid),
+            }
+            for kind, rid, title, snippet, _ in found
+        ]
+    return page(
+        "search.html",
+        q=q,
+        words=words,
+        hits=hits,
+        start=start,
+        next_start=start + SEARCH_LIMIT if more else None,
+    )
+
+
+def _snippet(snippet: str) -> list[tuple[str, bool]]:
+    """A search snippet as (text, matched) runs: its ``<mark>`` tags become flags."""
+    runs = []
+    for i, part in enumerate(snippet.split("<mark>")):
+        if i == 0:
+            runs.append((part, False))
+            continue
+        matched, _, rest = part.partition("</mark>")
+        runs += [(matched, True), (rest, False)]
+    return [r for r in runs if r[0]]

@@ -1,0 +1,225 @@
+"""The reading pages in a real browser: Debian's Chromium driven by Selenium.
+
+A reader goes from the home page to the Pakistan–Russia brief, follows a
+footnote to the words it cites, and finds a person by a source's spelling.
+axe-core checks each page; screenshots at a phone's and a laptop's width are
+kept in tests/browser/artifacts/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import urllib.request
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from tests.conftest import DOCUMENT, gunicorn
+
+HERE = Path(__file__).parent
+ARTIFACTS = HERE / "artifacts"
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = {"phone": (390, 844), "laptop": (1280, 900)}
+FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,900",
+)
+
+
+@pytest.fixture(scope="module")
+def server(db_path):
+    with gunicorn(db_path) as (base, _, _):
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    assert chromium and driver_path, (
+        "Chromium or chromedriver is missing: run 'make test-browser', which installs them"
+    )
+    assert AXE.exists(), "axe-core is missing: run 'make test-browser' (npm ci in tests/browser)"
+    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must never download anything
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium')}")
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    driver.set_page_load_timeout(30)
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def width(driver, name: str) -> None:
+    w, h = WIDTHS[name]
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": w, "height": h, "deviceScaleFactor": 1, "mobile": name == "phone"},
+    )
+
+
+def screenshots(driver, page: str, keep_in_view: str | None = None) -> None:
+    """The page at both widths (the element ``keep_in_view`` scrolled into view at each)."""
+    for name in WIDTHS:
+        width(driver, name)
+        if keep_in_view:
+            driver.execute_script(
+                "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})",
+                keep_in_view,
+            )
+        path = ARTIFACTS / f"{page}-{WIDTHS[name][0]}.png"
+        assert driver.save_screenshot(str(path)), path
+        # Nothing may be wider than the screen, except the timeline strip's own scroller.
+        overflow = driver.execute_script(
+            "return document.documentElement.scrollWidth - window.innerWidth"
+        )
+        assert overflow <= 0, f"{page} is {overflow}px wider than {name}'s screen"
+    width(driver, "laptop")
+
+
+def axe_violations(driver) -> list[dict]:
+    """axe-core's serious and critical violations on the current page."""
+    driver.execute_script(AXE.read_text())
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => done(r.violations), e => done([{id: 'axe-error', impact: 'critical',"
+        " help: String(e), nodes: []}]));"
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["html"][:200] for n in v["nodes"][:3]]}
+        for v in result
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def check_accessible(driver) -> None:
+    for name in WIDTHS:
+        width(driver, name)
+        assert axe_violations(driver) == [], f"{driver.current_url} at {name} width"
+    width(driver, "laptop")
+
+
+def headings_in_order(driver) -> None:
+    levels = driver.execute_script(
+        "return [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1])"
+    )
+    assert levels and levels[0] == 1 and levels.count(1) == 1, levels
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+
+
+def cited(base: str, path: str) -> dict:
+    with urllib.request.urlopen(f"{base}{path}", timeout=10) as response:
+        return json.load(response)
+
+
+def test_from_home_to_the_words_a_footnote_cites(server, browser):
+    browser.get(f"{server}/")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Foreign-policy briefs"
+    headings_in_order(browser)
+    check_accessible(browser)
+    screenshots(browser, "home")
+
+    Select(browser.find_element(By.ID, "country-a")).select_by_visible_text("Pakistan")
+    Select(browser.find_element(By.ID, "country-b")).select_by_visible_text("Russian Federation")
+    browser.find_element(By.CSS_SELECTOR, "form.picker button").click()
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/briefs/PK/RU"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Pakistan and Russian Federation"
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.strip a.mark"), "no timeline strip"
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.strip a.mark.via"), "no record via SUHH"
+    headings_in_order(browser)
+    check_accessible(browser)
+    screenshots(browser, "brief")
+
+    footnote = browser.find_element(
+        By.XPATH, "//li[h3/a[@href='/agreements/2005-debt-rescheduling']]//a[@class='fn']"
+    )
+    footnote.click()
+    source = cited(server, "/v1/agreements/2005-debt-rescheduling")["sources"][0]
+    key = f"{source['start']}-{source['end']}"
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith(f"#c={key}"))
+    assert f"/documents/{source['document']}" in browser.current_url
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "mark.current"))
+    current = browser.find_elements(By.CSS_SELECTOR, "mark.current")
+    # Exactly the cited words are marked: every piece of the span, nothing else.
+    assert "".join(m.get_attribute("textContent") for m in current) == source["quote"]
+    assert all(key in m.get_attribute("data-c").split() for m in current)
+    assert browser.execute_script("return document.querySelector(':target').id") == f"c={key}"
+    in_view = browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "return r.top >= 0 && r.bottom <= window.innerHeight",
+        current[0],
+    )
+    assert in_view, "the marked span is not scrolled into view"
+    headings_in_order(browser)
+    check_accessible(browser)
+    screenshots(browser, "document", keep_in_view="mark.current")
+
+
+def test_search_by_a_sources_spelling_finds_the_person(server, browser):
+    browser.get(f"{server}/")
+    box = browser.find_element(By.ID, "site-q")
+    box.send_keys("Fredkov")
+    box.submit()
+    WebDriverWait(browser, 10).until(lambda d: "/search?q=Fredkov" in d.current_url)
+    marks = browser.find_elements(By.CSS_SELECTOR, ".snippet mark")
+    assert marks and all(m.text == "Fredkov" for m in marks)
+    check_accessible(browser)
+    screenshots(browser, "search")
+
+    browser.find_element(By.LINK_TEXT, "Mikhail Fradkov").click()
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/people/mikhail-fradkov"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Mikhail Fradkov"
+    headings_in_order(browser)
+    check_accessible(browser)
+    screenshots(browser, "person")
+
+
+def test_the_document_page_works_without_javascript(server, tmp_path):
+    """With scripts off the link still scrolls to the passage and outlines its marker."""
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path}")
+    options.add_experimental_option(
+        "prefs", {"profile.managed_default_content_settings.javascript": 2}
+    )
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    try:
+        source = cited(server, "/v1/agreements/2005-debt-rescheduling")["sources"][0]
+        key = f"{source['start']}-{source['end']}"
+        driver.get(f"{server}/documents/{DOCUMENT}#c={key}")
+        assert driver.find_elements(By.CSS_SELECTOR, "mark.current") == []  # no script ran
+        target = driver.find_element(By.CSS_SELECTOR, ":target")
+        assert target.get_attribute("id") == f"c={key}"
+        in_view = driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect();"
+            "return r.top >= 0 && r.bottom <= window.innerHeight",
+            target,
+        )
+        assert in_view
+        assert len(driver.find_elements(By.CSS_SELECTOR, ".doc-text a.anchor")) == len(
+            driver.find_elements(By.CSS_SELECTOR, "ol.passages > li")
+        )
+    finally:
+        driver.quit()
