@@ -35,6 +35,8 @@ test: $(STAMP) bench-tools
 test-browser: $(STAMP)
 	{ command -v chromium && command -v chromedriver; } >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	command -v npm >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/pytest -q tests/browser
 
