@@ -54,17 +54,28 @@ def _version() -> str:
 PAGES_VERSION = _version()
 
 
-def page(template: str, status: int = 200, **context) -> Response:
-    """A rendered page with the caching headers of ``/v1`` (ETag: data and pages' version)."""
-    if status == 200:
-        etag = f"{http.get_store().data_version()}-{PAGES_VERSION}-html"
-        this = request._get_current_object()
-        if "HTTP_IF_NONE_MATCH" in this.environ and this.if_none_match.contains_weak(etag):
-            raise http.NotModified(etag)
+def fresh() -> str:
+    """The ETag of the page asked for (data and pages' version); NotModified when current.
+
+    Views call it before composing anything, so a revalidation costs one lookup.
+    """
+    etag = f"{http.get_store().data_version()}-{PAGES_VERSION}-html"
+    this = request._get_current_object()
+    if "HTTP_IF_NONE_MATCH" in this.environ and this.if_none_match.contains_weak(etag):
+        raise http.NotModified(etag)
+    return etag
+
+
+def page(template: str, etag: str, **context) -> Response:
+    """A rendered page with the caching headers of ``/v1``."""
     body = render_template(f"pages/{template}", **context)
+    return http.finish(Response(body, mimetype=HTML), etag)
+
+
+def error_page(status: int, title: str, detail: str, suggestions=()) -> Response:
+    """An error as a page, with the status ``/v1`` gives; never cached."""
+    body = render_template("pages/error.html", title=title, detail=detail, suggestions=suggestions)
     response = Response(body, status=status, mimetype=HTML)
-    if status == 200:
-        return http.finish(response, etag)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -85,10 +96,6 @@ def security_headers(response: Response) -> Response:
 
 
 # --- errors as pages ----------------------------------------------------------------
-
-
-def error_page(status: int, title: str, detail: str, suggestions=()) -> Response:
-    return page("error.html", status, title=title, detail=detail, suggestions=suggestions)
 
 
 @blp.errorhandler(store.NotFound)
@@ -138,6 +145,7 @@ def unavailable(error: db.Unavailable):
 @blp.get("/")
 def home():
     """What the service holds, the latest documents and changes, a brief picker, search."""
+    etag = fresh()
     data = http.get_store()
     documents = [
         store.decode(b)
@@ -158,7 +166,12 @@ def home():
         for seq, at, action, resource, record_id, _, _ in data.latest_changes(LATEST)
     ]
     return page(
-        "home.html", counts=data.counts(), documents=documents, countries=countries, changes=changes
+        "home.html",
+        etag,
+        counts=data.counts(),
+        documents=documents,
+        countries=countries,
+        changes=changes,
     )
 
 
@@ -186,6 +199,7 @@ def brief(a: str, b: str):
         raise Problem(400, f"A brief needs two different countries; both name {pair[0]}.")
     if list(pair) != sorted(pair) or pair != (a, b):
         return _brief_redirect(a, b)
+    etag = fresh()
     composer = Brief(data, pair, as_of=None, predecessors=True, limit=BRIEF_LIMIT, base_url="")
     composed = composer.compose()
     entries = [
@@ -205,6 +219,7 @@ def brief(a: str, b: str):
     ]
     return page(
         "brief.html",
+        etag,
         brief=composed,
         sections=sections,
         sources=sources,
@@ -219,6 +234,7 @@ def document(document_id: str):
     """A document's exact text with every cited span marked."""
     data = http.get_store()
     record = store.decode(data.get(catalog.DOCUMENTS, document_id).json)
+    etag = fresh()
     text, _ = data.document_text(record["id"])
     citing = [
         (catalog.BY_NAME[name], store.decode(body)) for name, body in data.citing(record["id"])
@@ -227,6 +243,7 @@ def document(document_id: str):
     fields = reading.Fields()
     return page(
         "document.html",
+        etag,
         document=record,
         marked=marked,
         fields=fields.of(record, skip=("id", "title")),
@@ -241,6 +258,7 @@ def record(resource_name: str, record_id: str):
     stored = data.get(resource, record_id)
     if stored.id != record_id:
         return redirect(reading.record_href(resource, stored.id), 301)
+    etag = fresh()
     body = store.decode(stored.json)
     fields = reading.Fields()
     shown = fields.of(body)
@@ -260,6 +278,7 @@ def record(resource_name: str, record_id: str):
     ]
     return page(
         "record.html",
+        etag,
         resource=resource,
         record=body,
         title=reading.record_label(resource, body),
@@ -277,10 +296,13 @@ def search():
     if not start_text.isdigit() or int(start_text) >= SEARCH_DEPTH:
         raise Problem(400, f"start must be a whole number below {SEARCH_DEPTH}.")
     start = int(start_text)
+    etag = fresh()
     words = fulltext.words(q)
     hits, more = [], False
     if words:
-        found, next_key = http.get_store().search(words, [], SEARCH_LIMIT, [start])
+        found, next_key = http.get_store().search(
+            words, [], min(SEARCH_LIMIT, SEARCH_DEPTH - start), [start]
+        )
         more = next_key is not None and next_key[0] < SEARCH_DEPTH
         hits = [
             {
@@ -294,6 +316,7 @@ def search():
         ]
     return page(
         "search.html",
+        etag,
         q=q,
         words=words,
         hits=hits,
