@@ -3,7 +3,8 @@
     .venv/bin/python -m benchmarks.inprocess [--db benchmarks/data/corpus-1000000.db]
         [--fresh-queries] [PATH ...]
 
-Each path is called 300 times to warm up, then 7 rounds of 1,000 calls; the
+Each path is called 300 times to warm up, then 7 rounds of 1,000 calls (``--warm-up``,
+``--rounds`` and ``--calls`` change that: a brief takes tens of milliseconds); the
 median microseconds per call is printed. Without paths: a single agreement
 (the middle one by id) and a 50-item page. The access log goes to stderr as
 when serving; send it to /dev/null (``2>/dev/null``). What depends on the
@@ -79,6 +80,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=HERE / "data" / "corpus-1000000.db")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--calls", type=int, default=1000)
+    parser.add_argument("--warm-up", type=int, default=WARM_UP, help="calls before any counts")
     parser.add_argument("--fresh-queries", action="store_true")
     parser.add_argument("paths", nargs="*")
     args = parser.parse_args()
@@ -86,7 +88,7 @@ def main() -> None:
         forget_queries()
     call = caller(create_app({"DB": str(args.db)}))
     for path in args.paths or default_paths(args.db):
-        for _ in range(WARM_UP):
+        for _ in range(args.warm_up):
             call(path)
         rounds = []
         for _ in range(args.rounds):

@@ -437,6 +437,7 @@ def cases(app: str, db: Path, terms: dict, datasette_db: str) -> dict:
             "datasette": f"{ds}/search.json?q={q(chr(34) + rare + chr(34))}&_shape=array",
         },
         "brief": {"path": "/v1/briefs/PK/RU"},
+        "brief_page": {"path": "/briefs/PK/RU"},  # the same brief as a reading page (HTML)
     }
 
 

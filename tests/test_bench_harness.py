@@ -28,7 +28,7 @@ def test_the_harness_runs_on_a_tiny_corpus(tmp_path):
     cases = results["cases"]
     assert set(cases) >= {
         "record", "page_first", "page_deep", "filtered", "search_common", "search_rare",
-        "brief", "page_small",
+        "brief", "brief_page", "page_small",
     }  # fmt: skip
     for name, case in cases.items():
         assert case["median_rps"]["app"] > 0, name

@@ -33,7 +33,7 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
-BRIEF_LIMIT = 25  # items a brief page shows per section
+BRIEF_LIMIT = 10  # items a brief page shows per section (as /v1/briefs by default)
 STRIP_LIMIT = 200  # records the timeline strip draws
 LATEST = 5  # documents and changes on the home page
 SEARCH_LIMIT = 20
