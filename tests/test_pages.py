@@ -209,6 +209,8 @@ def test_a_record_page_shows_fields_citations_and_no_history(client):
     assert '<a href="/countries/PK">PK</a>' in body
     for s in [s for _, s in walk(record)]:
         assert f'href="/documents/{s["document"]}#c={s["start"]}-{s["end"]}"' in body
+    title = client.get(f"/v1/documents/{DOCUMENT}").get_json()["title"]
+    assert f"the passage in {title}</a>" in body
     assert "Unchanged since the data was built." in body
 
 

@@ -262,8 +262,13 @@ def record(resource_name: str, record_id: str):
     body = store.decode(stored.json)
     fields = reading.Fields()
     shown = fields.of(body)
+    titles = {
+        d: store.decode(data.get(catalog.DOCUMENTS, d).json)["title"]
+        for d in {s["document"] for s in fields.sources}
+    }
     sources = [
-        {**s, "number": n, "href": reading.cite_href(s)} for n, s in enumerate(fields.sources, 1)
+        {**s, "number": n, "href": reading.cite_href(s), "document_title": titles[s["document"]]}
+        for n, s in enumerate(fields.sources, 1)
     ]
     history = [
         {
