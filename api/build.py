@@ -139,7 +139,9 @@ def build(
     """Check the inputs and write the database at ``db_path``; return its metadata.
 
     Refuses (UnexportedWrites) to replace a database holding writes that the
-    fixtures do not have, unless ``force``.
+    fixtures do not have, unless ``force``: checked before the work and again
+    under the write lock at the swap, so a write acknowledged while the build
+    ran is never dropped.
     """
     from api.writes import Writer
 
@@ -165,6 +167,14 @@ def build(
     writer = Writer(db_path)
     meta["fulltext"] = writer.fulltext_name(version)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    writer.remove_leftovers()
+
+    def nothing_lost() -> None:
+        """Under the write lock, just before the swap: a write may have landed meanwhile."""
+        lost = unexported_writes(db_path, records)
+        if lost:
+            raise UnexportedWrites(db_path, lost)
+
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     tmp_index = writer.fulltext_tmp()
     tmp.unlink(missing_ok=True)
@@ -178,7 +188,9 @@ def build(
         db.execute("VACUUM")
         fulltext.build(tmp_index, db.execute(fulltext.ROWS_SQL))
         db.close()
-        writer.replace_with(tmp, tmp_index, meta["fulltext"])
+        meta["fulltext"] = writer.replace_with(
+            tmp, tmp_index, meta["fulltext"], guard=None if force else nothing_lost
+        )
     finally:
         tmp.unlink(missing_ok=True)
         shutil.rmtree(tmp_index, ignore_errors=True)

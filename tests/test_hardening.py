@@ -1,0 +1,125 @@
+"""What a hostile client or a careless operator tried, and what now holds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from api import build as build_module
+from api import fulltext, writes
+from api.build import UnexportedWrites, build
+from tests.conftest import FIXTURES, SEEDS, writable_app
+from tests.test_writes import agreement
+
+DOCUMENT_TEXT_URL = "/v1/documents/pakistan-russia-relations-a-new-beginning/text"
+
+
+@pytest.fixture
+def writable(db_path, tmp_path):
+    app, db, tokens = writable_app(db_path, tmp_path)
+    _, secret = tokens.create("tester")
+    client = app.test_client()
+    text = client.get(DOCUMENT_TEXT_URL).get_data(as_text=True)
+    return client, {"Authorization": f"Bearer {secret}"}, db, text
+
+
+# --- 1. a build never drops a write acknowledged while it ran ------------------------
+
+
+def test_item_01_build_refuses_writes_that_landed_during_it(writable, monkeypatch):
+    client, auth, db, text = writable
+    real_build = fulltext.build
+    landed = []
+
+    def build_index_while_a_client_writes(directory, rows, *args, **kwargs):
+        # The build has checked for unexported writes; a client writes now.
+        response = client.post("/v1/agreements", json=agreement(text), headers=auth)
+        landed.append(response.status_code)
+        return real_build(directory, rows, *args, **kwargs)
+
+    monkeypatch.setattr(build_module.fulltext, "build", build_index_while_a_client_writes)
+    with pytest.raises(UnexportedWrites) as refused:
+        build(SEEDS, FIXTURES, db)
+    assert landed == [201]
+    assert "agreements/2010-trade-turnover-target" in str(refused.value)
+    monkeypatch.setattr(build_module.fulltext, "build", real_build)
+    assert client.get("/v1/agreements/2010-trade-turnover-target").status_code == 200
+    found = client.get("/v1/search?q=turnover+target").get_json()["items"]
+    assert "2010-trade-turnover-target" in [hit["id"] for hit in found]
+
+
+# --- 2. the change feed never goes backwards for a path ------------------------------
+
+
+def test_item_02_change_feed_numbers_carry_on_across_builds(writable):
+    client, auth, db, text = writable
+    for n in range(3):
+        created = client.post(
+            "/v1/agreements", json=agreement(text, title=f"Trade target {n}"), headers=auth
+        )
+        assert created.status_code == 201
+    seen = [c["seq"] for c in client.get("/v1/changes?since=0").get_json()["items"]]
+    assert len(seen) == 3
+    build(SEEDS, FIXTURES, db, force=True)
+    assert client.get("/v1/changes?since=0").get_json()["items"] == []
+    created = client.post("/v1/agreements", json=agreement(text), headers=auth)
+    assert created.status_code == 201
+    # A follower that processed up to the last number it saw still gets the new change.
+    after = client.get(f"/v1/changes?since={max(seen)}").get_json()["items"]
+    assert [c["id"] for c in after] == ["2010-trade-turnover-target"]
+    assert after[0]["seq"] > max(seen)
+
+
+# --- 3. a killed build never pairs a database with another build's index --------------
+
+
+def test_item_03_a_build_killed_between_renames_leaves_a_matching_pair(writable, monkeypatch):
+    client, auth, db, text = writable
+    created = client.post("/v1/agreements", json=agreement(text), headers=auth)
+    assert created.status_code == 201
+
+    real_replace = os.replace
+
+    def killed(src, dst):
+        if Path(dst) == db:
+            raise KeyboardInterrupt("killed between the index rename and the database rename")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(writes.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        build(SEEDS, FIXTURES, db, force=True)
+    monkeypatch.undo()
+    fulltext.Reader._open.clear()  # as a worker started now would
+    # The old database still reads, searches what it holds and says it is ready.
+    assert client.get("/v1/agreements/2010-trade-turnover-target").status_code == 200
+    found = client.get("/v1/search?q=turnover+target").get_json()["items"]
+    assert "2010-trade-turnover-target" in [hit["id"] for hit in found]
+    assert client.get("/readyz").status_code == 200
+
+
+def test_item_03_leftovers_of_killed_builds_are_removed(writable):
+    client, _, db, _ = writable
+    dead = 2**22 + 12345  # above any pid_max: no such process
+    left = [
+        db.with_name(f".{db.name}.{dead}.tmp"),
+        db.with_name(f".{db.name}.fulltext-{dead}.tmp"),
+        db.with_name(f".{db.name}.fulltext-0123456789abcdef.{dead}.old"),
+    ]
+    left[0].write_bytes(b"half a database")
+    for folder in left[1:]:
+        folder.mkdir()
+        (folder / "segment").write_bytes(b"x")
+    alive = db.with_name(f".{db.name}.{os.getppid()}.tmp")  # a build still running
+    alive.write_bytes(b"in progress")
+    orphan = db.with_name(f"{db.name}.fulltext-0123456789abcdef-1")  # renamed, never used
+    shutil.copytree(next(db.parent.glob(f"{db.name}.fulltext-*")), orphan)
+    build(SEEDS, FIXTURES, db, force=True)
+    assert [p for p in left if p.exists()] == []
+    assert not orphan.exists()
+    assert alive.exists()
+    indexes = [p.name for p in db.parent.glob(f"{db.name}.fulltext-*")]
+    assert len(indexes) == 1
+    assert client.get("/readyz").status_code == 200
