@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import orjson
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
@@ -100,17 +102,56 @@ def authenticate(resource: Resource) -> str:
     return g.actor
 
 
+MAX_DEPTH = 32  # records nest a few levels; nothing a client needs comes near this
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def json_body(*media_types: str) -> dict:
-    """The request's JSON object; 415 for another media type, 400 for malformed JSON."""
+    """The request's JSON object; 415 for another media type, 400 for malformed JSON.
+
+    A streamed (chunked) body over the size limit is a 413, not a truncated
+    document; one nested deeper than MAX_DEPTH a 400; control characters in
+    any string a 422 naming where.
+    """
     if request.mimetype not in media_types:
         raise Problem(415, f"Send the body as {' or '.join(media_types)}.")
+    data = request.get_data(cache=True)
+    if request.content_length is None and request.max_content_length is not None:
+        if len(data) >= request.max_content_length:
+            request.stream.read(1)  # past the limit: 413 (werkzeug's RequestEntityTooLarge)
     try:
-        body = orjson.loads(request.get_data(cache=True))
+        body = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise Problem(400, f"The body is not valid JSON: {exc}.") from exc
     if not isinstance(body, dict):
         raise Problem(422, "The body must be a JSON object.", errors={"body": ["Not an object."]})
+    _check_values(body)
     return body
+
+
+def _check_values(body: dict) -> None:
+    """Refuse nesting deeper than MAX_DEPTH and control characters, walking without recursion."""
+    stack: list[tuple[object, str, int]] = [(body, "", 1)]
+    bad: dict[str, list[str]] = {}
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, dict):
+            if depth > MAX_DEPTH:
+                raise Problem(400, f"The body is nested deeper than {MAX_DEPTH} levels.")
+            for key, item in value.items():
+                sub = f"{path}.{key}" if path else key
+                if CONTROL.search(key):
+                    bad.setdefault(repr(sub), []).append("Control characters are not allowed.")
+                stack.append((item, sub, depth + 1))
+        elif isinstance(value, list):
+            if depth > MAX_DEPTH:
+                raise Problem(400, f"The body is nested deeper than {MAX_DEPTH} levels.")
+            stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, str) and CONTROL.search(value):
+            bad.setdefault(path or "body", []).append("Control characters are not allowed.")
+    if bad:
+        raise Problem(422, "Control characters are not allowed in text.", errors=bad)
 
 
 def if_match() -> str | None:
@@ -148,7 +189,9 @@ def create(resource: Resource) -> Response:
     if not 1 <= len(key) <= 255:
         raise Problem(400, "Idempotency-Key must be 1 to 255 characters.")
     try:
-        replay = writer().begin_idempotent(actor, key, writes.request_digest(body))
+        replay = writer().begin_idempotent(
+            actor, key, writes.request_digest(body, request.method, request.path)
+        )
     except writes.WriteError as exc:
         return write_error(exc)
     if replay is not None:

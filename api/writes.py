@@ -120,9 +120,14 @@ def merge_patch(target, patch):
     return result
 
 
-def request_digest(body: object) -> str:
-    """What an Idempotency-Key is bound to: the canonical JSON of the request."""
-    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+def request_digest(body: object, method: str, path: str) -> str:
+    """What an Idempotency-Key is bound to: the method, the path and the canonical JSON body.
+
+    A key is scoped to its token, method and path: reused on another endpoint
+    it matches nothing there and is refused like a reused key with another body.
+    """
+    canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(f"{method} {path}\n".encode() + canonical).hexdigest()
 
 
 def _now() -> str:
@@ -288,8 +293,9 @@ class Writer:
                 request, state, started, status, headers, body, owner, record_id = row
                 if request != digest:
                     raise Invalid(
-                        "This Idempotency-Key was used with a different request.",
-                        {"Idempotency-Key": ["Reused with a different body."]},
+                        "This Idempotency-Key was used with a different request "
+                        "(another endpoint, method or body).",
+                        {"Idempotency-Key": ["Reused with a different request."]},
                     )
                 if state == "done":
                     return Replay(status, orjson.loads(headers), body, record_id)

@@ -123,3 +123,54 @@ def test_item_03_leftovers_of_killed_builds_are_removed(writable):
     indexes = [p.name for p in db.parent.glob(f"{db.name}.fulltext-*")]
     assert len(indexes) == 1
     assert client.get("/readyz").status_code == 200
+
+
+# --- 4. an Idempotency-Key belongs to its token, method and path ---------------------
+
+
+def test_item_04_an_idempotency_key_is_bound_to_its_endpoint(writable):
+    client, auth, _, text = writable
+    headers = {**auth, "Idempotency-Key": "same-key"}
+    body = agreement(text)
+    first = client.post("/v1/agreements", json=body, headers=headers)
+    assert first.status_code == 201
+    elsewhere = client.post("/v1/events", json=body, headers=headers)
+    assert elsewhere.status_code == 422
+    assert elsewhere.content_type == "application/problem+json"
+    assert "Idempotency-Key" in elsewhere.get_json()["errors"]
+    assert "Location" not in elsewhere.headers
+    again = client.post("/v1/agreements", json=body, headers=headers)
+    assert again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.headers["Location"] == first.headers["Location"]
+
+
+# --- 9. deeply nested bodies are refused, not a 500 ----------------------------------
+
+
+def _nested(depth: int) -> str:
+    """A JSON object nested ``depth`` levels deep."""
+    return '{"a":' * (depth - 1) + '{"leaf":1}' + "}" * (depth - 1)
+
+
+@pytest.mark.parametrize("depth", [40, 254, 300, 1000])
+def test_item_09_deeply_nested_bodies_are_refused(writable, depth):
+    client, auth, _, text = writable
+    data = _nested(depth)
+    posted = client.post(
+        "/v1/agreements",
+        data=data,
+        content_type="application/json",
+        headers={**auth, "Idempotency-Key": f"deep-{depth}"},
+    )
+    assert posted.status_code in (400, 422), posted.get_data()[:300]
+    assert posted.content_type == "application/problem+json"
+    patched = client.patch(
+        "/v1/agreements/2007-oil-sector-mou",
+        data=data,
+        content_type="application/merge-patch+json",
+        headers={**auth, "If-Match": "*"},
+    )
+    assert patched.status_code in (400, 422), patched.get_data()[:300]
+    assert patched.content_type == "application/problem+json"
+    assert client.get("/v1/changes").get_json()["items"] == []
