@@ -10,7 +10,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from api import writes
-from api.auth import AuthError, Tokens
+from api.auth import PREFIX, AuthError, Token, Tokens
 from api.catalog import Resource
 from api.errors import Problem, problem_response
 from api.http import JSON, finish, negotiate, tag
@@ -51,7 +51,17 @@ def init_limiter(app: Flask) -> None:
 
     @app.after_request
     def limit_headers(response: Response) -> Response:
-        return response if request._get_current_object().method in READS else inject(response)
+        """X-RateLimit-* on writes; Retry-After only on a 429 or where the response set it."""
+        if request._get_current_object().method in READS:
+            return response
+        retry_after = response.headers.get("Retry-After")
+        response = inject(response)
+        if response.status_code != 429:
+            if retry_after is None:
+                response.headers.pop("Retry-After", None)
+            else:
+                response.headers["Retry-After"] = retry_after
+        return response
 
     @app.teardown_request
     def release_limits(error: BaseException | None = None) -> None:
@@ -71,6 +81,38 @@ def is_auth_failure(response: Response) -> bool:
     return response.status_code == 401
 
 
+def failure_key() -> str:
+    """Whom failed authentications count against: the token id presented, if one can
+    be read from the header; otherwise the client's address. Behind a proxy every
+    client shares an address, so one guesser must not lock out every writer."""
+    _, _, presented = request.headers.get("Authorization", "").partition(" ")
+    parts = presented.strip().split("_", 2)
+    if len(parts) == 3 and parts[0] == PREFIX and parts[1] and parts[2]:
+        return f"token:{parts[1]}"
+    return f"address:{get_remote_address()}"
+
+
+def presents_valid_token() -> bool:
+    """Whether the request carries a valid token: exempt from the failure limit, so a
+    valid token is never refused for others' failures."""
+    return isinstance(_verified(), Token)
+
+
+def _verified():
+    """The token the Authorization header names, or the AuthError it fails with (once
+    per request)."""
+    if "briefs_token" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _, presented = header.partition(" ")
+        if header and scheme.lower() != "bearer":
+            presented = ""
+        try:
+            g.briefs_token = tokens().verify(presented.strip() or None)
+        except AuthError as exc:
+            g.briefs_token = exc
+    return g.briefs_token
+
+
 def tokens() -> Tokens:
     return current_app.extensions["briefs.tokens"]
 
@@ -81,15 +123,10 @@ def writer() -> writes.Writer:
 
 def authenticate(resource: Resource) -> str:
     """The name of the token presented, if it may write ``resource``; else 401 or 403."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, presented = header.partition(" ")
-    if header and scheme.lower() != "bearer":
-        presented = ""
-    try:
-        token = tokens().verify(presented.strip() or None)
-    except AuthError as exc:
-        error = "" if exc.reason == "missing" else ', error="invalid_token"'
-        raise Problem(401, exc.detail, headers={"WWW-Authenticate": REALM + error}) from exc
+    token = _verified()
+    if isinstance(token, AuthError):
+        error = "" if token.reason == "missing" else ', error="invalid_token"'
+        raise Problem(401, token.detail, headers={"WWW-Authenticate": REALM + error})
     if resource.name not in token.scopes:
         raise Problem(
             403,

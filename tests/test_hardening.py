@@ -174,3 +174,73 @@ def test_item_09_deeply_nested_bodies_are_refused(writable, depth):
     assert patched.status_code in (400, 422), patched.get_data()[:300]
     assert patched.content_type == "application/problem+json"
     assert client.get("/v1/changes").get_json()["items"] == []
+
+
+# --- 7. others' failed authentications never lock out a valid token -----------------
+
+
+def test_item_07_failed_authentications_never_lock_out_a_valid_token(db_path, tmp_path):
+    app, _, tokens = writable_app(db_path, tmp_path, AUTH_FAILURE_RATE_LIMIT="3/minute")
+    client = app.test_client()
+    text = client.get(DOCUMENT_TEXT_URL).get_data(as_text=True)
+    made, secret = tokens.create("writer")
+    # Guessers behind the same proxy address: garbage, and the right id with a wrong secret.
+    for header in ["Bearer bad"] * 4 + [f"Bearer brf_{made.id}_wrong"] * 4:
+        refused = client.post("/v1/agreements", json={}, headers={"Authorization": header})
+        assert refused.status_code in (401, 429)
+    assert refused.status_code == 429  # the guessing itself is still limited
+    again = client.post("/v1/agreements", json={}, headers={"Authorization": "Bearer bad"})
+    assert again.status_code == 429
+    created = client.post(
+        "/v1/agreements", json=agreement(text), headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert created.status_code == 201
+
+
+# --- 11. the smaller ones ---------------------------------------------------------------
+
+
+def test_item_11_successful_writes_carry_the_write_limit_and_no_retry_after(db_path, tmp_path):
+    app, _, tokens = writable_app(
+        db_path, tmp_path, WRITE_RATE_LIMIT="60/minute", AUTH_FAILURE_RATE_LIMIT="10/minute"
+    )
+    client = app.test_client()
+    text = client.get(DOCUMENT_TEXT_URL).get_data(as_text=True)
+    _, secret = tokens.create("writer")
+    created = client.post(
+        "/v1/agreements", json=agreement(text), headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert created.status_code == 201
+    assert created.headers["X-RateLimit-Limit"] == "60"
+    assert created.headers["X-RateLimit-Remaining"] == "59"
+    assert "Retry-After" not in created.headers
+
+
+def test_item_11_control_characters_in_text_are_refused(writable):
+    client, auth, _, text = writable
+    for title in ["Trade\x00target", "Trade\x1btarget", "Trade\x7ftarget"]:
+        refused = client.post("/v1/agreements", json=agreement(text, title=title), headers=auth)
+        assert refused.status_code == 422
+        assert refused.get_json()["errors"] == {"title": ["Control characters are not allowed."]}
+    fine = client.post(
+        "/v1/agreements", json=agreement(text, summary="Line one.\nLine two.\tTabbed."), headers=auth
+    )
+    assert fine.status_code == 201
+    assert client.get("/v1/changes").get_json()["items"][0]["action"] == "create"
+    assert len(client.get("/v1/changes").get_json()["items"]) == 1
+
+
+def test_item_11_a_streamed_body_over_the_limit_is_a_413(writable):
+    import io
+
+    client, auth, _, text = writable
+    body = b'{"title": "' + b"x" * (1024 * 1024 + 10) + b'"}'
+    response = client.post(
+        "/v1/agreements",
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        headers={**auth, "Transfer-Encoding": "chunked"},  # no Content-Length
+        environ_overrides={"wsgi.input_terminated": True},  # as gunicorn sets it
+    )
+    assert response.status_code == 413
+    assert response.content_type == "application/problem+json"

@@ -205,7 +205,10 @@ def _writes(blp: Blueprint, resource: Resource, singular: str) -> None:
     a = "an" if resource.singular[0] in "aeiou" else "a"
     limited = editing.limiter.limit(editing.write_limit)
     auth_limited = editing.limiter.limit(
-        editing.auth_failure_limit, deduct_when=editing.is_auth_failure
+        editing.auth_failure_limit,
+        key_func=editing.failure_key,
+        deduct_when=editing.is_auth_failure,
+        exempt_when=editing.presents_valid_token,
     )
 
     @blp.route("", endpoint="create", methods=["POST"])
