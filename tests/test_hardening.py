@@ -222,9 +222,8 @@ def test_item_11_control_characters_in_text_are_refused(writable):
         refused = client.post("/v1/agreements", json=agreement(text, title=title), headers=auth)
         assert refused.status_code == 422
         assert refused.get_json()["errors"] == {"title": ["Control characters are not allowed."]}
-    fine = client.post(
-        "/v1/agreements", json=agreement(text, summary="Line one.\nLine two.\tTabbed."), headers=auth
-    )
+    body = agreement(text, summary="Line one.\nLine two.\tTabbed.")
+    fine = client.post("/v1/agreements", json=body, headers=auth)
     assert fine.status_code == 201
     assert client.get("/v1/changes").get_json()["items"][0]["action"] == "create"
     assert len(client.get("/v1/changes").get_json()["items"]) == 1
