@@ -18,6 +18,9 @@ DEFAULTS = {
     "MAX_HEADER_BYTES": 4096,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "ACCESS_LOG": True,
+    # The URL clients reach the API at (scheme, host, any mount path): links in
+    # responses use it instead of the request's Host header.
+    "PUBLIC_URL": "",
 }
 
 

@@ -202,6 +202,16 @@ def _scope(name: str, args: dict) -> str:
     return scope
 
 
+def public_root() -> str:
+    """Where links point: BRIEFS_PUBLIC_URL when set (the URL the API is served at),
+    else the request's own scheme and Host. Set it in production: responses are
+    cacheable, and a link must not carry whatever Host a client sent."""
+    configured = current_app._get_current_object().config.get("PUBLIC_URL")
+    if configured:
+        return configured.rstrip("/")
+    return request._get_current_object().host_url.rstrip("/")
+
+
 def _secret() -> bytes:
     return current_app._get_current_object().config["SECRET_KEY"].encode()
 
@@ -224,7 +234,11 @@ def _next_url(next_cursor: str) -> str:
     key = tuple(environ.get(part) for part in URL_PARTS)
     prefix = NEXT_PREFIXES.get(key)
     if prefix is None:
-        base = get_current_url(this.scheme, this.host, this.root_path, this.path)
+        configured = current_app._get_current_object().config.get("PUBLIC_URL")
+        if configured:
+            base = configured.rstrip("/") + this.path
+        else:
+            base = get_current_url(this.scheme, this.host, this.root_path, this.path)
         pairs = urlencode([(k, v) for k, v in this.args.items(multi=True) if k != "cursor"])
         prefix = f"{base}?{pairs}&cursor=" if pairs else f"{base}?cursor="
         if len(prefix) <= 1024:

@@ -243,3 +243,31 @@ def test_item_11_a_streamed_body_over_the_limit_is_a_413(writable):
     )
     assert response.status_code == 413
     assert response.content_type == "application/problem+json"
+
+
+def test_item_11_links_use_the_public_url_not_the_host_header(db_path, tmp_path):
+    public = "https://briefs.example.org"
+    app, _, tokens = writable_app(db_path, tmp_path, PUBLIC_URL=public + "/")
+    client = app.test_client()
+    text = client.get(DOCUMENT_TEXT_URL).get_data(as_text=True)
+    _, secret = tokens.create("writer")
+    for n in range(2):
+        created = client.post(
+            "/v1/agreements",
+            json=agreement(text, title=f"Trade target {n}"),
+            headers={"Authorization": f"Bearer {secret}", "Host": "evil.example"},
+        )
+        assert created.status_code == 201
+        assert "evil" not in created.headers["Location"]
+    for url in [
+        "/v1/agreements?limit=1",
+        "/v1/changes?limit=1",
+        "/v1/dataset",
+        "/v1/search?q=trade&limit=1",
+        "/v1/briefs/PK/RU",
+    ]:
+        response = client.get(url, headers={"Host": "evil.example"})
+        assert response.status_code == 200, url
+        assert b"evil.example" not in response.get_data(), url
+        assert "evil.example" not in str(response.headers), url
+        assert public.encode() in response.get_data(), url

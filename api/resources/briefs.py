@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import orjson
-from flask import request
 from flask_smorest import Blueprint
 
 from api import catalog, http, markdown
@@ -62,7 +61,7 @@ def brief(args, a, b):
         as_of=args.get("as_of"),
         predecessors=args["predecessors"],
         limit=args["limit"],
-        base_url=request.host_url,
+        base_url=http.public_root(),
     ).compose()
     if media_type == MARKDOWN:
         body, mimetype = markdown.render(composed).encode(), MARKDOWN

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import orjson
-from flask import current_app, request, send_file
+from flask import current_app, send_file
 from flask_smorest import Blueprint
 
 from api import catalog, http
@@ -28,7 +28,7 @@ def describe(_args):
     data = http.get_store()
     meta = data.meta()
     etag = http.fresh(meta["data_version"], http.JSON)
-    root = request.host_url.rstrip("/")
+    root = http.public_root()
     body = {
         "dataset_version": meta["dataset_version"],
         "data_version": meta["data_version"],

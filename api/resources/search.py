@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import orjson
-from flask import request
 from flask_smorest import Blueprint
 
 from api import catalog, fulltext, http
@@ -54,7 +53,7 @@ def search(args):
     words = search_words(args["q"])
     data = http.get_store()
     types = args.get("type", [])
-    root = request.host_url.rstrip("/")
+    root = http.public_root()
 
     def fetch(after, limit):
         hits, next_key = data.search(words, types, limit, after)
