@@ -271,3 +271,24 @@ def test_item_11_links_use_the_public_url_not_the_host_header(db_path, tmp_path)
         assert b"evil.example" not in response.get_data(), url
         assert "evil.example" not in str(response.headers), url
         assert public.encode() in response.get_data(), url
+
+
+# --- 12. a date the OpenAPI document admits is accepted -------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0000-01-01", "0001-01-01", "2023-02-29", "2024-02-29", "1900-02-29", "2000-02-29",
+     "2023-02-30", "2023-04-31", "2023-12-31"],
+)  # fmt: skip
+def test_item_12_dates_the_document_admits_are_accepted(client, value):
+    import re
+
+    spec = client.get("/openapi.json").get_json()
+    parameters = spec["paths"]["/v1/agreements"]["get"]["parameters"]
+    (pattern,) = [p["schema"]["pattern"] for p in parameters if p["name"] == "from"]
+    response = client.get(f"/v1/agreements?from={value}")
+    admitted = re.search(pattern, value) is not None
+    assert (response.status_code == 200) == admitted, (value, response.get_json())
+    if not admitted:
+        assert response.status_code == 400
