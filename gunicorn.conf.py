@@ -16,13 +16,21 @@ workers = int(os.environ.get("BRIEFS_WORKERS", "2"))
 # closes it after each response: put a buffering proxy in front of it where slow
 # clients or many long requests (briefs over a large corpus) are expected, or set
 # BRIEFS_WORKER_CLASS=gthread.
-worker_class = os.environ.get("BRIEFS_WORKER_CLASS", "sync")
-# gunicorn runs "sync" as gthread whenever threads > 1: keep sync really sync.
-threads = int(os.environ.get("BRIEFS_THREADS", "1" if worker_class == "sync" else "4"))
+# Each is gunicorn's worker of that name, answering gunicorn's own errors (a request
+# line or header over the limits, a malformed request, a worker timeout) as
+# application/problem+json rather than HTML (api/workers.py).
+WORKERS = {
+    "sync": "api.workers.ProblemSyncWorker",
+    "gthread": "api.workers.ProblemThreadWorker",
+    "gevent": "api.workers.ProblemGeventWorker",
+}
+_kind = os.environ.get("BRIEFS_WORKER_CLASS", "sync")
+worker_class = WORKERS.get(_kind, _kind)
+threads = int(os.environ.get("BRIEFS_THREADS", "1" if _kind == "sync" else "4"))
 keepalive = int(os.environ.get("BRIEFS_KEEPALIVE", "5"))
 # Pending connections the kernel queues for accept() (capped by net.core.somaxconn).
 backlog = int(os.environ.get("BRIEFS_BACKLOG", "2048"))
-timeout = 30
+timeout = int(os.environ.get("BRIEFS_TIMEOUT", "30"))
 graceful_timeout = 20
 
 # Outer guards (the app's own limits are lower).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 import orjson
@@ -17,6 +18,7 @@ from api.http import JSON, finish, negotiate, tag
 from api.index import version
 from api.response import Response
 
+log = logging.getLogger("briefs")
 MERGE_PATCH = "application/merge-patch+json"
 REALM = 'Bearer realm="briefs"'
 
@@ -212,7 +214,9 @@ def record_response(resource: Resource, written: writes.Written, status: int) ->
 
 
 def write_error(error: writes.WriteError) -> Response:
-    return problem_response(error.status, error.detail, errors=error.errors)
+    # Storage trouble passes: a client may retry later.
+    headers = {"Retry-After": "60"} if error.status in (503, 507) else None
+    return problem_response(error.status, error.detail, headers, errors=error.errors)
 
 
 def create(resource: Resource) -> Response:
@@ -242,10 +246,10 @@ def create(resource: Resource) -> Response:
     try:
         response = _create(resource, body, actor, key)
     except BaseException:
-        writer().finish_idempotent(actor, key, 500, {}, b"")
+        _finish_idempotent(actor, key, 500, {}, b"")
         raise
     if response.status_code != 201:  # a refusal: keep it for retries too
-        writer().finish_idempotent(
+        _finish_idempotent(
             actor,
             key,
             response.status_code,
@@ -253,6 +257,14 @@ def create(resource: Resource) -> Response:
             response.get_data(),
         )
     return response
+
+
+def _finish_idempotent(actor: str, key: str, status: int, headers: dict, body: bytes) -> None:
+    """Keep (or free) the key; if storage refuses even that, the claim expires on its own."""
+    try:
+        writer().finish_idempotent(actor, key, status, headers, body)
+    except writes.WriteError as exc:
+        log.warning("the Idempotency-Key %r could not be released: %s", key, exc.detail)
 
 
 def _create(resource: Resource, body: dict, actor: str, key: str | None = None) -> Response:

@@ -315,6 +315,10 @@ class Store:
         (path,) = [r[2] for r in self.conn.execute("PRAGMA database_list") if r[1] == "main"]
         return Path(path).parent / row[0]
 
+    def last_change(self) -> int:
+        """The number of the latest change kept (0 when none)."""
+        return self.conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
+
     def changes(self, since: int, limit: int) -> list[tuple]:
         """Writes after the change numbered ``since``, oldest first."""
         return self.conn.execute(

@@ -16,6 +16,7 @@ in the audit table and bumps the data version. Nothing here knows HTTP.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import logging
@@ -74,6 +75,12 @@ class Unavailable(WriteError):
 
 class Missing(WriteError):
     status = 404
+
+
+class NoSpace(WriteError):
+    """The device holding the database is full: nothing was written."""
+
+    status = 507
 
 
 class Gone(WriteError):
@@ -143,11 +150,24 @@ class Writer:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """An immediate transaction under the machine-wide write lock; rolled back on error."""
-        with open(self.lock_path, "a") as lock:
+        """An immediate transaction under the machine-wide write lock; rolled back on error.
+
+        Storage failures (no space left, a read-only file or folder) are raised as
+        ``NoSpace`` or ``Unavailable`` naming the cause, never as what a failed
+        rollback says afterwards.
+        """
+        try:
+            lock = open(self.lock_path, "a")
+        except OSError as exc:
+            translated = _storage_error(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
+        with lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            conn = None
             try:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
                 conn.execute("PRAGMA foreign_keys = ON")
@@ -164,26 +184,58 @@ class Writer:
                 conn.execute("PRAGMA defer_foreign_keys = ON")
                 try:
                     yield conn
+                    conn.execute("COMMIT")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    _rollback(conn)
                     raise
-                conn.execute("COMMIT")
                 self._sync_fulltext(conn)
+            except (sqlite3.OperationalError, OSError) as exc:
+                translated = _storage_error(exc)
+                if translated is exc:
+                    raise
+                raise translated from exc
             finally:
-                conn.close()
+                if conn is not None:
+                    conn.close()
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _sync_fulltext(self, conn: sqlite3.Connection) -> None:
         """Bring the full-text index up to the committed changes (under the write lock).
 
-        The records are committed already: a failure here is logged, and the
-        next write (or the next start) applies the changes again.
+        The records are committed already: a failure is retried once, then
+        logged; readiness reports the index behind (and catches it up) until
+        the next write or start applies the changes again.
         """
         (name,) = conn.execute("SELECT value FROM meta WHERE key = 'fulltext'").fetchone()
+        for attempt in (1, 2):
+            try:
+                fulltext.sync(self.path.parent / name, conn)
+                return
+            except Exception:
+                if attempt == 2:
+                    log.exception("the full-text index could not be updated; it will be retried")
+                else:
+                    time.sleep(0.05)
+
+    def storage_problem(self, min_free_bytes: int) -> str | None:
+        """Why a write could not succeed now (no space, no lock file, no write access), or None."""
+        folder = self.path.parent
         try:
-            fulltext.sync(self.path.parent / name, conn)
-        except Exception:
-            log.exception("the full-text index could not be updated; it will be retried")
+            free = shutil.disk_usage(folder).free
+        except OSError as exc:
+            return f"cannot inspect {folder}: {exc.strerror}"
+        if free < min_free_bytes:
+            return f"only {free} bytes are free on the device holding {folder}"
+        if not os.access(folder, os.W_OK) or (
+            self.path.exists() and not os.access(self.path, os.W_OK)
+        ):
+            return f"{folder} or {self.path.name} is not writable"
+        try:
+            with open(self.lock_path, "a"):
+                pass
+        except OSError as exc:
+            return f"the lock file {self.lock_path} cannot be opened: {exc.strerror}"
+        return None
 
     def sync_fulltext(self) -> None:
         """Bring the full-text index up to the committed data (see ``fulltext.sync``)."""
@@ -567,6 +619,33 @@ class Writer:
 
 def _owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back what is still open; SQLite has already rolled back after some errors
+    (a full disk), and a failed ROLLBACK must not hide the error that caused it."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            log.warning("rollback failed after an error", exc_info=True)
+
+
+def _storage_error(exc: BaseException) -> BaseException:
+    """A storage failure as the write error naming its cause; anything else unchanged."""
+    message = str(exc).lower()
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "disk is full" in message:
+        return NoSpace(
+            "No space is left on the device that holds the database: nothing was written. "
+            "Free some space and retry."
+        )
+    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return Unavailable(f"The database's folder cannot be written: {exc.strerror}.")
+    if "readonly database" in message or "read-only" in message:
+        return Unavailable(f"The database cannot be written: {exc}.")
+    if "unable to open database file" in message:
+        return Unavailable(f"The database file cannot be opened for writing: {exc}.")
+    return exc
 
 
 def _high_water(conn) -> int:

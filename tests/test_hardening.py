@@ -292,3 +292,245 @@ def test_item_12_dates_the_document_admits_are_accepted(client, value):
     assert (response.status_code == 200) == admitted, (value, response.get_json())
     if not admitted:
         assert response.status_code == 400
+
+
+# --- 10. a full disk or an unwritable folder is named, and readiness knows -----------
+
+
+class _FullDisk:
+    """The sqlite3 module, with every connection capped at its file's current size:
+    SQLite then fails as on a full disk (SQLITE_FULL)."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def connect(self, *args, **kwargs):
+        conn = self.real.connect(*args, **kwargs)
+        (pages,) = conn.execute("PRAGMA page_count").fetchone()
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+
+def test_item_10_a_write_on_a_full_disk_is_a_507_naming_the_cause(writable, monkeypatch, caplog):
+    client, auth, _, text = writable
+    monkeypatch.setattr(writes, "sqlite3", _FullDisk(writes.sqlite3))
+    for headers in (auth, {**auth, "Idempotency-Key": "full-1"}):
+        response = client.post("/v1/agreements", json=agreement(text), headers=headers)
+        assert response.status_code == 507, response.get_data()
+        assert response.content_type == "application/problem+json"
+        assert "No space is left" in response.get_json()["detail"]
+        assert int(response.headers["Retry-After"]) > 0
+    assert "cannot rollback" not in caplog.text
+    monkeypatch.undo()
+    assert client.get("/v1/agreements/2010-trade-turnover-target").status_code == 404
+    assert client.get("/v1/changes").get_json()["items"] == []
+    retried = client.post(
+        "/v1/agreements", json=agreement(text), headers={**auth, "Idempotency-Key": "full-1"}
+    )
+    assert retried.status_code == 201
+
+
+def test_item_10_readiness_fails_when_writes_cannot_succeed(writable, monkeypatch):
+    import collections
+
+    client, _, db, _ = writable
+    assert client.get("/readyz").status_code == 200
+    usage = collections.namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9, 4096))
+    full = client.get("/readyz")
+    assert full.status_code == 503
+    assert "only 4096 bytes are free" in full.get_json()["detail"]
+    monkeypatch.undo()
+    lock = db.with_name(db.name + ".lock")
+    lock.unlink()
+    lock.mkdir()  # something else took the lock file's name
+    blocked = client.get("/readyz")
+    assert blocked.status_code == 503
+    assert "lock file" in blocked.get_json()["detail"]
+    lock.rmdir()
+    assert client.get("/readyz").status_code == 200
+
+
+def test_item_10_a_failed_index_update_fails_readiness_until_caught_up(writable, monkeypatch):
+    client, auth, _, text = writable
+
+    def broken(directory, conn):
+        raise OSError("the index could not be written")
+
+    monkeypatch.setattr(writes.fulltext, "sync", broken)
+    created = client.post("/v1/agreements", json=agreement(text), headers=auth)
+    assert created.status_code == 201
+    behind = client.get("/readyz")
+    assert behind.status_code == 503
+    assert "1 change(s) behind" in behind.get_json()["detail"]
+    monkeypatch.undo()
+    assert client.get("/readyz").status_code == 200  # caught up
+    found = client.get("/v1/search?q=turnover+target").get_json()["items"]
+    assert "2010-trade-turnover-target" in [hit["id"] for hit in found]
+
+
+# --- 8. every error gunicorn itself answers is a problem ------------------------------
+
+
+def _exchange(base: str, raw: bytes, wait: float = 10.0, pause: float = 0.0) -> bytes:
+    """Send raw bytes to the server and read its answer until it closes (bounded)."""
+    import socket
+    import time
+
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=wait) as conn:
+        conn.sendall(raw)
+        if pause:
+            time.sleep(pause)
+        answer = b""
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            try:
+                chunk = conn.recv(65536)
+            except (ConnectionResetError, TimeoutError):
+                break
+            if not chunk:
+                break
+            answer += chunk
+    return answer
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    from tests.conftest import gunicorn
+
+    folder = tmp_path_factory.mktemp("served")
+    db = folder / "briefs.db"
+    build(SEEDS, FIXTURES, db)
+    with gunicorn(db, BRIEFS_TIMEOUT="3", BRIEFS_AUTH_DB=str(folder / "auth.db")) as running:
+        yield running
+
+
+HOST = b"Host: 127.0.0.1\r\n"
+GUNICORN_ERRORS = {
+    "uri_9000_bytes": (b"GET /v1/" + b"a" * 9000 + b" HTTP/1.1\r\n" + HOST + b"\r\n", 414),
+    "101_headers": (
+        b"GET /healthz HTTP/1.1\r\n" + HOST + b"".join(b"X-H%d: v\r\n" % i for i in range(101))
+        + b"\r\n", 431,
+    ),
+    "header_over_8190": (b"GET /healthz HTTP/1.1\r\n" + HOST + b"X-Big: " + b"b" * 8200
+                         + b"\r\n\r\n", 431),
+    "non_ascii_request_line": (b"GET /v1/\xff\xfe HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    "nul_request_line": (b"GET /v1/\x00 HTTP/1.1\r\n" + HOST + b"\r\n", 400),
+    "http_0_9": (b"GET /healthz\r\n\r\n", 400),
+    "http_2_0": (b"GET /healthz HTTP/2.0\r\n" + HOST + b"\r\n", 400),
+    "bare_cr_in_header": (b"GET /healthz HTTP/1.1\r\n" + HOST + b"X-A: a\rb\r\n\r\n", 400),
+    "bare_lf_in_header": (b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\nX-A: b\r\n\r\n", 400),
+    "content_length_and_chunked": (
+        b"POST /v1/agreements HTTP/1.1\r\n" + HOST + b"Content-Length: 5\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(GUNICORN_ERRORS))
+def test_item_08_gunicorn_errors_are_problems(served, case):
+    import json
+
+    base, _, _ = served
+    raw, status = GUNICORN_ERRORS[case]
+    answer = _exchange(base, raw)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    assert lines[0].split(" ")[1] == str(status), answer[:300]
+    assert "Content-Type: application/problem+json" in lines, answer[:300]
+    problem = json.loads(body)
+    assert problem["status"] == status
+    assert problem["title"] and problem["detail"]
+
+
+def test_item_08_a_worker_timeout_is_a_problem(served):
+    import json
+
+    base, _, _ = served
+    raw = (
+        b"POST /v1/agreements HTTP/1.1\r\n" + HOST + b"Authorization: Bearer brf_x_y\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 900000\r\n\r\n{}"
+    )
+    answer = _exchange(base, raw, wait=15.0)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    if not answer:  # a worker not held by a slow client closes it after its timeout
+        return
+    assert b"application/problem+json" in head, answer[:300]
+    assert json.loads(body)["status"] in (400, 408, 500)
+
+
+# --- 6. slow clients do not hold the service ------------------------------------------
+
+
+def _slow_client(base: str, raw: bytes, until: float, stop) -> None:
+    """Send ``raw`` a byte a second (or stall after it) until ``until`` or ``stop``."""
+    import socket
+    import time
+
+    host, port = base.removeprefix("http://").split(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=2) as conn:
+            for byte in raw:
+                if stop.is_set() or time.monotonic() > until:
+                    return
+                conn.sendall(bytes([byte]))
+                stop.wait(1.0)
+            stop.wait(max(0.0, until - time.monotonic()))
+    except OSError:
+        return  # the server closed it: that is what it should do
+
+
+def test_item_06_fifty_slow_clients_do_not_stall_reads(tmp_path):
+    import statistics
+    import threading
+    import time
+    import urllib.request
+
+    from tests.conftest import gunicorn
+
+    db = tmp_path / "briefs.db"
+    build(SEEDS, FIXTURES, db)
+    from api.auth import Tokens
+
+    _, secret = Tokens(tmp_path / "auth.db").create("slow")
+    trickle = b"GET /v1/agreements HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"s" * 60
+    stalled = (
+        b"POST /v1/agreements HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+        + secret.encode()
+        + b"\r\nContent-Type: application/json\r\nContent-Length: 900000\r\n\r\n{}"
+    )
+    with gunicorn(db, BRIEFS_AUTH_DB=str(tmp_path / "auth.db")) as (base, _, _):
+        stop = threading.Event()
+        until = time.monotonic() + 12
+        slow = [
+            threading.Thread(
+                target=_slow_client, args=(base, trickle if i % 2 else stalled, until, stop)
+            )
+            for i in range(50)
+        ]
+        for thread in slow:
+            thread.start()
+        time.sleep(1.5)  # every slow connection is open and sending
+        times, failures = [], 0
+        end = time.monotonic() + 8
+        while time.monotonic() < end:
+            started = time.monotonic()
+            try:
+                url = f"{base}/v1/agreements/2007-oil-sector-mou"
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    response.read()
+                    assert response.status == 200
+            except OSError:
+                failures += 1
+            times.append(time.monotonic() - started)
+            time.sleep(0.02)
+        stop.set()
+        for thread in slow:
+            thread.join(timeout=5)
+    p99 = statistics.quantiles(times, n=100)[98]
+    assert failures == 0, f"{failures} of {len(times)} reads failed"
+    assert p99 < 0.1, f"p99 {p99 * 1000:.0f} ms over {len(times)} reads"

@@ -80,12 +80,12 @@ IMPOSSIBLE_DATE = re.compile(r"^Not a real calendar date: ")
 # - a rule across fields that JSON Schema cannot state, by field and message:
 #   the status must be the last status_history entry's; an indicator needs a
 #   unit or a currency (also after a merge patch, so no schema of the patch can
-#   say it); an Idempotency-Key reused with another body (hypothesis repeats
+#   say it); an Idempotency-Key reused with another request (hypothesis repeats
 #   small keys);
 CROSS_FIELD_RULES = {
     "status": re.compile(r"but the last status_history entry is"),
     "unit": re.compile(r"^Give a unit or a currency\.$"),
-    "Idempotency-Key": re.compile(r"^Reused with a different body\.$"),
+    "Idempotency-Key": re.compile(r"^Reused with a different request\.$"),
 }
 # - in a merge patch, an object that merges into a stored one lacking its
 #   required fields (a partial `value` for an agreement that had none).
