@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import sys
 
 import orjson
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import ClientDisconnected
 
 from api import writes
 from api.auth import PREFIX, AuthError, Token, Tokens
@@ -141,6 +144,7 @@ def authenticate(resource: Resource) -> str:
     return g.actor
 
 
+BODY_SECONDS = 10
 MAX_DEPTH = 32  # records nest a few levels; nothing a client needs comes near this
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -155,10 +159,7 @@ def json_body(*media_types: str) -> dict:
     """
     if request.mimetype not in media_types:
         raise Problem(415, f"Send the body as {' or '.join(media_types)}.")
-    data = request.get_data(cache=True)
-    if request.content_length is None and request.max_content_length is not None:
-        if len(data) >= request.max_content_length:
-            request.stream.read(1)  # past the limit: 413 (werkzeug's RequestEntityTooLarge)
+    data = _read_body()
     try:
         body = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -167,6 +168,41 @@ def json_body(*media_types: str) -> dict:
         raise Problem(422, "The body must be a JSON object.", errors={"body": ["Not an object."]})
     _check_values(body)
     return body
+
+
+def _read_body() -> bytes:
+    """The whole body, in at most BODY_SECONDS (under gevent): 408 if it does not come.
+
+    werkzeug's stream stops at the size limit, also for a streamed (chunked) body,
+    with a 413 when more was sent.
+    """
+    stream = request.stream
+    try:
+        with _deadline(BODY_SECONDS):
+            parts = []
+            while chunk := stream.read(65536):
+                parts.append(chunk)
+    except (_BodyTimeout, TimeoutError, ClientDisconnected) as exc:
+        raise Problem(
+            408, f"The request body did not arrive within {BODY_SECONDS} seconds."
+        ) from exc
+    return b"".join(parts)
+
+
+class _BodyTimeout(Exception):
+    """The body took longer than BODY_SECONDS."""
+
+
+def _deadline(seconds: float):
+    """A bound on the time a slow client may take to send its body, where one can be
+    enforced without a thread: under gevent's cooperative sockets. Elsewhere gunicorn's
+    worker timeout bounds the request."""
+    if "gevent.monkey" in sys.modules:
+        from gevent import Timeout, monkey
+
+        if monkey.is_module_patched("socket"):
+            return Timeout(seconds, _BodyTimeout)
+    return contextlib.nullcontext()
 
 
 def _check_values(body: dict) -> None:
