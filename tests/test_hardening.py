@@ -554,3 +554,63 @@ def test_item_06_fifty_slow_clients_do_not_stall_reads(tmp_path):
     p99 = statistics.quantiles(times, n=100)[98]
     assert failures == 0, f"{failures} of {len(times)} reads failed"
     assert p99 < 0.1, f"p99 {p99 * 1000:.0f} ms over {len(times)} reads"
+
+
+# --- 5. the database download is cheap and bounded ------------------------------------
+
+
+def test_item_05_a_failed_snapshot_leaves_nothing_and_writes_go_on(writable, monkeypatch):
+    from api import snapshots
+
+    client, auth, db, text = writable
+    folder = db.parent / f".{db.name}.snapshots"
+    real_replace = os.replace
+
+    def disk_full(src, dst):
+        if str(src).endswith(".partial"):
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(snapshots.os, "replace", disk_full)
+    failed = client.get("/v1/dataset.sqlite")
+    assert failed.status_code == 503
+    assert failed.content_type == "application/problem+json"
+    assert int(failed.headers["Retry-After"]) > 0
+    assert sorted(p.name for p in folder.iterdir()) == [".lock"]  # no partial copy left
+    monkeypatch.undo()
+    created = client.post("/v1/agreements", json=agreement(text), headers=auth)
+    assert created.status_code == 201
+    download = client.get("/v1/dataset.sqlite")
+    assert download.status_code == 200
+    download.close()
+
+
+def test_item_05_no_snapshot_without_room_or_while_another_is_made(writable, monkeypatch):
+    import collections
+    import fcntl
+
+    client, _, db, _ = writable
+    folder = db.parent / f".{db.name}.snapshots"
+    usage = collections.namedtuple("usage", "total used free")
+    room = db.stat().st_size  # less than the copy needs
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**12, 10**12, room))
+    refused = client.get("/v1/dataset.sqlite")
+    assert refused.status_code == 503
+    assert "disk space" in refused.get_json()["detail"]
+    assert not list(folder.glob("*.sqlite"))
+    monkeypatch.undo()
+    # One copy at a time on the machine: while one is made, others are told to retry.
+    folder.mkdir(exist_ok=True)
+    with open(folder / ".lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        busy = client.get("/v1/dataset.sqlite")
+        fcntl.flock(held, fcntl.LOCK_UN)
+    assert busy.status_code == 503
+    assert busy.headers["Retry-After"] == "5"
+    dead = 2**22 + 4321
+    stale = folder / f".0123456789abcdef.{dead}.partial"
+    stale.write_bytes(b"half a copy")
+    download = client.get("/v1/dataset.sqlite")
+    assert download.status_code == 200
+    download.close()
+    assert not stale.exists()

@@ -7,9 +7,10 @@ from flask import current_app, send_file
 from flask_smorest import Blueprint
 
 from api import catalog, http
+from api.errors import Problem
 from api.resources.base import CACHE_HEADERS, alternatives, strict_query
 from api.response import Response
-from api.snapshots import snapshot
+from api.snapshots import Busy, snapshot
 from schemas.dataset import DatasetSchema
 
 blp = Blueprint("dataset", __name__, url_prefix="/v1", description="The whole dataset")
@@ -87,7 +88,7 @@ def ndjson(_args):
                 OCTET: BYTES,
             }
         },
-        **alternatives(304, 406),
+        **alternatives(304, 406, 503),
     },
 )
 @strict_query(blp)
@@ -103,8 +104,12 @@ def sqlite(_args):
     version = http.get_store().data_version()
     etag = http.fresh(version, media_type)
     pool = current_app.extensions["briefs.pool"]
+    try:
+        copy = snapshot(pool.path.resolve(), version)
+    except Busy as exc:
+        raise Problem(503, exc.detail, headers={"Retry-After": str(exc.retry_after)}) from exc
     response = send_file(
-        snapshot(pool.path.resolve(), version),
+        copy,
         mimetype=media_type,
         as_attachment=True,
         download_name="briefs.sqlite",
