@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= data/briefs.db
 
-.PHONY: run test test-browser test-nightly build check lint clean
+.PHONY: run test test-browser test-nightly build check lint clean soak
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ test-browser: $(STAMP)
 # default run in `make test` uses 50). BRIEFS_SCHEMATHESIS_SEED=<n> explores elsewhere.
 test-nightly: $(STAMP)
 	BRIEFS_SCHEMATHESIS_EXAMPLES=1000 $(BIN)/pytest -q -o timeout=3600 tests/test_schemathesis.py
+
+# Five and a half minutes of writers, readers, a refused build and killed workers on
+# 127.0.0.1, then a check that nothing acknowledged was lost (tests/soak.py).
+SOAK_SECONDS ?= 330
+soak: $(STAMP)
+	$(BIN)/python -m tests.soak --seconds $(SOAK_SECONDS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -290,9 +290,12 @@ class Store:
                 [row for row, _ in hits.rows],
             )
         }
+        # A hit whose row a write replaced since the index last caught up is left
+        # out: the index names the new row once the write's update lands.
         items = [
             (kind, rid, title, hits.snippet(title, body), -score)
             for row, score in hits.rows
+            if row in found
             for kind, rid, title, body in [found[row]]
         ]
         return items, ([offset + limit] if hits.more else None)

@@ -614,3 +614,24 @@ def test_item_05_no_snapshot_without_room_or_while_another_is_made(writable, mon
     assert download.status_code == 200
     download.close()
     assert not stale.exists()
+
+
+# --- found by the soak run --------------------------------------------------------------
+
+
+def test_search_between_a_write_and_its_index_update_is_not_a_500(writable, monkeypatch):
+    client, auth, _, text = writable
+    created = client.post("/v1/agreements", json=agreement(text), headers=auth)
+    assert created.status_code == 201
+    later = client.post("/v1/agreements", json=agreement(text, title="Later one"), headers=auth)
+    assert later.status_code == 201  # so the patched record's new search row gets a new rowid
+    monkeypatch.setattr(writes.fulltext, "sync", lambda directory, conn: 0)  # not yet applied
+    patched = client.patch(
+        "/v1/agreements/2010-trade-turnover-target",
+        json={"summary": "A turnover target, revised."},
+        headers={**auth, "If-Match": created.headers["ETag"]},
+    )
+    assert patched.status_code == 200
+    found = client.get("/v1/search?q=turnover+target")
+    assert found.status_code == 200
+    assert found.content_type == "application/json"
