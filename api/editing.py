@@ -20,6 +20,7 @@ from api.errors import Problem, problem_response
 from api.http import JSON, finish, negotiate, tag
 from api.index import version
 from api.response import Response
+from schemas.inputs import CONTROL_CHARACTERS
 
 log = logging.getLogger("briefs")
 MERGE_PATCH = "application/merge-patch+json"
@@ -146,8 +147,7 @@ def authenticate(resource: Resource) -> str:
 
 BODY_SECONDS = 10
 MAX_DEPTH = 32  # records nest a few levels; nothing a client needs comes near this
-# C0 controls but tab, line feed and carriage return; DEL; C1 controls.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")  # the rule the input schemas publish
 
 
 def json_body(*media_types: str) -> dict:
@@ -217,7 +217,7 @@ def _check_values(body: dict) -> None:
             for key, item in value.items():
                 sub = f"{path}.{key}" if path else key
                 if CONTROL.search(key):
-                    bad.setdefault(repr(sub), []).append("Control characters are not allowed.")
+                    bad.setdefault(sub, []).append("Control characters are not allowed.")
                 stack.append((item, sub, depth + 1))
         elif isinstance(value, list):
             if depth > MAX_DEPTH:
