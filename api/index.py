@@ -330,6 +330,29 @@ def insert(db: sqlite_utils.Database, resource: Resource, all_rows: list[Rows]) 
     db["record_links"].insert_all(link for r in all_rows for link in r.links)
 
 
+def insert_ambiguous(db: sqlite_utils.Database, all_countries: list[dict]) -> None:
+    """Equal-priority names for every country a shared name may mean ("Congo").
+
+    A lookup that finds several records at the best priority is ambiguous, so
+    these rows make such a name a 400 with candidates, never a silent pick.
+    """
+    table = {c["id"]: c for c in all_countries}
+    db["names"].insert_all(
+        (
+            {
+                "resource": catalog.COUNTRIES.name,
+                "key": key,
+                "record_id": country,
+                "name": key,
+                "rank": 0,
+            }
+            for key, ids in countries.ambiguous(table).items()
+            for country in ids
+        ),
+        ignore=True,
+    )
+
+
 def search_order(rows: Rows) -> tuple:
     """Where a record's search entry goes: dated records oldest first, then undated ones.
 

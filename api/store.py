@@ -13,7 +13,7 @@ from pathlib import Path
 import orjson
 from rapidfuzz import fuzz, process
 
-from api import catalog, fulltext, names
+from api import catalog, countries, fulltext, names
 from api.catalog import Resource
 from api.db import Unavailable, sqlite3
 from api.index import TIMELINE
@@ -508,21 +508,36 @@ class Store:
     def resolve(self, resource: Resource, text: str) -> str:
         """The id of the country or person a code, name or alias denotes.
 
-        Case-, accent- and punctuation-insensitive. A current country's code
-        outranks a historical country's reused one. Raises NotFound (with
-        suggestions) or Ambiguous (with candidates).
+        Case-, accent- and punctuation-insensitive. For countries, in order:
+        a current country's code or name and any curated alias or source
+        spelling; then the everyday, former and foreign names ``countrynames``
+        knows ("UK", "Burma"); then a former state's own codes and names
+        (``countries.name_keys``). Raises NotFound (with suggestions) or
+        Ambiguous (with candidates: "Congo").
         """
-        rows = self.conn.execute(
+        rows = self._names(resource, text)
+        if rows and rows[0][1] > 0 and resource is catalog.COUNTRIES:
+            code = countries.everyday(text)
+            if code and names.key(code) != names.key(text):
+                coded = self._names(resource, code)
+                rows = coded or rows
+        elif not rows and resource is catalog.COUNTRIES:
+            code = countries.everyday(text)
+            if code:
+                rows = self._names(resource, code)
+        if not rows:
+            raise NotFound(resource.singular, text, self.suggest(resource, text))
+        best = sorted({r[0] for r in rows if r[1] == rows[0][1]})
+        if len(best) > 1:
+            raise Ambiguous(resource.singular, text, best)
+        return best[0]
+
+    def _names(self, resource: Resource, text: str) -> list[tuple[str, int]]:
+        return self.conn.execute(
             "SELECT record_id, rank FROM names WHERE resource = ? AND key = ? "
             "ORDER BY rank, record_id",
             (resource.name, names.key(text)),
         ).fetchall()
-        if not rows:
-            raise NotFound(resource.singular, text, self.suggest(resource, text))
-        best = [r[0] for r in rows if r[1] == rows[0][1]]
-        if len(set(best)) > 1:
-            raise Ambiguous(resource.singular, text, sorted(set(best)))
-        return best[0]
 
     def suggest(self, resource: Resource, text: str) -> list[str]:
         """Ids of records whose id or name is near ``text`` (bounded work)."""
@@ -551,7 +566,12 @@ class Store:
             score_cutoff=80,
             limit=SUGGESTIONS * 3,
         )
-        return list(dict.fromkeys(choices[match] for match, _, _ in found))[:SUGGESTIONS]
+        suggested = [choices[match] for match, _, _ in found]
+        if resource is catalog.COUNTRIES:
+            code = countries.near(text)
+            coded = self._names(resource, code) if code else []
+            suggested = [r[0] for r in coded[:1]] + suggested
+        return list(dict.fromkeys(suggested))[:SUGGESTIONS]
 
 
 def decode(body: bytes) -> dict:
