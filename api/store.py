@@ -262,6 +262,21 @@ class Store:
             result[name] = [{"value": value, "count": n} for value, n in rows]
         return result
 
+    def pairs(self) -> list[tuple[str, str, int]]:
+        """Country pairs that share at least one brief record, with how many, most first.
+
+        A scan of the links of every record a brief shows (bounded by the data,
+        not the request): the dataset description keeps the answer per version.
+        """
+        marks = ",".join("?" * len(TIMELINE_RESOURCES))
+        rows = self.conn.execute(
+            "SELECT a.country, b.country, count(*) FROM record_countries a "
+            "JOIN record_countries b ON b.resource = a.resource AND b.record_id = a.record_id "
+            f"AND b.country > a.country WHERE a.resource IN ({marks}) GROUP BY 1, 2",
+            TIMELINE_RESOURCES,
+        ).fetchall()
+        return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
+
     def continued_by(self, country: str) -> list[str]:
         """The states a country continues (Russia continues the Soviet Union)."""
         return [
