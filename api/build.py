@@ -22,7 +22,7 @@ from api import catalog, citations, countries, fulltext, index
 from api.check import Dataset, Problem, check
 from schemas import dates
 
-SCHEMA_VERSION = "3"  # the table layout; a database of another layout must be rebuilt
+SCHEMA_VERSION = "4"  # the table layout; a database of another layout must be rebuilt
 
 
 class BuildError(Exception):

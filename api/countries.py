@@ -105,9 +105,10 @@ def merge(base: dict, addition: dict) -> dict:
                 {"name": base["name"], "kind": "official", "sources": []},
                 *merged["aliases"],
             ]
-    for field in ("successors", "continuator", "external_ids", "notes"):
+    for field in ("successors", "continuator", "notes"):
         if field in addition:
             merged[field] = addition[field]
+    merged["external_ids"] = {**base["external_ids"], **addition.get("external_ids", {})}
     return merged
 
 

@@ -12,7 +12,7 @@ from flask import current_app, g, request
 from marshmallow import Schema, fields
 from werkzeug.sansio.utils import get_current_url
 
-from api import catalog, cursors, store
+from api import briefs, catalog, cursors, store
 from api.catalog import Resource
 from api.errors import Problem
 from api.recent import Recent
@@ -151,6 +151,21 @@ def resolve(resource: Resource, values: list[str], parameter: str) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def country_names(values: list[str]) -> list[str]:
+    """The names in ``country`` values: ``PK,RU`` is two, unless the whole is a name."""
+    data = get_store()
+    names = []
+    for value in values:
+        if "," in value:
+            try:
+                data.resolve(catalog.COUNTRIES, value)  # "Korea, Republic of"
+            except store.NotFound:
+                names += [part.strip() for part in value.split(",") if part.strip()]
+                continue
+        names.append(value)
+    return names
+
+
 def country_groups(values: list[str], predecessors: bool) -> list[tuple[str, ...]]:
     """Each named country, with the states it continues when ``predecessors``."""
     if not values:
@@ -158,7 +173,7 @@ def country_groups(values: list[str], predecessors: bool) -> list[tuple[str, ...
     data = get_store()
     return [
         (c, *data.continued_by(c)) if predecessors else (c,)
-        for c in resolve(catalog.COUNTRIES, values, "country")
+        for c in resolve(catalog.COUNTRIES, country_names(values), "country")
     ]
 
 
@@ -241,13 +256,30 @@ def listing(resource: Resource, args: dict) -> Response:
     where = filters(args)
     sort = args.get("sort", resource.default_sort)
     facets = args.get("facet", [])
+
+    def fetch(after: list | None, limit: int) -> store.Page:
+        page = data.page(resource, where, sort, limit, after)
+        if any(len(group) > 1 for group in where.countries):
+            page.items = [_marked(body, where.countries) for body in page.items]
+        return page
+
     return paged(
         resource.name,
         resource.instance,
         args,
-        lambda after, limit: data.page(resource, where, sort, limit, after),
+        fetch,
         extra=lambda: {"facets": data.facets(resource, where, facets)},
     )
+
+
+def _marked(body: bytes, groups: list[tuple[str, ...]]) -> bytes:
+    """A stored record, with ``via`` when only a predecessor state brought it in."""
+    record = store.decode(body)
+    through = briefs.via(record.get("countries", []), groups)
+    if through is None:
+        return body
+    record["via"] = through
+    return orjson.dumps(record)
 
 
 def paged(name: str, schema: Schema, args: dict, fetch: Fetch, extra=None) -> Response:

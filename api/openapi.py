@@ -2,7 +2,7 @@
 
 - A schema whose Meta says ``always_present`` lists every field as required:
   the server always sends them, so generated clients should not type them
-  as optional.
+  as optional (but a field marked ``sometimes_present``, such as ``via``).
 - A field built with ``Choice(component, ...)`` refers to one named enum
   component instead of repeating the values inline.
 """
@@ -22,7 +22,13 @@ class Converter(OpenAPIConverter):
     def schema2jsonschema(self, schema):
         jsonschema = super().schema2jsonschema(schema)
         if getattr(getattr(schema, "Meta", None), "always_present", False):
-            jsonschema["required"] = sorted(jsonschema["properties"])
+            instance = schema() if isinstance(schema, type) else schema
+            sometimes = {
+                f.data_key or name
+                for name, f in instance.fields.items()
+                if f.metadata.get("sometimes_present")
+            }
+            jsonschema["required"] = sorted(set(jsonschema["properties"]) - sometimes)
         return jsonschema
 
     def field2property(self, field):

@@ -292,8 +292,8 @@ class Store:
         """Ranked full-text hits: (type, id, title, snippet, score); and the next key.
 
         Every word must match. Tantivy ranks every match by BM25 (``api.fulltext``);
-        ``score`` is its negation, so that lower is better. The key is the
-        number of hits already seen.
+        ``score`` is that relevance: non-negative, higher is better. The key is
+        the number of hits already seen.
         """
         offset = after[0] if after else 0
         hits = fulltext.search(self._fulltext_dir(), words, types, limit, offset)
@@ -306,7 +306,7 @@ class Store:
             )
         }
         items = [
-            (kind, rid, title, hits.snippet(title, body), -score)
+            (kind, rid, title, hits.snippet(title, body), score)
             for row, score in hits.rows
             for kind, rid, title, body in [found[row]]
         ]
@@ -540,12 +540,26 @@ class Store:
             code = countries.everyday(text)
             if code:
                 rows = self._names(resource, code)
+        elif not rows and resource is catalog.PEOPLE:
+            rows = self._surname(text)
         if not rows:
             raise NotFound(resource.singular, text, self.suggest(resource, text))
         best = sorted({r[0] for r in rows if r[1] == rows[0][1]})
         if len(best) > 1:
             raise Ambiguous(resource.singular, text, best)
         return best[0]
+
+    def _surname(self, text: str) -> list[tuple[str, int]]:
+        """People one of whose names ends in the word(s) ``text`` ("siddiqui")."""
+        key = names.key(text)
+        if not key:
+            return []
+        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return self.conn.execute(
+            "SELECT DISTINCT record_id, 0 FROM names WHERE resource = ? AND key LIKE ? "
+            "ESCAPE '\\' ORDER BY record_id",
+            (catalog.PEOPLE.name, f"% {escaped}"),
+        ).fetchall()
 
     def _names(self, resource: Resource, text: str) -> list[tuple[str, int]]:
         return self.conn.execute(

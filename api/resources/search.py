@@ -43,13 +43,15 @@ def search_words(text: str) -> list[str]:
 @strict_query(blp, SearchQuery)
 @blp.response(200, SearchPage, headers={**CACHE_HEADERS, **LINK_HEADER})
 def search(args):
-    """Ranked by BM25 (a title match weighs ten body matches); ties by index order.
+    """Ranked by BM25: a country, person or organization whose name or alias
+    matches comes before the records that mention it, and a title match weighs
+    ten body matches; ties keep index order.
 
     Every word must match, ignoring case and accents; aliases and the
     spellings sources use are searched too. Every match is ranked, however
     common the word: the index keeps only the best hits as it scores. The
-    same data and query give the same order; `score` is the BM25 relevance
-    negated, so lower is better.
+    same data and query give the same order; `score` is the BM25 relevance:
+    non-negative, higher is better.
     """
     words = search_words(args["q"])
     data = http.get_store()
