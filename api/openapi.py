@@ -4,7 +4,9 @@
   the server always sends them, so generated clients should not type them
   as optional (but a field marked ``sometimes_present``, such as ``via``).
 - A field built with ``Choice(component, ...)`` refers to one named enum
-  component instead of repeating the values inline.
+  component instead of repeating the values inline; its ``documented``
+  metadata, when given, names the values the document lists (``format=csv``
+  is read on a JSON operation for curl, but typed clients call the CSV one).
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ class Converter(OpenAPIConverter):
         component = field.metadata.get("enum_component")
         if not component:
             return prop
-        values = [v for v in prop.get("enum", []) if v is not None]
+        values = field.metadata.get("documented") or [
+            v for v in prop.get("enum", []) if v is not None
+        ]
         if component not in self.spec.components.schemas:
             enum = {"type": "string", "enum": values}
             if any(not v[:1].isalpha() for v in values):

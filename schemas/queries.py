@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from schemas import dates
@@ -101,7 +103,12 @@ class PageQuery(BaseSchema):
     format = Choice(
         "Format",
         ("json", "csv"),
-        metadata={"description": "Representation; overrides the Accept header"},
+        metadata={
+            "description": "json overrides an Accept header. The CSV is its own operation "
+            "(the same path with .csv); csv is read here too, for curl.",
+            # Only JSON is documented, so a typed client's page is a page.
+            "documented": ["json"],
+        },
     )
 
 
@@ -275,5 +282,22 @@ class BriefQuery(BaseSchema):
     format = Choice(
         "BriefFormat",
         ("json", "markdown"),
-        metadata={"description": "Representation; overrides the Accept header"},
+        metadata={
+            "description": "json overrides an Accept header. The Markdown is its own "
+            "operation (the same path with .md); markdown is read here too, for curl.",
+            "documented": ["json"],
+        },
     )
+
+
+@functools.cache
+def without(query: type[BaseSchema], *names: str) -> type[BaseSchema]:
+    """``query`` less some parameters: a CSV or Markdown operation takes no ``format``
+    (its path names it) and no ``facet`` (a CSV has no place for counts)."""
+    dropped = tuple(n for n in names if n in query._declared_fields)
+
+    class Meta(query.Meta):
+        exclude = dropped
+
+    name = f"{query.__name__}Without{''.join(n.capitalize() for n in dropped)}"
+    return type(name, (query,), {"Meta": Meta})

@@ -8,7 +8,13 @@ from flask_smorest import Blueprint
 
 from api import catalog, fulltext, http
 from api.errors import Problem
-from api.resources.base import CACHE_HEADERS, CSV_CONTENT, LINK_HEADER, alternatives, strict_query
+from api.resources.base import (
+    CACHE_HEADERS,
+    LINK_HEADER,
+    alternatives,
+    csv_operation,
+    strict_query,
+)
 from api.store import Page
 from schemas.pages import page_of
 from schemas.queries import SearchQuery
@@ -38,7 +44,7 @@ def search_words(text: str) -> list[str]:
 @blp.doc(
     operationId="search",
     summary="Search every record's titles, names, texts and quotes",
-    responses={200: {"content": CSV_CONTENT}, **alternatives(304, 406)},
+    responses=alternatives(304, 406),
 )
 @strict_query(blp, SearchQuery)
 @blp.response(200, SearchPage, headers={**CACHE_HEADERS, **LINK_HEADER})
@@ -53,6 +59,10 @@ def search(args):
     same data and query give the same order; `score` is the BM25 relevance:
     non-negative, higher is better.
     """
+    return _search(args)
+
+
+def _search(args):
     words = search_words(args["q"])
     data = http.get_store()
     types = args.get("type", [])
@@ -76,3 +86,6 @@ def search(args):
         return Page(items, next_key)
 
     return http.paged("search", SearchHitSchema(), args, fetch)
+
+
+csv_operation("search", "searchCsv", SearchQuery, _search)
