@@ -107,10 +107,16 @@ def finish(response: Response, etag: str | None = None) -> Response:
     return response
 
 
-def record(resource: Resource, record_id: str) -> Response:
-    """One stored record as JSON, with its version as the ETag."""
+def record(resource: Resource, record_id: str, parameter: str = "id") -> Response:
+    """One stored record as JSON, with its version as the ETag.
+
+    A name that fits several records is a 400 naming the path ``parameter``.
+    """
     negotiate((JSON,))
-    stored = get_store().get(resource, record_id)
+    try:
+        stored = get_store().get(resource, record_id)
+    except store.Ambiguous as exc:
+        raise ambiguous(exc, parameter) from exc
     etag = fresh(stored.etag, JSON)
     response = finish(Response(stored.json, mimetype=JSON), etag)
     if stored.id != record_id:
@@ -142,13 +148,18 @@ def resolve(resource: Resource, values: list[str], parameter: str) -> list[str]:
                 suggestions=exc.suggestions,
             ) from exc
         except store.Ambiguous as exc:
-            raise Problem(
-                400,
-                f"{value!r} could mean more than one {resource.singular}.",
-                errors={parameter: [f"Ambiguous: {', '.join(exc.candidates)}."]},
-                candidates=exc.candidates,
-            ) from exc
+            raise ambiguous(exc, parameter) from exc
     return list(dict.fromkeys(ids))
+
+
+def ambiguous(exc: store.Ambiguous, parameter: str) -> Problem:
+    """The 400 for a name that fits several records: the parameter, and the candidates."""
+    return Problem(
+        400,
+        f"{exc.key!r} could mean more than one {exc.resource}.",
+        errors={parameter: [f"Ambiguous: {', '.join(exc.candidates)}."]},
+        candidates=exc.candidates,
+    )
 
 
 def country_names(values: list[str]) -> list[str]:

@@ -53,17 +53,19 @@ def test_names_people_write_find_the_country(client, name, expected):
     ],
 )
 def test_an_ambiguous_name_is_a_400_with_candidates_everywhere(client, name, candidates):
-    for path in (
-        f"/v1/countries/{name}",
-        f"/v1/briefs/{name}/PK",
-        f"/v1/briefs/PK/{name}",
-        f"/v1/agreements?country={name}",
-        f"/v1/timeline?country={name}",
+    for path, parameter in (
+        (f"/v1/countries/{name}", "code"),
+        (f"/v1/briefs/{name}/PK", "a"),
+        (f"/v1/briefs/PK/{name}.md", "b"),
+        (f"/v1/agreements?country={name}", "country"),
+        (f"/v1/timeline.csv?country={name}", "country"),
     ):
         response = client.get(path)
         assert response.status_code == 400, path
         assert response.content_type == "application/problem+json"
-        assert response.get_json()["candidates"] == candidates, path
+        problem = response.get_json()
+        assert problem["candidates"] == candidates, path
+        assert problem["errors"] == {parameter: [f"Ambiguous: {', '.join(candidates)}."]}, path
 
 
 def test_a_brief_takes_everyday_names(client):

@@ -214,7 +214,7 @@ def resource_blueprint(
     @strict_query(blp)
     @blp.response(200, resource.schema, headers=CACHE_HEADERS)
     def item(_args, **path):
-        return http.record(resource, path[key])
+        return http.record(resource, path[key], key)
 
     if resource in writes.WRITABLE:
         _writes(blp, resource, singular)

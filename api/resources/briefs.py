@@ -6,7 +6,7 @@ import orjson
 from flask import request
 from flask_smorest import Blueprint
 
-from api import catalog, http, markdown
+from api import catalog, http, markdown, store
 from api.briefs import Brief
 from api.errors import Problem
 from api.resources.base import CACHE_HEADERS, FORMATS, alternatives, strict_query
@@ -74,9 +74,16 @@ def brief_markdown(args, a, b):
     return _brief(args, a, b, MARKDOWN)
 
 
+def _country(data, name: str, parameter: str) -> str:
+    try:
+        return data.resolve(catalog.COUNTRIES, name)
+    except store.Ambiguous as exc:
+        raise http.ambiguous(exc, parameter) from exc
+
+
 def _brief(args: dict, a: str, b: str, media_type: str) -> Response:
     data = http.get_store()
-    pair = (data.resolve(catalog.COUNTRIES, a), data.resolve(catalog.COUNTRIES, b))
+    pair = (_country(data, a, "a"), _country(data, b, "b"))
     if pair[0] == pair[1]:
         raise Problem(
             400,
