@@ -118,3 +118,22 @@ def test_a_typo_suggests_the_country(client):
     response = client.get("/v1/countries/Pakistn")
     assert response.status_code == 404
     assert response.get_json()["suggestions"][0] == "PK"
+
+
+def test_a_curated_alias_wins_over_the_everyday_reading(inputs, tmp_path):
+    """Fixtures' aliases and source spellings come first: a curator who says that
+    "Burma" in these sources is the state of 1974-1989 is taken at their word."""
+    import json
+
+    from api import create_app
+    from api.build import build
+
+    seeds, fixtures = inputs
+    countries = json.loads((fixtures / "countries.json").read_text())
+    burma = next(c for c in countries if c["id"] == "BUMM")
+    burma["aliases"] = [{"name": "Burma", "kind": "former"}]
+    (fixtures / "countries.json").write_text(json.dumps(countries, ensure_ascii=False))
+    build(seeds, fixtures, tmp_path / "briefs.db")
+    client = create_app({"DB": str(tmp_path / "briefs.db"), "ACCESS_LOG": False}).test_client()
+    assert client.get("/v1/countries/Burma").get_json()["id"] == "BUMM"
+    assert client.get("/v1/countries/Myanmar").get_json()["id"] == "MM"
