@@ -50,7 +50,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .ruff_cache clients/typescript/node_modules \
+	  clients/typescript/generated clients/typescript/dist
 
 # make bench       — issue 6's benchmark: a 1,000,000-record corpus, the API against a
 #                    bare-WSGI ceiling and Datasette, wrk on loopback (~15 min); results in

@@ -22,7 +22,7 @@ from api import catalog, citations, countries, fulltext, index
 from api.check import Dataset, Problem, check
 from schemas import dates
 
-SCHEMA_VERSION = "3"  # the table layout; a database of another layout must be rebuilt
+SCHEMA_VERSION = "4"  # the table layout; a database of another layout must be rebuilt
 
 
 class BuildError(Exception):
@@ -92,6 +92,8 @@ def _write(
     for resource in catalog.ALL:
         rows = [index.rows(resource, r, published) for r in records[resource.name]]
         index.insert(db, resource, rows)
+        if resource is catalog.COUNTRIES:
+            index.insert_ambiguous(db, records[resource.name])
         everything += rows
     index.insert_search(db, everything)
     db["document_texts"].insert_all({"id": k, "text": v} for k, v in sorted(texts.items()))

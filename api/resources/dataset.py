@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from api import catalog, http
 from api.errors import Problem
+from api.recent import Recent
 from api.resources.base import CACHE_HEADERS, alternatives, strict_query
 from api.response import Response
 from api.snapshots import Busy, snapshot
@@ -17,6 +18,8 @@ blp = Blueprint("dataset", __name__, url_prefix="/v1", description="The whole da
 NDJSON, SQLITE, OCTET = http.NDJSON, http.SQLITE, http.OCTET
 # Generated clients read no binary media type but application/octet-stream.
 BYTES = {"schema": {"type": "string", "format": "binary"}}
+# By database and data version: the pairs change only with a write.
+PAIRS: Recent[list] = Recent(8)
 
 
 @blp.route("/dataset", endpoint="describe")
@@ -37,6 +40,7 @@ def describe(_args):
         "pycountry": meta["pycountry"],
         "schema_version": meta["schema_version"],
         "counts": data.counts(),
+        "pairs": _pairs(data, meta["data_version"], root),
         "links": {
             "ndjson": f"{root}/v1/dataset.ndjson",
             "sqlite": f"{root}/v1/dataset.sqlite",
@@ -44,6 +48,18 @@ def describe(_args):
         },
     }
     return http.finish(Response(orjson.dumps(DatasetSchema().dump(body)), mimetype=http.JSON), etag)
+
+
+def _pairs(data, version: str, root: str) -> list[dict]:
+    key = (current_app.config["DB"], version)
+    pairs = PAIRS.get(key)
+    if pairs is None:
+        pairs = data.pairs()
+        PAIRS.keep(key, pairs)
+    return [
+        {"countries": [a, b], "records": n, "brief": f"{root}/v1/briefs/{a}/{b}"}
+        for a, b, n in pairs
+    ]
 
 
 @blp.route("/dataset.ndjson", endpoint="ndjson")
