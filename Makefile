@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= data/briefs.db
 
-.PHONY: run test test-browser test-nightly build check lint clean
+.PHONY: run test test-browser test-nightly build check lint clean soak
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,11 +45,19 @@ test-browser: $(STAMP)
 test-nightly: $(STAMP)
 	BRIEFS_SCHEMATHESIS_EXAMPLES=1000 $(BIN)/pytest -q -o timeout=3600 tests/test_schemathesis.py
 
+# Five and a half minutes of writers, readers, a refused build and killed workers on
+# 127.0.0.1, then a check that nothing acknowledged was lost (tests/soak.py).
+SOAK_SECONDS ?= 330
+soak: $(STAMP)
+	$(BIN)/python -m tests.soak --seconds $(SOAK_SECONDS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .ruff_cache tests/browser/node_modules tests/browser/artifacts
+	rm -rf $(VENV) data .pytest_cache .ruff_cache clients/typescript/node_modules \
+	  clients/typescript/generated clients/typescript/dist tests/browser/node_modules \
+	  tests/browser/artifacts
 
 # make bench       — issue 6's benchmark: a 1,000,000-record corpus, the API against a
 #                    bare-WSGI ceiling and Datasette, wrk on loopback (~15 min); results in

@@ -10,19 +10,30 @@ import os
 
 bind = os.environ.get("BRIEFS_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("BRIEFS_WORKERS", "2"))
-# sync workers, chosen by measurement (docs/BENCHMARKS.md): the steadiest throughput
-# and a p99 of ~3 ms at half the maximum rate, where gthread's threads stall each
-# other for tens of milliseconds. A sync worker serves one connection at a time and
-# closes it after each response: put a buffering proxy in front of it where slow
-# clients or many long requests (briefs over a large corpus) are expected, or set
-# BRIEFS_WORKER_CLASS=gthread.
-worker_class = os.environ.get("BRIEFS_WORKER_CLASS", "sync")
-# gunicorn runs "sync" as gthread whenever threads > 1: keep sync really sync.
-threads = int(os.environ.get("BRIEFS_THREADS", "1" if worker_class == "sync" else "4"))
+# gevent workers: one greenlet per connection, so a slow client (a byte a second,
+# or a body that never comes) holds a greenlet, never the worker. With sync
+# workers, 50 such connections stopped every read; with gevent, reads kept a p99
+# under 100 ms beside them (tests/test_hardening.py, item 6). Measured with wrk on
+# loopback (docs/SECURITY.md): gevent answers ~1.7x the requests per second of
+# sync (keep-alive), with a longer tail at saturation (p99 ~90 ms against ~13 ms
+# at 16 connections). BRIEFS_WORKER_CLASS=sync or gthread selects the others.
+# Each is gunicorn's worker of that name, answering gunicorn's own errors (a request
+# line or header over the limits, a malformed request, a worker timeout) as
+# application/problem+json rather than HTML (api/workers.py).
+WORKERS = {
+    "sync": "api.workers.ProblemSyncWorker",
+    "gthread": "api.workers.ProblemThreadWorker",
+    "gevent": "api.workers.ProblemGeventWorker",
+}
+_kind = os.environ.get("BRIEFS_WORKER_CLASS", "gevent")
+worker_class = WORKERS.get(_kind, _kind)
+threads = int(os.environ.get("BRIEFS_THREADS", "4" if _kind == "gthread" else "1"))
+# Connections one gevent worker holds at once (slow ones included).
+worker_connections = int(os.environ.get("BRIEFS_WORKER_CONNECTIONS", "1000"))
 keepalive = int(os.environ.get("BRIEFS_KEEPALIVE", "5"))
 # Pending connections the kernel queues for accept() (capped by net.core.somaxconn).
 backlog = int(os.environ.get("BRIEFS_BACKLOG", "2048"))
-timeout = 30
+timeout = int(os.environ.get("BRIEFS_TIMEOUT", "30"))
 graceful_timeout = 20
 
 # Outer guards (the app's own limits are lower).

@@ -1,8 +1,10 @@
 """Compose the bilateral brief of two countries from the store (no HTTP here).
 
 Sections are capped; each gives its full count and the URL of the filtered
-collection that holds the rest. Every item points into one numbered list of
-citations, so a reader can check each statement against its source.
+collection that holds the rest. The chronology shows every record (up to a
+collection's page maximum), and ``coverage`` says what the brief rests on.
+Every item points into one numbered list of citations, so a reader can check
+each statement against its source.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ from schemas.agreements import AGREEMENT_STATUSES
 
 POSITION_KINDS = ("op_ed", "quote", "statement")
 COUNT_CAP = 100  # a section counts its records this far (a brief stays cheap at scale)
+CHRONOLOGY_CAP = 500  # the chronology shows every record up to this many (a collection's max)
+CHRONOLOGY_COUNT_CAP = 10_000  # and counts a longer one this far
+# Agreements most advanced first; a lapsed one last, as it binds no one now.
+AGREEMENT_ORDER = (*reversed(AGREEMENT_STATUSES[:-1]), AGREEMENT_STATUSES[-1])
 
 
 class Citations:
@@ -103,16 +109,19 @@ class Brief:
         return f"{self.base_url}{path}?{urlencode(query)}"
 
     def entry(
-        self, resource: Resource, record_id: str, countries: list[str], sources: list[dict], **shown
+        self, resource: Resource, record: dict, countries: list[str], sources: list[dict], **shown
     ) -> dict:
-        """A section item: what it shows, how it matched, and its numbered citations."""
+        """A section item: what it shows, how it matched, its numbered citations and
+        the curator's caveats (notes, and the fields inferred rather than read)."""
         return {
             "type": resource.singular,
-            "id": record_id,
+            "id": record["id"],
             **shown,
             "via": via(countries, self.groups),
             "citations": [self.citations.number(s) for s in sources],
-            "href": f"{self.base_url}/v1/{resource.name}/{record_id}",
+            "notes": record.get("notes", []),
+            "inferred": record.get("inferred", []),
+            "href": f"{self.base_url}/v1/{resource.name}/{record['id']}",
         }
 
     def item(self, resource: Resource, record: dict) -> dict:
@@ -120,7 +129,7 @@ class Brief:
         author = record.get("author")
         return self.entry(
             resource,
-            record["id"],
+            record,
             record.get("countries", []),
             record["sources"],
             title=title or _text(resource, record),
@@ -144,35 +153,66 @@ class Brief:
         }
 
     def chronology(self) -> dict:
-        page = self.data.timeline(self.filters, [], "date", self.limit)
+        """Every record of the pair in date order (up to CHRONOLOGY_CAP), undated last."""
+        page = self.data.timeline(self.filters, [], "date", CHRONOLOGY_CAP)
         items = []
         for body in page.items:
             entry = decode(body)
+            resource = catalog.BY_SINGULAR[entry["type"]]
+            record = decode(self.data.get(resource, entry["id"]).json)
             items.append(
                 self.entry(
-                    catalog.BY_SINGULAR[entry["type"]],
-                    entry["id"],
+                    resource,
+                    record,
                     entry["countries"],
                     entry["sources"],
                     title=entry["title"],
                     date=entry["date"],
                     kind=entry["kind"],
-                    status=None,
+                    status=record.get("status"),
                     text=entry["title"],
                     author=None,
                 )
             )
+        n = len(items)
+        if page.next_key is not None:
+            n = self.data.count(None, self.filters, CHRONOLOGY_COUNT_CAP + 1)
         return {
-            **self.counted(None, self.filters),
+            "count": min(n, CHRONOLOGY_COUNT_CAP),
+            "count_exact": n <= CHRONOLOGY_COUNT_CAP,
             "items": items,
             "more": self.url("/v1/timeline"),
+        }
+
+    def coverage(self, chronology: dict) -> dict:
+        """What the brief rests on: the documents its records cite, their dates, the counts."""
+        documents = sorted(
+            (
+                {k: d[k] for k in ("title", "publisher", "published", "url")} | {"id": d["id"]}
+                for d in self.citations.documents.values()
+            ),
+            key=lambda d: (d["published"] is None, d["published"] or "", d["id"]),
+        )
+        dates = [d["published"] for d in documents if d["published"]]
+        records: dict[str, int] = {}
+        for item in chronology["items"]:
+            name = catalog.BY_SINGULAR[item["type"]].name
+            records[name] = records.get(name, 0) + 1
+        return {
+            "documents": documents,
+            "earliest": min(dates, default=None),
+            "latest": max(dates, default=None),
+            "records": records,
+            "complete": chronology["count"] == len(chronology["items"]),
+            "countries_with_records": f"{self.base_url}/v1/countries?mentioned=true",
+            "pairs_with_records": f"{self.base_url}/v1/dataset",
         }
 
     def compose(self) -> dict:
         f = self.filters
         statuses = [
             status
-            for status in AGREEMENT_STATUSES
+            for status in AGREEMENT_ORDER
             if self.data.count(catalog.AGREEMENTS, replace(f, status=status), 1)
         ]
         brief = {
@@ -205,5 +245,6 @@ class Brief:
             ),
             "chronology": self.chronology(),
         }
+        brief["coverage"] = self.coverage(brief["chronology"])
         brief["sources"] = self.citations.sources
         return brief

@@ -22,7 +22,7 @@ from api import catalog, citations, countries, fulltext, index
 from api.check import Dataset, Problem, check
 from schemas import dates
 
-SCHEMA_VERSION = "3"  # the table layout; a database of another layout must be rebuilt
+SCHEMA_VERSION = "4"  # the table layout; a database of another layout must be rebuilt
 
 
 class BuildError(Exception):
@@ -92,6 +92,8 @@ def _write(
     for resource in catalog.ALL:
         rows = [index.rows(resource, r, published) for r in records[resource.name]]
         index.insert(db, resource, rows)
+        if resource is catalog.COUNTRIES:
+            index.insert_ambiguous(db, records[resource.name])
         everything += rows
     index.insert_search(db, everything)
     db["document_texts"].insert_all({"id": k, "text": v} for k, v in sorted(texts.items()))
@@ -139,7 +141,9 @@ def build(
     """Check the inputs and write the database at ``db_path``; return its metadata.
 
     Refuses (UnexportedWrites) to replace a database holding writes that the
-    fixtures do not have, unless ``force``.
+    fixtures do not have, unless ``force``: checked before the work and again
+    under the write lock at the swap, so a write acknowledged while the build
+    ran is never dropped.
     """
     from api.writes import Writer
 
@@ -165,6 +169,14 @@ def build(
     writer = Writer(db_path)
     meta["fulltext"] = writer.fulltext_name(version)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    writer.remove_leftovers()
+
+    def nothing_lost() -> None:
+        """Under the write lock, just before the swap: a write may have landed meanwhile."""
+        lost = unexported_writes(db_path, records)
+        if lost:
+            raise UnexportedWrites(db_path, lost)
+
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     tmp_index = writer.fulltext_tmp()
     tmp.unlink(missing_ok=True)
@@ -178,7 +190,9 @@ def build(
         db.execute("VACUUM")
         fulltext.build(tmp_index, db.execute(fulltext.ROWS_SQL))
         db.close()
-        writer.replace_with(tmp, tmp_index, meta["fulltext"])
+        meta["fulltext"] = writer.replace_with(
+            tmp, tmp_index, meta["fulltext"], guard=None if force else nothing_lost
+        )
     finally:
         tmp.unlink(missing_ok=True)
         shutil.rmtree(tmp_index, ignore_errors=True)

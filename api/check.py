@@ -128,7 +128,7 @@ class Checker:
             self.data.texts[seed.id] = seed.text
 
     def countries(self) -> None:
-        table = countries.current()
+        table = countries.generated()
         self.data.records["countries"] = table
         file = fixture_path(self.fixtures_dir, "countries")
         schema = CountryAdditionSchema()
@@ -137,11 +137,11 @@ class Checker:
             if addition is None:
                 continue
             code = addition["id"]
-            base = table.get(code) or countries.historical(code)
+            base = table.get(code)
             if base is None:
                 self.problem(file, code, "id", "no ISO 3166-1 alpha-2 or ISO 3166-3 alpha-4 code")
                 continue
-            if base["historical"] and code in table:
+            if ("countries", code) in self.data.files:
                 self.problem(file, code, "id", "duplicate id")
                 continue
             table[code] = countries.merge(base, addition)

@@ -18,6 +18,13 @@ DEFAULTS = {
     "MAX_HEADER_BYTES": 4096,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "ACCESS_LOG": True,
+    # The URL clients reach the API at (scheme, host, any mount path): links in
+    # responses use it instead of the request's Host header.
+    "PUBLIC_URL": "",
+    # Readiness fails when writes could not succeed, e.g. with less free space than
+    # this; a deployment that only reads (READ_ONLY) skips those checks.
+    "MIN_FREE_BYTES": 64 * 1024 * 1024,
+    "READ_ONLY": False,
 }
 
 

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import re
+import sys
+
 import orjson
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import ClientDisconnected
 
 from api import writes
-from api.auth import AuthError, Tokens
+from api.auth import PREFIX, AuthError, Token, Tokens
 from api.catalog import Resource
 from api.errors import Problem, problem_response
 from api.http import JSON, finish, negotiate, tag
 from api.index import version
 from api.response import Response
+from schemas.inputs import CONTROL_CHARACTERS
 
+log = logging.getLogger("briefs")
 MERGE_PATCH = "application/merge-patch+json"
 REALM = 'Bearer realm="briefs"'
 
@@ -49,7 +57,17 @@ def init_limiter(app: Flask) -> None:
 
     @app.after_request
     def limit_headers(response: Response) -> Response:
-        return response if request._get_current_object().method in READS else inject(response)
+        """X-RateLimit-* on writes; Retry-After only on a 429 or where the response set it."""
+        if request._get_current_object().method in READS:
+            return response
+        retry_after = response.headers.get("Retry-After")
+        response = inject(response)
+        if response.status_code != 429:
+            if retry_after is None:
+                response.headers.pop("Retry-After", None)
+            else:
+                response.headers["Retry-After"] = retry_after
+        return response
 
     @app.teardown_request
     def release_limits(error: BaseException | None = None) -> None:
@@ -69,6 +87,38 @@ def is_auth_failure(response: Response) -> bool:
     return response.status_code == 401
 
 
+def failure_key() -> str:
+    """Whom failed authentications count against: the token id presented, if one can
+    be read from the header; otherwise the client's address. Behind a proxy every
+    client shares an address, so one guesser must not lock out every writer."""
+    _, _, presented = request.headers.get("Authorization", "").partition(" ")
+    parts = presented.strip().split("_", 2)
+    if len(parts) == 3 and parts[0] == PREFIX and parts[1] and parts[2]:
+        return f"token:{parts[1]}"
+    return f"address:{get_remote_address()}"
+
+
+def presents_valid_token() -> bool:
+    """Whether the request carries a valid token: exempt from the failure limit, so a
+    valid token is never refused for others' failures."""
+    return isinstance(_verified(), Token)
+
+
+def _verified():
+    """The token the Authorization header names, or the AuthError it fails with (once
+    per request)."""
+    if "briefs_token" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _, presented = header.partition(" ")
+        if header and scheme.lower() != "bearer":
+            presented = ""
+        try:
+            g.briefs_token = tokens().verify(presented.strip() or None)
+        except AuthError as exc:
+            g.briefs_token = exc
+    return g.briefs_token
+
+
 def tokens() -> Tokens:
     return current_app.extensions["briefs.tokens"]
 
@@ -79,15 +129,10 @@ def writer() -> writes.Writer:
 
 def authenticate(resource: Resource) -> str:
     """The name of the token presented, if it may write ``resource``; else 401 or 403."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, presented = header.partition(" ")
-    if header and scheme.lower() != "bearer":
-        presented = ""
-    try:
-        token = tokens().verify(presented.strip() or None)
-    except AuthError as exc:
-        error = "" if exc.reason == "missing" else ', error="invalid_token"'
-        raise Problem(401, exc.detail, headers={"WWW-Authenticate": REALM + error}) from exc
+    token = _verified()
+    if isinstance(token, AuthError):
+        error = "" if token.reason == "missing" else ', error="invalid_token"'
+        raise Problem(401, token.detail, headers={"WWW-Authenticate": REALM + error})
     if resource.name not in token.scopes:
         raise Problem(
             403,
@@ -100,17 +145,88 @@ def authenticate(resource: Resource) -> str:
     return g.actor
 
 
+BODY_SECONDS = 10
+MAX_DEPTH = 32  # records nest a few levels; nothing a client needs comes near this
+CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")  # the rule the input schemas publish
+
+
 def json_body(*media_types: str) -> dict:
-    """The request's JSON object; 415 for another media type, 400 for malformed JSON."""
+    """The request's JSON object; 415 for another media type, 400 for malformed JSON.
+
+    A streamed (chunked) body over the size limit is a 413, not a truncated
+    document; one nested deeper than MAX_DEPTH a 400; control characters in
+    any string a 422 naming where.
+    """
     if request.mimetype not in media_types:
         raise Problem(415, f"Send the body as {' or '.join(media_types)}.")
+    data = _read_body()
     try:
-        body = orjson.loads(request.get_data(cache=True))
+        body = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise Problem(400, f"The body is not valid JSON: {exc}.") from exc
     if not isinstance(body, dict):
         raise Problem(422, "The body must be a JSON object.", errors={"body": ["Not an object."]})
+    _check_values(body)
     return body
+
+
+def _read_body() -> bytes:
+    """The whole body, in at most BODY_SECONDS (under gevent): 408 if it does not come.
+
+    werkzeug's stream stops at the size limit, also for a streamed (chunked) body,
+    with a 413 when more was sent.
+    """
+    stream = request.stream
+    try:
+        with _deadline(BODY_SECONDS):
+            parts = []
+            while chunk := stream.read(65536):
+                parts.append(chunk)
+    except (_BodyTimeout, TimeoutError, ClientDisconnected) as exc:
+        raise Problem(
+            408, f"The request body did not arrive within {BODY_SECONDS} seconds."
+        ) from exc
+    return b"".join(parts)
+
+
+class _BodyTimeout(Exception):
+    """The body took longer than BODY_SECONDS."""
+
+
+def _deadline(seconds: float):
+    """A bound on the time a slow client may take to send its body, where one can be
+    enforced without a thread: under gevent's cooperative sockets. Elsewhere gunicorn's
+    worker timeout bounds the request."""
+    if "gevent.monkey" in sys.modules:
+        from gevent import Timeout, monkey
+
+        if monkey.is_module_patched("socket"):
+            return Timeout(seconds, _BodyTimeout)
+    return contextlib.nullcontext()
+
+
+def _check_values(body: dict) -> None:
+    """Refuse nesting deeper than MAX_DEPTH and control characters, walking without recursion."""
+    stack: list[tuple[object, str, int]] = [(body, "", 1)]
+    bad: dict[str, list[str]] = {}
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, dict):
+            if depth > MAX_DEPTH:
+                raise Problem(400, f"The body is nested deeper than {MAX_DEPTH} levels.")
+            for key, item in value.items():
+                sub = f"{path}.{key}" if path else key
+                if CONTROL.search(key):
+                    bad.setdefault(sub, []).append("Control characters are not allowed.")
+                stack.append((item, sub, depth + 1))
+        elif isinstance(value, list):
+            if depth > MAX_DEPTH:
+                raise Problem(400, f"The body is nested deeper than {MAX_DEPTH} levels.")
+            stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, str) and CONTROL.search(value):
+            bad.setdefault(path or "body", []).append("Control characters are not allowed.")
+    if bad:
+        raise Problem(422, "Control characters are not allowed in text.", errors=bad)
 
 
 def if_match() -> str | None:
@@ -134,7 +250,9 @@ def record_response(resource: Resource, written: writes.Written, status: int) ->
 
 
 def write_error(error: writes.WriteError) -> Response:
-    return problem_response(error.status, error.detail, errors=error.errors)
+    # Storage trouble passes: a client may retry later.
+    headers = {"Retry-After": "60"} if error.status in (503, 507) else None
+    return problem_response(error.status, error.detail, headers, errors=error.errors)
 
 
 def create(resource: Resource) -> Response:
@@ -148,7 +266,9 @@ def create(resource: Resource) -> Response:
     if not 1 <= len(key) <= 255:
         raise Problem(400, "Idempotency-Key must be 1 to 255 characters.")
     try:
-        replay = writer().begin_idempotent(actor, key, writes.request_digest(body))
+        replay = writer().begin_idempotent(
+            actor, key, writes.request_digest(body, request.method, request.path)
+        )
     except writes.WriteError as exc:
         return write_error(exc)
     if replay is not None:
@@ -162,10 +282,10 @@ def create(resource: Resource) -> Response:
     try:
         response = _create(resource, body, actor, key)
     except BaseException:
-        writer().finish_idempotent(actor, key, 500, {}, b"")
+        _finish_idempotent(actor, key, 500, {}, b"")
         raise
     if response.status_code != 201:  # a refusal: keep it for retries too
-        writer().finish_idempotent(
+        _finish_idempotent(
             actor,
             key,
             response.status_code,
@@ -173,6 +293,14 @@ def create(resource: Resource) -> Response:
             response.get_data(),
         )
     return response
+
+
+def _finish_idempotent(actor: str, key: str, status: int, headers: dict, body: bytes) -> None:
+    """Keep (or free) the key; if storage refuses even that, the claim expires on its own."""
+    try:
+        writer().finish_idempotent(actor, key, status, headers, body)
+    except writes.WriteError as exc:
+        log.warning("the Idempotency-Key %r could not be released: %s", key, exc.detail)
 
 
 def _create(resource: Resource, body: dict, actor: str, key: str | None = None) -> Response:

@@ -32,6 +32,9 @@ from api.db import Unavailable
 
 MARK = (b"<mark>", b"</mark>")  # around matched words in snippets
 TITLE_BOOST = 10.0  # a title match weighs ten body matches
+NAMES_BOOST = 100.0  # an entity's name or alias outweighs a title that mentions it
+NAMES_END = "\n\n"  # ends the names at the head of an entity's search body
+ENTITY_TYPES = frozenset({"country", "person", "organization"})
 MAX_WORDS = 16
 MAX_HITS = 10_000  # hits a query pages through: the deepest page costs a top-10,000
 SNIPPET_CHARS = 120
@@ -61,7 +64,7 @@ WORDS = _analyzer()
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    for name in ("title", "body"):
+    for name in ("title", "names", "body"):
         builder.add_text_field(name, tokenizer_name=ANALYZER, index_option="freq")
     builder.add_text_field("type", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("key", tokenizer_name="raw", index_option="basic")
@@ -85,7 +88,10 @@ def words(text: str) -> list[str]:
 
 def _document(row: SearchRow) -> tantivy.Document:
     rowid, kind, record_id, title, body = row
-    doc = tantivy.Document(type=kind, key=f"{kind}/{record_id}", title=title, body=body)
+    names = body.split(NAMES_END, 1)[0] if kind in ENTITY_TYPES and NAMES_END in body else ""
+    doc = tantivy.Document(
+        type=kind, key=f"{kind}/{record_id}", title=title, names=names, body=body
+    )
     doc.add_unsigned("row", rowid)
     return doc
 
@@ -249,7 +255,8 @@ class Reader:
 
 
 def query(terms: list[str], types: list[str]) -> tantivy.Query:
-    """Every word in the title or the body (a title match boosted); optionally of ``types``."""
+    """Every word in the title, the names or the body (title and name matches boosted);
+    optionally of ``types``."""
     clauses = [
         (
             tantivy.Occur.Must,
@@ -259,6 +266,12 @@ def query(terms: list[str], types: list[str]) -> tantivy.Query:
                         tantivy.Occur.Should,
                         tantivy.Query.boost_query(
                             tantivy.Query.term_query(SCHEMA, "title", word), TITLE_BOOST
+                        ),
+                    ),
+                    (
+                        tantivy.Occur.Should,
+                        tantivy.Query.boost_query(
+                            tantivy.Query.term_query(SCHEMA, "names", word), NAMES_BOOST
                         ),
                     ),
                     (tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "body", word)),

@@ -12,7 +12,7 @@ from flask import current_app, g, request
 from marshmallow import Schema, fields
 from werkzeug.sansio.utils import get_current_url
 
-from api import catalog, cursors, store
+from api import briefs, catalog, cursors, store
 from api.catalog import Resource
 from api.errors import Problem
 from api.recent import Recent
@@ -107,10 +107,16 @@ def finish(response: Response, etag: str | None = None) -> Response:
     return response
 
 
-def record(resource: Resource, record_id: str) -> Response:
-    """One stored record as JSON, with its version as the ETag."""
+def record(resource: Resource, record_id: str, parameter: str = "id") -> Response:
+    """One stored record as JSON, with its version as the ETag.
+
+    A name that fits several records is a 400 naming the path ``parameter``.
+    """
     negotiate((JSON,))
-    stored = get_store().get(resource, record_id)
+    try:
+        stored = get_store().get(resource, record_id)
+    except store.Ambiguous as exc:
+        raise ambiguous(exc, parameter) from exc
     etag = fresh(stored.etag, JSON)
     response = finish(Response(stored.json, mimetype=JSON), etag)
     if stored.id != record_id:
@@ -142,13 +148,33 @@ def resolve(resource: Resource, values: list[str], parameter: str) -> list[str]:
                 suggestions=exc.suggestions,
             ) from exc
         except store.Ambiguous as exc:
-            raise Problem(
-                400,
-                f"{value!r} could mean more than one {resource.singular}.",
-                errors={parameter: [f"Ambiguous: {', '.join(exc.candidates)}."]},
-                candidates=exc.candidates,
-            ) from exc
+            raise ambiguous(exc, parameter) from exc
     return list(dict.fromkeys(ids))
+
+
+def ambiguous(exc: store.Ambiguous, parameter: str) -> Problem:
+    """The 400 for a name that fits several records: the parameter, and the candidates."""
+    return Problem(
+        400,
+        f"{exc.key!r} could mean more than one {exc.resource}.",
+        errors={parameter: [f"Ambiguous: {', '.join(exc.candidates)}."]},
+        candidates=exc.candidates,
+    )
+
+
+def country_names(values: list[str]) -> list[str]:
+    """The names in ``country`` values: ``PK,RU`` is two, unless the whole is a name."""
+    data = get_store()
+    names = []
+    for value in values:
+        if "," in value:
+            try:
+                data.resolve(catalog.COUNTRIES, value)  # "Korea, Republic of"
+            except store.NotFound:
+                names += [part.strip() for part in value.split(",") if part.strip()]
+                continue
+        names.append(value)
+    return names
 
 
 def country_groups(values: list[str], predecessors: bool) -> list[tuple[str, ...]]:
@@ -158,7 +184,7 @@ def country_groups(values: list[str], predecessors: bool) -> list[tuple[str, ...
     data = get_store()
     return [
         (c, *data.continued_by(c)) if predecessors else (c,)
-        for c in resolve(catalog.COUNTRIES, values, "country")
+        for c in resolve(catalog.COUNTRIES, country_names(values), "country")
     ]
 
 
@@ -202,6 +228,16 @@ def _scope(name: str, args: dict) -> str:
     return scope
 
 
+def public_root() -> str:
+    """Where links point: BRIEFS_PUBLIC_URL when set (the URL the API is served at),
+    else the request's own scheme and Host. Set it in production: responses are
+    cacheable, and a link must not carry whatever Host a client sent."""
+    configured = current_app._get_current_object().config.get("PUBLIC_URL")
+    if configured:
+        return configured.rstrip("/")
+    return request._get_current_object().host_url.rstrip("/")
+
+
 def _secret() -> bytes:
     return current_app._get_current_object().config["SECRET_KEY"].encode()
 
@@ -224,7 +260,11 @@ def _next_url(next_cursor: str) -> str:
     key = tuple(environ.get(part) for part in URL_PARTS)
     prefix = NEXT_PREFIXES.get(key)
     if prefix is None:
-        base = get_current_url(this.scheme, this.host, this.root_path, this.path)
+        configured = current_app._get_current_object().config.get("PUBLIC_URL")
+        if configured:
+            base = configured.rstrip("/") + this.path
+        else:
+            base = get_current_url(this.scheme, this.host, this.root_path, this.path)
         pairs = urlencode([(k, v) for k, v in this.args.items(multi=True) if k != "cursor"])
         prefix = f"{base}?{pairs}&cursor=" if pairs else f"{base}?cursor="
         if len(prefix) <= 1024:
@@ -241,13 +281,30 @@ def listing(resource: Resource, args: dict) -> Response:
     where = filters(args)
     sort = args.get("sort", resource.default_sort)
     facets = args.get("facet", [])
+
+    def fetch(after: list | None, limit: int) -> store.Page:
+        page = data.page(resource, where, sort, limit, after)
+        if any(len(group) > 1 for group in where.countries):
+            page.items = [_marked(body, where.countries) for body in page.items]
+        return page
+
     return paged(
         resource.name,
         resource.instance,
         args,
-        lambda after, limit: data.page(resource, where, sort, limit, after),
+        fetch,
         extra=lambda: {"facets": data.facets(resource, where, facets)},
     )
+
+
+def _marked(body: bytes, groups: list[tuple[str, ...]]) -> bytes:
+    """A stored record, with ``via`` when only a predecessor state brought it in."""
+    record = store.decode(body)
+    through = briefs.via(record.get("countries", []), groups)
+    if through is None:
+        return body
+    record["via"] = through
+    return orjson.dumps(record)
 
 
 def paged(name: str, schema: Schema, args: dict, fetch: Fetch, extra=None) -> Response:

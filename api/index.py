@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import orjson
 import sqlite_utils
 
-from api import catalog, citations, countries, names
+from api import catalog, citations, countries, fulltext, names
 from api.catalog import Resource
 from api.check import references
 from schemas import dates
@@ -114,16 +114,23 @@ def timeline_title(resource: Resource, record: dict) -> str:
 
 
 def search_body(record: dict) -> str:
-    """What full-text search sees of a record besides its title."""
-    parts = []
-    for key in ("summary", "text", "name", "official_name", "acronym"):
-        if isinstance(record.get(key), str):
-            parts.append(record[key])
-    parts += [a["name"] for a in record.get("aliases", [])]
+    """What full-text search sees of a record besides its title.
+
+    A country's, person's or organization's names and aliases come first, then
+    ``fulltext.NAMES_END``: the index weighs them as the entity's names, so
+    "Fredkov" finds Mikhail Fradkov before the records that mention him.
+    """
+    names = [
+        record[k] for k in ("name", "official_name", "acronym") if isinstance(record.get(k), str)
+    ]
+    names += [a["name"] for a in record.get("aliases", [])]
+    parts = [record[k] for k in ("summary", "text") if isinstance(record.get(k), str)]
     parts += [s["quote"] for _, s in citations.walk(record)]
     if isinstance(record.get("author"), dict):
         parts.append(record["author"]["name"])
-    return "\n".join(dict.fromkeys(parts))
+    names = list(dict.fromkeys(names))
+    rest = "\n".join(p for p in dict.fromkeys(parts) if p not in names)
+    return "\n".join(names) + fulltext.NAMES_END + rest if names else rest
 
 
 def _names(resource: Resource, record: dict) -> list[dict]:
@@ -328,6 +335,29 @@ def insert(db: sqlite_utils.Database, resource: Resource, all_rows: list[Rows]) 
     db["names"].insert_all(n for r in all_rows for n in r.names)
     db["timeline"].insert_all(r.timeline for r in all_rows if r.timeline)
     db["record_links"].insert_all(link for r in all_rows for link in r.links)
+
+
+def insert_ambiguous(db: sqlite_utils.Database, all_countries: list[dict]) -> None:
+    """Equal-priority names for every country a shared name may mean ("Congo").
+
+    A lookup that finds several records at the best priority is ambiguous, so
+    these rows make such a name a 400 with candidates, never a silent pick.
+    """
+    table = {c["id"]: c for c in all_countries}
+    db["names"].insert_all(
+        (
+            {
+                "resource": catalog.COUNTRIES.name,
+                "key": key,
+                "record_id": country,
+                "name": key,
+                "rank": 0,
+            }
+            for key, ids in countries.ambiguous(table).items()
+            for country in ids
+        ),
+        ignore=True,
+    )
 
 
 def search_order(rows: Rows) -> tuple:

@@ -27,15 +27,65 @@ def _line(item: dict, names: dict[str, str], quotes: bool) -> str:
     return f"- {date} — **{_escape(item['title'])}**{detail}{via} {refs}"
 
 
+def _caveats(item: dict) -> list[str]:
+    """The curator's notes and inferred fields, indented under the statement they qualify."""
+    lines = [f"  - *Note:* {_escape(note)}" for note in item["notes"]]
+    if item["inferred"]:
+        fields = ", ".join(f"`{f}`" for f in item["inferred"])
+        lines.append(f"  - *Inferred by the curator, not read in the source:* {fields}")
+    return lines
+
+
+def _coverage(coverage: dict) -> list[str]:
+    documents = coverage["documents"]
+    lines = ["## Coverage", ""]
+    if not documents:
+        return [
+            *lines,
+            "No records concern both countries. The countries that have records: "
+            f"<{coverage['countries_with_records']}>; the pairs that have records: "
+            f"<{coverage['pairs_with_records']}>.",
+            "",
+        ]
+    counts = ", ".join(f"{n} {name}" for name, n in coverage["records"].items())
+    if len(documents) == 1:
+        d = documents[0]
+        lines.append(
+            f"This brief rests on a single source: *{_escape(d['title'])}*, {d['publisher']}, "
+            f"{d['published'] or 'undated'}."
+        )
+    else:
+        lines.append(
+            f"This brief rests on {len(documents)} documents, published "
+            f"{coverage['earliest']} to {coverage['latest']}:"
+        )
+        lines.append("")
+        lines += [
+            f"- *{_escape(d['title'])}*, {d['publisher']}, {d['published'] or 'undated'}"
+            for d in documents
+        ]
+    lines.append("")
+    if coverage["latest"]:
+        lines.append(f"Nothing in it is newer than {coverage['latest'][:4]}.")
+    lines.append(f"Records: {counts}.")
+    if not coverage["complete"]:
+        lines.append("The chronology shows the first records only; follow its link for the rest.")
+    return [*lines, ""]
+
+
 def _section(
     title: str, section: dict, names: dict[str, str], level: str = "##", quotes: bool = True
 ) -> list[str]:
-    """A section's items; commentary is quoted with its speaker unless ``quotes`` is off
-    (chronology titles already name the speaker)."""
+    """A section's items; commentary is quoted with its speaker, and caveats follow each
+    item, unless ``quotes`` is off (the chronology repeats the sections' records, and
+    its titles already name the speaker)."""
     lines = [f"{level} {title}", ""]
     if not section["items"]:
         lines.append("None recorded.")
-    lines += [_line(item, names, quotes) for item in section["items"]]
+    for item in section["items"]:
+        lines.append(_line(item, names, quotes))
+        if quotes:
+            lines += _caveats(item)
     if section["count"] > len(section["items"]):
         more = section["count"] - len(section["items"])
         amount = str(more) if section["count_exact"] else f"over {more}"
@@ -55,6 +105,7 @@ def render(brief: dict) -> str:
         scope.append("including the records of predecessor states, marked *via*")
     if scope:
         lines += [f"_{'; '.join(scope).capitalize()}._", ""]
+    lines += _coverage(brief["coverage"])
     lines += _section("Headline figures", brief["figures"], names)
     lines += ["## Agreements", ""]
     if not brief["agreements"]:

@@ -2,9 +2,11 @@
 
 - A schema whose Meta says ``always_present`` lists every field as required:
   the server always sends them, so generated clients should not type them
-  as optional.
+  as optional (but a field marked ``sometimes_present``, such as ``via``).
 - A field built with ``Choice(component, ...)`` refers to one named enum
-  component instead of repeating the values inline.
+  component instead of repeating the values inline; its ``documented``
+  metadata, when given, names the values the document lists (``format=csv``
+  is read on a JSON operation for curl, but typed clients call the CSV one).
 """
 
 from __future__ import annotations
@@ -22,7 +24,13 @@ class Converter(OpenAPIConverter):
     def schema2jsonschema(self, schema):
         jsonschema = super().schema2jsonschema(schema)
         if getattr(getattr(schema, "Meta", None), "always_present", False):
-            jsonschema["required"] = sorted(jsonschema["properties"])
+            instance = schema() if isinstance(schema, type) else schema
+            sometimes = {
+                f.data_key or name
+                for name, f in instance.fields.items()
+                if f.metadata.get("sometimes_present")
+            }
+            jsonschema["required"] = sorted(set(jsonschema["properties"]) - sometimes)
         return jsonschema
 
     def field2property(self, field):
@@ -30,7 +38,9 @@ class Converter(OpenAPIConverter):
         component = field.metadata.get("enum_component")
         if not component:
             return prop
-        values = [v for v in prop.get("enum", []) if v is not None]
+        values = field.metadata.get("documented") or [
+            v for v in prop.get("enum", []) if v is not None
+        ]
         if component not in self.spec.components.schemas:
             enum = {"type": "string", "enum": values}
             if any(not v[:1].isalpha() for v in values):

@@ -13,7 +13,7 @@ from pathlib import Path
 import orjson
 from rapidfuzz import fuzz, process
 
-from api import catalog, fulltext, names
+from api import catalog, countries, fulltext, names
 from api.catalog import Resource
 from api.db import Unavailable, sqlite3
 from api.index import TIMELINE
@@ -262,6 +262,21 @@ class Store:
             result[name] = [{"value": value, "count": n} for value, n in rows]
         return result
 
+    def pairs(self) -> list[tuple[str, str, int]]:
+        """Country pairs that share at least one brief record, with how many, most first.
+
+        A scan of the links of every record a brief shows (bounded by the data,
+        not the request): the dataset description keeps the answer per version.
+        """
+        marks = ",".join("?" * len(TIMELINE_RESOURCES))
+        rows = self.conn.execute(
+            "SELECT a.country, b.country, count(*) FROM record_countries a "
+            "JOIN record_countries b ON b.resource = a.resource AND b.record_id = a.record_id "
+            f"AND b.country > a.country WHERE a.resource IN ({marks}) GROUP BY 1, 2",
+            TIMELINE_RESOURCES,
+        ).fetchall()
+        return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
+
     def continued_by(self, country: str) -> list[str]:
         """The states a country continues (Russia continues the Soviet Union)."""
         return [
@@ -277,8 +292,8 @@ class Store:
         """Ranked full-text hits: (type, id, title, snippet, score); and the next key.
 
         Every word must match. Tantivy ranks every match by BM25 (``api.fulltext``);
-        ``score`` is its negation, so that lower is better. The key is the
-        number of hits already seen.
+        ``score`` is that relevance: non-negative, higher is better. The key is
+        the number of hits already seen.
         """
         offset = after[0] if after else 0
         hits = fulltext.search(self._fulltext_dir(), words, types, limit, offset)
@@ -290,9 +305,12 @@ class Store:
                 [row for row, _ in hits.rows],
             )
         }
+        # A hit whose row a write replaced since the index last caught up is left
+        # out: the index names the new row once the write's update lands.
         items = [
-            (kind, rid, title, hits.snippet(title, body), -score)
+            (kind, rid, title, hits.snippet(title, body), score)
             for row, score in hits.rows
+            if row in found
             for kind, rid, title, body in [found[row]]
         ]
         return items, ([offset + limit] if hits.more else None)
@@ -314,6 +332,10 @@ class Store:
             raise Unavailable("the database names no full-text index: run 'briefs build'")
         (path,) = [r[2] for r in self.conn.execute("PRAGMA database_list") if r[1] == "main"]
         return Path(path).parent / row[0]
+
+    def last_change(self) -> int:
+        """The number of the latest change kept (0 when none)."""
+        return self.conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
 
     def changes(self, since: int, limit: int) -> list[tuple]:
         """Writes after the change numbered ``since``, oldest first."""
@@ -544,21 +566,50 @@ class Store:
     def resolve(self, resource: Resource, text: str) -> str:
         """The id of the country or person a code, name or alias denotes.
 
-        Case-, accent- and punctuation-insensitive. A current country's code
-        outranks a historical country's reused one. Raises NotFound (with
-        suggestions) or Ambiguous (with candidates).
+        Case-, accent- and punctuation-insensitive. For countries, in order:
+        a current country's code or name and any curated alias or source
+        spelling; then the everyday, former and foreign names ``countrynames``
+        knows ("UK", "Burma"); then a former state's own codes and names
+        (``countries.name_keys``). Raises NotFound (with suggestions) or
+        Ambiguous (with candidates: "Congo").
         """
-        rows = self.conn.execute(
+        rows = self._names(resource, text)
+        if rows and rows[0][1] > 0 and resource is catalog.COUNTRIES:
+            code = countries.everyday(text)
+            if code and names.key(code) != names.key(text):
+                coded = self._names(resource, code)
+                rows = coded or rows
+        elif not rows and resource is catalog.COUNTRIES:
+            code = countries.everyday(text)
+            if code:
+                rows = self._names(resource, code)
+        elif not rows and resource is catalog.PEOPLE:
+            rows = self._surname(text)
+        if not rows:
+            raise NotFound(resource.singular, text, self.suggest(resource, text))
+        best = sorted({r[0] for r in rows if r[1] == rows[0][1]})
+        if len(best) > 1:
+            raise Ambiguous(resource.singular, text, best)
+        return best[0]
+
+    def _surname(self, text: str) -> list[tuple[str, int]]:
+        """People one of whose names ends in the word(s) ``text`` ("siddiqui")."""
+        key = names.key(text)
+        if not key:
+            return []
+        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return self.conn.execute(
+            "SELECT DISTINCT record_id, 0 FROM names WHERE resource = ? AND key LIKE ? "
+            "ESCAPE '\\' ORDER BY record_id",
+            (catalog.PEOPLE.name, f"% {escaped}"),
+        ).fetchall()
+
+    def _names(self, resource: Resource, text: str) -> list[tuple[str, int]]:
+        return self.conn.execute(
             "SELECT record_id, rank FROM names WHERE resource = ? AND key = ? "
             "ORDER BY rank, record_id",
             (resource.name, names.key(text)),
         ).fetchall()
-        if not rows:
-            raise NotFound(resource.singular, text, self.suggest(resource, text))
-        best = [r[0] for r in rows if r[1] == rows[0][1]]
-        if len(set(best)) > 1:
-            raise Ambiguous(resource.singular, text, sorted(set(best)))
-        return best[0]
 
     def suggest(self, resource: Resource, text: str) -> list[str]:
         """Ids of records whose id or name is near ``text`` (bounded work)."""
@@ -587,7 +638,12 @@ class Store:
             score_cutoff=80,
             limit=SUGGESTIONS * 3,
         )
-        return list(dict.fromkeys(choices[match] for match, _, _ in found))[:SUGGESTIONS]
+        suggested = [choices[match] for match, _, _ in found]
+        if resource is catalog.COUNTRIES:
+            code = countries.near(text)
+            coded = self._names(resource, code) if code else []
+            suggested = [r[0] for r in coded[:1]] + suggested
+        return list(dict.fromkeys(suggested))[:SUGGESTIONS]
 
 
 def decode(body: bytes) -> dict:

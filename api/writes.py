@@ -16,13 +16,15 @@ in the audit table and bumps the data version. Nothing here knows HTTP.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import logging
 import os
+import shutil
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +77,12 @@ class Missing(WriteError):
     status = 404
 
 
+class NoSpace(WriteError):
+    """The device holding the database is full: nothing was written."""
+
+    status = 507
+
+
 class Gone(WriteError):
     status = 410
 
@@ -119,9 +127,14 @@ def merge_patch(target, patch):
     return result
 
 
-def request_digest(body: object) -> str:
-    """What an Idempotency-Key is bound to: the canonical JSON of the request."""
-    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+def request_digest(body: object, method: str, path: str) -> str:
+    """What an Idempotency-Key is bound to: the method, the path and the canonical JSON body.
+
+    A key is scoped to its token, method and path: reused on another endpoint
+    it matches nothing there and is refused like a reused key with another body.
+    """
+    canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(f"{method} {path}\n".encode() + canonical).hexdigest()
 
 
 def _now() -> str:
@@ -137,11 +150,24 @@ class Writer:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """An immediate transaction under the machine-wide write lock; rolled back on error."""
-        with open(self.lock_path, "a") as lock:
+        """An immediate transaction under the machine-wide write lock; rolled back on error.
+
+        Storage failures (no space left, a read-only file or folder) are raised as
+        ``NoSpace`` or ``Unavailable`` naming the cause, never as what a failed
+        rollback says afterwards.
+        """
+        try:
+            lock = open(self.lock_path, "a")
+        except OSError as exc:
+            translated = _storage_error(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
+        with lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            conn = None
             try:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
                 conn.execute("PRAGMA foreign_keys = ON")
@@ -158,26 +184,58 @@ class Writer:
                 conn.execute("PRAGMA defer_foreign_keys = ON")
                 try:
                     yield conn
+                    conn.execute("COMMIT")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    _rollback(conn)
                     raise
-                conn.execute("COMMIT")
                 self._sync_fulltext(conn)
+            except (sqlite3.OperationalError, OSError) as exc:
+                translated = _storage_error(exc)
+                if translated is exc:
+                    raise
+                raise translated from exc
             finally:
-                conn.close()
+                if conn is not None:
+                    conn.close()
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _sync_fulltext(self, conn: sqlite3.Connection) -> None:
         """Bring the full-text index up to the committed changes (under the write lock).
 
-        The records are committed already: a failure here is logged, and the
-        next write (or the next start) applies the changes again.
+        The records are committed already: a failure is retried once, then
+        logged; readiness reports the index behind (and catches it up) until
+        the next write or start applies the changes again.
         """
         (name,) = conn.execute("SELECT value FROM meta WHERE key = 'fulltext'").fetchone()
+        for attempt in (1, 2):
+            try:
+                fulltext.sync(self.path.parent / name, conn)
+                return
+            except Exception:
+                if attempt == 2:
+                    log.exception("the full-text index could not be updated; it will be retried")
+                else:
+                    time.sleep(0.05)
+
+    def storage_problem(self, min_free_bytes: int) -> str | None:
+        """Why a write could not succeed now (no space, no lock file, no write access), or None."""
+        folder = self.path.parent
         try:
-            fulltext.sync(self.path.parent / name, conn)
-        except Exception:
-            log.exception("the full-text index could not be updated; it will be retried")
+            free = shutil.disk_usage(folder).free
+        except OSError as exc:
+            return f"cannot inspect {folder}: {exc.strerror}"
+        if free < min_free_bytes:
+            return f"only {free} bytes are free on the device holding {folder}"
+        if not os.access(folder, os.W_OK) or (
+            self.path.exists() and not os.access(self.path, os.W_OK)
+        ):
+            return f"{folder} or {self.path.name} is not writable"
+        try:
+            with open(self.lock_path, "a"):
+                pass
+        except OSError as exc:
+            return f"the lock file {self.lock_path} cannot be opened: {exc.strerror}"
+        return None
 
     def sync_fulltext(self) -> None:
         """Bring the full-text index up to the committed data (see ``fulltext.sync``)."""
@@ -192,33 +250,82 @@ class Writer:
         """Where this process builds a full-text index before ``replace_with``."""
         return self.path.with_name(f".{self.path.name}.fulltext-{os.getpid()}.tmp")
 
-    def replace_with(self, new_file: Path, new_index: Path, index_name: str) -> None:
+    def replace_with(
+        self,
+        new_file: Path,
+        new_index: Path,
+        index_name: str,
+        guard: Callable[[], None] | None = None,
+    ) -> str:
         """Rename a freshly built database and its full-text index into place, under the lock.
 
-        The old file's WAL is checkpointed and truncated first, and its -wal and
-        -shm files removed, so they can never be applied to the new file. The
-        index directory is renamed to ``index_name`` (the name the new file's
-        meta gives); other builds' index directories are removed afterwards.
+        ``guard`` runs first, under the lock, so no write can land between its
+        check and the swap; it raises to refuse the swap. The change feed's
+        numbering carries on from the old file's high-water mark, so a follower
+        never sees sequence numbers go backwards for this path. The index goes
+        under ``index_name`` unless a directory of that name exists (the old file
+        may be reading it): then under a fresh name, written into the new file's
+        meta, so each file always names an index that matches it, whichever
+        instant a killed build stops at. The old file's WAL is checkpointed and
+        truncated, and its -wal and -shm files removed, so they can never be
+        applied to the new file; other builds' index directories are removed
+        afterwards. Returns the index name used.
         """
         with open(self.lock_path, "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
+                if guard is not None:
+                    guard()
+                high_water = 0
                 if self.path.exists():
                     conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
                     try:
+                        high_water = _high_water(conn)
                         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                     finally:
                         conn.close()
-                target = self.path.with_name(index_name)
-                if target.exists():
-                    target.rename(self.path.with_name(f".{index_name}.{os.getpid()}.old"))
-                new_index.rename(target)
+                if self.path.with_name(index_name).exists():
+                    index_name = f"{index_name}-{time.time_ns():x}"
+                new = sqlite3.connect(new_file, isolation_level=None)
+                try:
+                    new.execute("BEGIN IMMEDIATE")
+                    new.execute("DELETE FROM sqlite_sequence WHERE name = 'changes'")
+                    new.execute(
+                        "INSERT INTO sqlite_sequence (name, seq) VALUES ('changes', ?)",
+                        (max(high_water, _high_water(new)),),
+                    )
+                    new.execute("UPDATE meta SET value = ? WHERE key = 'fulltext'", (index_name,))
+                    new.execute("COMMIT")
+                finally:
+                    new.close()
+                new_index.rename(self.path.with_name(index_name))
                 os.replace(new_file, self.path)
                 for suffix in ("-wal", "-shm"):
                     Path(f"{self.path}{suffix}").unlink(missing_ok=True)
                 fulltext.remove_others(self.path.parent, self.path.name, index_name)
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+        return index_name
+
+    def remove_leftovers(self) -> list[Path]:
+        """Delete what killed builds left beside the file: temporary databases and indexes.
+
+        Only those whose process (the pid in their name) is gone; returns what was removed.
+        """
+        removed = []
+        for path in self.path.parent.glob(f".{self.path.name}.*"):
+            stem, dot, suffix = path.name.rpartition(".")
+            if not dot or suffix not in ("tmp", "old"):
+                continue
+            pid = stem.rpartition(".")[2].rpartition("-")[2]
+            if not pid.isdigit() or _pid_alive(int(pid)):
+                continue
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+        return removed
 
     # --- idempotency -------------------------------------------------------------
 
@@ -238,8 +345,9 @@ class Writer:
                 request, state, started, status, headers, body, owner, record_id = row
                 if request != digest:
                     raise Invalid(
-                        "This Idempotency-Key was used with a different request.",
-                        {"Idempotency-Key": ["Reused with a different body."]},
+                        "This Idempotency-Key was used with a different request "
+                        "(another endpoint, method or body).",
+                        {"Idempotency-Key": ["Reused with a different request."]},
                     )
                 if state == "done":
                     return Replay(status, orjson.loads(headers), body, record_id)
@@ -513,6 +621,52 @@ def _owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back what is still open; SQLite has already rolled back after some errors
+    (a full disk), and a failed ROLLBACK must not hide the error that caused it."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            log.warning("rollback failed after an error", exc_info=True)
+
+
+def _storage_error(exc: BaseException) -> BaseException:
+    """A storage failure as the write error naming its cause; anything else unchanged."""
+    message = str(exc).lower()
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "disk is full" in message:
+        return NoSpace(
+            "No space is left on the device that holds the database: nothing was written. "
+            "Free some space and retry."
+        )
+    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return Unavailable(f"The database's folder cannot be written: {exc.strerror}.")
+    if "readonly database" in message or "read-only" in message:
+        return Unavailable(f"The database cannot be written: {exc}.")
+    if "unable to open database file" in message:
+        return Unavailable(f"The database file cannot be opened for writing: {exc}.")
+    return exc
+
+
+def _high_water(conn) -> int:
+    """The highest change number a database has ever given (deleted rows included)."""
+    row = conn.execute(
+        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0), "
+        "coalesce((SELECT max(seq) FROM changes), 0))"
+    ).fetchone()
+    return int(row[0])
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _alive(owner: str | None) -> bool:
     """Whether the process that claimed a key may still answer it.
 
@@ -523,15 +677,7 @@ def _alive(owner: str | None) -> bool:
     host, _, pid = (owner or "").rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return True
-    if int(pid) == os.getpid():
-        return True
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return int(pid) == os.getpid() or _pid_alive(int(pid))
 
 
 def _unknown_fields(schema, patch: dict, path: str = "") -> list[str]:

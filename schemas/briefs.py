@@ -22,6 +22,13 @@ class BriefItemSchema(BaseSchema):
     author = fields.String(allow_none=True)
     via = CountryRef(allow_none=True)
     citations = fields.List(fields.Integer(), metadata={"description": "Numbers in `sources`"})
+    notes = fields.List(
+        fields.String(), metadata={"description": "The curator's remarks: corrections, doubts"}
+    )
+    inferred = fields.List(
+        fields.String(),
+        metadata={"description": "Fields the curator inferred rather than read in a source"},
+    )
     href = fields.String()
 
 
@@ -59,6 +66,51 @@ class BriefSourceSchema(BaseSchema):
     suffix = fields.String()
 
 
+class CoverageDocumentSchema(BaseSchema):
+    """A document a brief's records cite."""
+
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    id = fields.String()
+    title = fields.String()
+    publisher = fields.String()
+    published = fields.String(allow_none=True)
+    url = fields.String(allow_none=True)
+
+
+class CoverageSchema(BaseSchema):
+    """What a brief rests on."""
+
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    documents = fields.List(
+        fields.Nested(CoverageDocumentSchema),
+        metadata={"description": "Every document the brief's records cite, oldest first"},
+    )
+    earliest = fields.String(
+        allow_none=True, metadata={"description": "Publication date of the oldest source"}
+    )
+    latest = fields.String(
+        allow_none=True, metadata={"description": "Publication date of the newest source"}
+    )
+    records = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "How many records of each resource the brief holds"},
+    )
+    complete = fields.Boolean(
+        metadata={"description": "false when the chronology holds more records than it shows"}
+    )
+    countries_with_records = fields.String(
+        metadata={"description": "The countries some record involves"}
+    )
+    pairs_with_records = fields.String(
+        metadata={"description": "The dataset description, which lists the pairs with records"}
+    )
+
+
 class BriefSchema(BaseSchema):
     """A bilateral brief; the same for either order of the two countries."""
 
@@ -76,7 +128,7 @@ class BriefSchema(BaseSchema):
     agreements = fields.Dict(
         keys=fields.String(),
         values=fields.Nested(BriefSectionSchema),
-        metadata={"description": "Agreements grouped by status"},
+        metadata={"description": "Agreements grouped by status, most advanced first"},
     )
     meetings = fields.Nested(BriefSectionSchema)
     events = fields.Nested(BriefSectionSchema)
@@ -84,5 +136,9 @@ class BriefSchema(BaseSchema):
         BriefSectionSchema, metadata={"description": "Op-eds, quotes and statements"}
     )
     recommendations = fields.Nested(BriefSectionSchema)
-    chronology = fields.Nested(BriefSectionSchema)
+    chronology = fields.Nested(
+        BriefSectionSchema,
+        metadata={"description": "Every record, oldest first (up to 500), undated last"},
+    )
+    coverage = fields.Nested(CoverageSchema)
     sources = fields.List(fields.Nested(BriefSourceSchema))

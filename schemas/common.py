@@ -223,7 +223,7 @@ class RecordSchema(BaseSchema):
     )
 
     # Shown after a record's own fields, in this order.
-    TRAILING = ("date_start", "date_end", "notes", "inferred")
+    TRAILING = ("date_start", "date_end", "notes", "inferred", "via")
 
     def _init_fields(self) -> None:
         super()._init_fields()
@@ -242,6 +242,16 @@ class RecordSchema(BaseSchema):
 
 class DatedSchema(RecordSchema):
     """Derived bounds of a partial date, for filtering and sorting."""
+
+    via = CountryRef(
+        dump_only=True,
+        metadata={
+            "description": "Only in a collection asked for with predecessors=true: the "
+            "predecessor state through which the record matched a country it does not "
+            "name (Russia through the Soviet Union, SUHH)",
+            "sometimes_present": True,
+        },
+    )
 
     date_start = fields.String(
         dump_only=True,

@@ -17,6 +17,10 @@ class CountryAdditionSchema(BaseSchema):
     """What a fixture adds to a pycountry entry: names, history, external ids."""
 
     id = CountryRef(required=True)
+    name = Text(
+        load_default=None,
+        metadata={"description": "The name people write, when it is not ISO's short name"},
+    )
     aliases = fields.List(fields.Nested(AliasSchema), load_default=list)
     successors = fields.List(CountryRef(), load_default=list)
     continuator = CountryRef(allow_none=True, load_default=None)
@@ -32,10 +36,24 @@ class CountrySchema(RecordSchema):
     alpha3 = fields.String(required=True)
     alpha4 = fields.String(allow_none=True, load_default=None)
     numeric = fields.String(required=True, metadata={"description": 'ISO numeric code, e.g. "004"'})
-    name = Text(required=True)
-    official_name = fields.String(allow_none=True, load_default=None)
+    name = Text(
+        required=True,
+        metadata={"description": 'The name as people write it ("Soviet Union", "Taiwan")'},
+    )
+    official_name = fields.String(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "The official or ISO 3166 name, when it differs"},
+    )
     aliases = fields.List(fields.Nested(AliasSchema), load_default=list)
     historical = fields.Boolean(required=True)
+    user_assigned = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "The code is not ISO 3166's but the user-assigned one in common "
+            "use (Kosovo, XK)"
+        },
+    )
     withdrawn = PartialDate(allow_none=True, load_default=None)
     successors = fields.List(CountryRef(), load_default=list)
     continuator = CountryRef(

@@ -2,7 +2,7 @@
 
 from marshmallow import fields
 
-from schemas.common import BaseSchema
+from schemas.common import BaseSchema, CountryRef
 
 
 class DatasetLinksSchema(BaseSchema):
@@ -12,6 +12,17 @@ class DatasetLinksSchema(BaseSchema):
     ndjson = fields.String(metadata={"description": "Every record, one JSON object a line"})
     sqlite = fields.String(metadata={"description": "The SQLite database file itself"})
     openapi = fields.String(metadata={"description": "The OpenAPI document"})
+
+
+class PairSchema(BaseSchema):
+    """Two countries that share records, and their brief."""
+
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    countries = fields.List(CountryRef())
+    records = fields.Integer(metadata={"description": "Records involving both"})
+    brief = fields.String(metadata={"description": "The pair's bilateral brief"})
 
 
 class DatasetSchema(BaseSchema):
@@ -28,6 +39,10 @@ class DatasetSchema(BaseSchema):
     pycountry = fields.String(metadata={"description": "pycountry version behind the countries"})
     schema_version = fields.String()
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    pairs = fields.List(
+        fields.Nested(PairSchema),
+        metadata={"description": "Country pairs with at least one shared record, most first"},
+    )
     links = fields.Nested(DatasetLinksSchema)
 
 

@@ -18,6 +18,10 @@ import re
 from marshmallow import Schema, fields, validate
 
 READ_ONLY = frozenset({"id", "date_start", "date_end", "outcomes"})
+# Request text holds no control character but tab, line feed and carriage return
+# (C0, DEL, C1); api/editing.py refuses them in any string of a body.
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+PLAIN_TEXT = rf"^[^{CONTROL_CHARACTERS}]*$"
 
 
 def _always_present(schema: type[Schema]) -> bool:
@@ -43,12 +47,32 @@ def _retarget(field: fields.Field, make, make_item) -> fields.Field:
     return field
 
 
+def _plain_text(field: fields.Field) -> fields.Field:
+    """A free-text field (or list of them) with the no-control-characters rule stated."""
+    if isinstance(field, fields.List):
+        inner = _plain_text(field.inner)
+        if inner is not field.inner:
+            field = copy.copy(field)
+            field.inner = inner
+        return field
+    if not isinstance(field, fields.String) or any(
+        isinstance(v, (validate.Regexp, validate.OneOf)) for v in field.validators
+    ):
+        return field
+    field = copy.copy(field)
+    field.validators = [
+        *field.validators,
+        validate.Regexp(PLAIN_TEXT, error="Control characters are not allowed."),
+    ]
+    return field
+
+
 def _inferred_names_a_field(field: fields.List, schema: type[Schema]) -> fields.List:
     """`inferred` with the rule RecordSchema enforces stated as a pattern: a path into a field."""
     names = sorted(n for n in schema._declared_fields if n not in ("id", "notes", "inferred"))
     field = copy.copy(field)
     field.inner = copy.copy(field.inner)
-    pattern = rf"^(?:{'|'.join(map(re.escape, names))})(?:[.\[]|$)"
+    pattern = rf"^(?:{'|'.join(map(re.escape, names))})(?:[.\[][^{CONTROL_CHARACTERS}]*)?$"
     field.inner.validators = [*field.inner.validators, validate.Regexp(pattern)]
     return field
 
@@ -62,6 +86,8 @@ def _variant(
         if name in read_only or field.dump_only:
             continue
         new = _retarget(field, make, part_schema)
+        if name != "inferred":  # its own pattern below says what it may hold
+            new = _plain_text(new)
         if optional:
             new = copy.copy(new) if new is field else new
             # null removes a field: allowed where the record may lack it

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from schemas import dates
 from schemas.agreements import AGREEMENT_KINDS, AGREEMENT_STATUSES
 from schemas.commentary import COMMENTARY_KINDS
-from schemas.common import BaseSchema, Choice, FullDateValidator, WholeNumber
+from schemas.common import BaseSchema, Choice, DateValidator, WholeNumber
 from schemas.events import EVENT_KINDS
 from schemas.meetings import MEETING_KINDS
 
@@ -38,11 +41,29 @@ def _facets(component: str, names: tuple[str, ...]) -> fields.List:
     )
 
 
+class DateBound(fields.String):
+    """A date in a filter at any precision, read as the first or last day it names.
+
+    ``from=2007`` is 2007-01-01, ``to=2007-11`` is 2007-11-30: a filter
+    by year or month means the whole interval.
+    """
+
+    def __init__(self, last: bool, **kwargs) -> None:
+        self.last = last
+        super().__init__(validate=DateValidator(), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        self.validators[0](text)  # the shape and calendar messages, before reading it
+        return dates.bounds(text)[1 if self.last else 0]
+
+
 def _as_of() -> fields.String:
-    return fields.String(
-        validate=FullDateValidator(),
+    return DateBound(
+        last=True,
         metadata={
-            "description": "Only what documents published on or before this date (YYYY-MM-DD) say"
+            "description": "Only what documents published on or before this date say "
+            "(YYYY, YYYY-MM or YYYY-MM-DD: a year or month means its last day)"
         },
     )
 
@@ -82,23 +103,34 @@ class PageQuery(BaseSchema):
     format = Choice(
         "Format",
         ("json", "csv"),
-        metadata={"description": "Representation; overrides the Accept header"},
+        metadata={
+            "description": "json overrides an Accept header. The CSV is its own operation "
+            "(the same path with .csv); csv is read here too, for curl.",
+            # Only JSON is documented, so a typed client's page is a page.
+            "documented": ["json"],
+        },
     )
 
 
 class DateRangeQuery(PageQuery):
     """Inclusive date bounds: a record matches when its interval overlaps them."""
 
-    from_ = fields.String(
+    from_ = DateBound(
+        last=False,
         data_key="from",
         attribute="date_from",
-        validate=FullDateValidator(),
-        metadata={"description": "Earliest date, YYYY-MM-DD (inclusive)"},
+        metadata={
+            "description": "Earliest date (inclusive): YYYY, YYYY-MM or YYYY-MM-DD, "
+            "a year or month meaning its first day"
+        },
     )
-    to = fields.String(
+    to = DateBound(
+        last=True,
         attribute="date_to",
-        validate=FullDateValidator(),
-        metadata={"description": "Latest date, YYYY-MM-DD (inclusive)"},
+        metadata={
+            "description": "Latest date (inclusive): YYYY, YYYY-MM or YYYY-MM-DD, "
+            "a year or month meaning its last day"
+        },
     )
 
     @validates_schema
@@ -110,7 +142,10 @@ class DateRangeQuery(PageQuery):
 class DatedQuery(DateRangeQuery):
     """Dated records, filtered by the countries involved."""
 
-    country = _name_list("Country code or name; repeat it to require several countries")
+    country = _name_list(
+        "Country code or name; repeat it (or separate names by commas) to require "
+        "several countries"
+    )
     predecessors = _predecessors(False)
     as_of = _as_of()
 
@@ -129,6 +164,10 @@ class CountryQuery(PageQuery):
 
 
 class PersonQuery(PageQuery):
+    q = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Part of a name or alias"},
+    )
     sort = _sort("PersonSort", ("id", "name"), "id")
     facet = _facets("PersonFacet", ("country",))
 
@@ -243,5 +282,22 @@ class BriefQuery(BaseSchema):
     format = Choice(
         "BriefFormat",
         ("json", "markdown"),
-        metadata={"description": "Representation; overrides the Accept header"},
+        metadata={
+            "description": "json overrides an Accept header. The Markdown is its own "
+            "operation (the same path with .md); markdown is read here too, for curl.",
+            "documented": ["json"],
+        },
     )
+
+
+@functools.cache
+def without(query: type[BaseSchema], *names: str) -> type[BaseSchema]:
+    """``query`` less some parameters: a CSV or Markdown operation takes no ``format``
+    (its path names it) and no ``facet`` (a CSV has no place for counts)."""
+    dropped = tuple(n for n in names if n in query._declared_fields)
+
+    class Meta(query.Meta):
+        exclude = dropped
+
+    name = f"{query.__name__}Without{''.join(n.capitalize() for n in dropped)}"
+    return type(name, (query,), {"Meta": Meta})

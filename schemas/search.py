@@ -18,5 +18,5 @@ class SearchHitSchema(BaseSchema):
     snippet = fields.String(
         metadata={"description": "Text around the match, matched words in <mark>…</mark>"}
     )
-    score = fields.Float(metadata={"description": "BM25 relevance, negated: lower is better"})
+    score = fields.Float(metadata={"description": "BM25 relevance: non-negative, higher is better"})
     href = fields.String(metadata={"description": "The record's URL"})

@@ -9,6 +9,7 @@ import pytest
 
 from api import create_app
 from api.build import build
+from tests.conftest import DOCUMENT
 
 
 def brief(client, url):
@@ -150,9 +151,9 @@ def test_markdown_rendering_quotes_its_citations(client):
     assert response.headers["Content-Type"].startswith("text/markdown")
     assert response.headers["ETag"].endswith('-md"')
     text = response.get_data(as_text=True)
-    assert text.startswith("# Pakistan – Russian Federation: bilateral brief")
+    assert text.startswith("# Pakistan – Russia: bilateral brief")
     assert "### Signed" in text and "## Sources" in text
-    assert "*(via USSR, Union of Soviet Socialist Republics)*" in text
+    assert "*(via Soviet Union)*" in text
     refs = set(re.findall(r"\[\^(\d+)\](?!:)", text))
     notes = dict(re.findall(r"^\[\^(\d+)\]: “(.+?)” —", text, flags=re.M))
     assert refs and refs == set(notes)
@@ -298,3 +299,76 @@ def test_plans_follow_the_estimated_sizes(db_path, monkeypatch):
     assert data.count(catalog.COMMENTARY, pair, 101) == len(
         data.page(catalog.COMMENTARY, pair, "date", 500).items
     )
+
+
+def test_a_brief_says_what_it_rests_on(client):
+    brief = client.get("/v1/briefs/PK/RU").get_json()
+    coverage = brief["coverage"]
+    assert coverage["documents"] == [
+        {
+            "id": DOCUMENT,
+            "title": "Pakistan-Russia relations — A new beginning",
+            "publisher": "The Express Tribune",
+            "published": "2010-11-30",
+            "url": None,
+        }
+    ]
+    assert (coverage["earliest"], coverage["latest"]) == ("2010-11-30", "2010-11-30")
+    assert sum(coverage["records"].values()) == brief["chronology"]["count"]
+    assert coverage["records"]["agreements"] == sum(
+        s["count"] for s in brief["agreements"].values()
+    )
+    assert coverage["complete"] is True
+    text = client.get("/v1/briefs/PK/RU?format=markdown").get_data(as_text=True)
+    assert "This brief rests on a single source: *Pakistan-Russia relations" in text
+    assert "Nothing in it is newer than 2010." in text
+
+
+def test_curators_caveats_stand_beside_the_statements(client):
+    brief = client.get("/v1/briefs/PK/RU").get_json()
+    signed = brief["agreements"]["signed"]["items"]
+    (deal,) = [i for i in signed if i["id"] == "1969-helicopter-deal"]
+    record = client.get("/v1/agreements/1969-helicopter-deal").get_json()
+    assert deal["notes"] == record["notes"] and deal["notes"]
+    assert deal["inferred"] == record["inferred"] and deal["inferred"]
+    lines = client.get("/v1/briefs/PK/RU?format=markdown").get_data(as_text=True).splitlines()
+    at = next(i for i, line in enumerate(lines) if "**Helicopter deal**" in line)
+    assert lines[at + 1] == f"  - *Note:* {record['notes'][0]}"
+    inferred = ", ".join(f"`{f}`" for f in record["inferred"])
+    assert f"  - *Inferred by the curator, not read in the source:* {inferred}" in lines[at + 1 :]
+
+
+def test_the_chronology_shows_everything_and_agreements_go_most_advanced_first(client):
+    brief = client.get("/v1/briefs/PK/RU?limit=1").get_json()
+    chronology = brief["chronology"]
+    timeline = client.get("/v1/timeline?country=PK&country=RU&limit=500").get_json()["items"]
+    assert [i["id"] for i in chronology["items"]] == [e["id"] for e in timeline]
+    assert chronology["count"] == len(timeline) > 1
+    statuses = list(brief["agreements"])
+    assert statuses == ["signed", "under_consideration", "expressed_interest"]
+    assert all(len(s["items"]) == 1 for s in brief["agreements"].values())
+
+
+def test_an_empty_pair_points_to_the_countries_and_pairs_with_records(client):
+    response = client.get("/v1/briefs/FR/BR")
+    assert response.status_code == 200
+    brief = response.get_json()
+    assert brief["chronology"]["items"] == [] and brief["agreements"] == {}
+    coverage = brief["coverage"]
+    assert coverage["documents"] == [] and coverage["latest"] is None
+    assert coverage["countries_with_records"].endswith("/v1/countries?mentioned=true")
+    text = client.get("/v1/briefs/FR/BR?format=markdown").get_data(as_text=True)
+    assert "No records concern both countries" in text
+    assert "/v1/countries?mentioned=true" in text
+
+
+def test_the_dataset_lists_the_pairs_with_records(client):
+    pairs = client.get("/v1/dataset").get_json()["pairs"]
+    first = pairs[0]
+    assert first["countries"] == ["PK", "RU"]
+    direct = client.get("/v1/timeline?country=PK&country=RU&predecessors=false&limit=500")
+    assert first["records"] == len(direct.get_json()["items"])
+    assert first["brief"].endswith("/v1/briefs/PK/RU")
+    assert ["PK", "SUHH"] in [p["countries"] for p in pairs]
+    assert ["BR", "FR"] not in [p["countries"] for p in pairs]
+    assert all(p["records"] > 0 for p in pairs)

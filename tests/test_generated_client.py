@@ -5,7 +5,8 @@ the database built from the real data, generates a client from the document
 that server publishes (offline: no network beyond 127.0.0.1), imports it, and
 reads every resource through it: each collection page by page (limit=2) until
 ``next_cursor`` is null, then each record by id, with typed fields checked; then
-a bilateral brief, a search, the timeline page by page, and the change feed
+a bilateral brief (as JSON and through its Markdown operation), a collection
+through its CSV operation, a search, the timeline page by page, and the change feed
 (after a create, a change and a delete made through the client on a second
 server over a private copy of the database).
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -291,6 +293,63 @@ def test_dataset_downloads(client, db_path, tmp_path):
     assert ndjson.status_code == 200
     assert ndjson.parsed is not None
     assert ndjson.content.count(b"\n") == sum(counts.additional_properties.values())
+
+
+# --- one media type per operation: Markdown and CSV are operations of their own --
+
+
+@pytest.mark.parametrize(
+    ("name", "model"),
+    [
+        ("agreements.list_agreements", "AgreementPage"),
+        ("countries.list_countries", "CountryPage"),
+        ("timeline.list_timeline", "TimelinePage"),
+        ("search.search", "SearchPage"),
+        ("briefs.get_brief", "Brief"),
+    ],
+)
+def test_json_operations_are_typed_as_json_only(generated, name, model):
+    import inspect
+    import typing
+
+    returned = typing.get_args(inspect.signature(operation(name).sync).return_annotation)
+    assert getattr(generated_models(), model) in returned
+    assert str not in returned, returned
+
+
+def test_a_brief_in_markdown(client):
+    get = operation("formats.get_brief_markdown")
+    response = get.sync_detailed("Pakistan", "Russia", client=client, limit=2)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/markdown; charset=utf-8"
+    text = response.parsed
+    assert isinstance(text, str)
+    assert text.startswith("# Pakistan – Russia: bilateral brief")
+    assert "## Coverage" in text and "This brief rests on a single source" in text
+    assert "*(via Soviet Union)*" in text
+    footnotes = re.findall(r"^\[\^(\d+)\]: “", text, flags=re.MULTILINE)
+    assert footnotes == [str(n) for n in range(1, len(footnotes) + 1)] and footnotes
+
+
+def test_a_collection_as_csv(client):
+    import csv
+    import io
+
+    listed = operation("agreements.list_agreements").sync(client=client, country=["PK", "RU"])
+    response = operation("formats.list_agreements_csv").sync_detailed(
+        client=client, country=["PK", "RU"], predecessors=True
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.parsed)))
+    assert [r["id"] for r in rows if not r["via"]] == [a.id for a in listed.items]
+    assert {r["id"]: r["via"] for r in rows if r["via"]} == {"1969-helicopter-deal": "SUHH"}
+    debt = next(r for r in rows if r["id"] == "2005-debt-rescheduling")
+    assert (debt["value.amount"], debt["value.currency"], debt["date"]) == (
+        "127000000",
+        "USD",
+        "2005-03",
+    )
 
 
 # --- briefs, search, timeline ------------------------------------------------

@@ -80,14 +80,20 @@ def test_enums_are_named_components(spec):
 )
 def test_response_fields_are_all_required(spec, component):
     schema = spec["components"]["schemas"][component]
-    assert sorted(schema["required"]) == sorted(schema["properties"])
+    # `via` is sent only by a collection asked for with predecessors=true.
+    sometimes = {"via"} if component in ("Agreement", "Meeting", "Commentary") else set()
+    assert sorted(schema["required"]) == sorted(set(schema["properties"]) - sometimes)
+    for name in sometimes:
+        assert "predecessors=true" in schema["properties"][name]["description"]
 
 
 def test_partial_dates_are_patterned_strings_not_format_date(spec):
     date = spec["components"]["schemas"]["Agreement"]["properties"]["date"]
     assert date["type"] == ["string", "null"]
     assert "format" not in date
-    assert date["pattern"].startswith("^\\d{4}")
+    pattern = re.compile(date["pattern"])
+    assert all(pattern.match(d) for d in ("2005", "2005-03", "2005-03-31", "2004-02-29"))
+    assert not any(pattern.match(d) for d in ("2005-3", "0000", "2005-02-29", "2005-04-31"))
 
 
 def test_collections_document_paging_csv_and_link(spec):
@@ -95,8 +101,84 @@ def test_collections_document_paging_csv_and_link(spec):
     names = {p["name"] for p in op["parameters"]}
     assert {"limit", "cursor", "sort", "country", "from", "to", "kind", "status"} <= names
     ok = op["responses"]["200"]
-    assert set(ok["content"]) == {"application/json", "text/csv"}
+    # One media type per operation: a typed client's page is a page, not `Page | string`.
+    assert set(ok["content"]) == {"application/json"}
     assert {"ETag", "Link"} <= set(ok["headers"])
+    csv = spec["paths"]["/v1/agreements.csv"]["get"]
+    assert csv["operationId"] == "listAgreementsCsv"
+    assert set(csv["responses"]["200"]["content"]) == {"text/csv"}
+    assert {"ETag", "Link"} <= set(csv["responses"]["200"]["headers"])
+    assert {p["name"] for p in csv["parameters"]} == names - {"format", "facet"}
+
+
+def test_every_other_representation_is_its_own_operation(spec):
+    """Each 200 lists one media type (a download's binary alternative aside)."""
+    for path, op in operations(spec):
+        content = op["responses"].get("200", {}).get("content", {})
+        kinds = set(content) - {"application/octet-stream"}
+        assert len(kinds) <= 1, (path, sorted(content))
+    for path in ("/v1/countries", "/v1/commentary", "/v1/timeline", "/v1/search"):
+        assert set(spec["paths"][f"{path}.csv"]["get"]["responses"]["200"]["content"]) == {
+            "text/csv"
+        }
+    brief = spec["paths"]["/v1/briefs/{a}/{b}.md"]["get"]
+    assert brief["operationId"] == "getBriefMarkdown"
+    assert set(brief["responses"]["200"]["content"]) == {"text/markdown"}
+
+
+# A path parameter's value for each probe: one that exists, so nothing fails first.
+PATH_VALUES = {"code": "PK", "a": "PK", "b": "RU", "filename": "x"}
+IDS = {
+    "people": "vladimir-putin",
+    "organizations": "sco",
+    "agreements": "2005-debt-rescheduling",
+    "meetings": "2007-fradkov-visit-to-pakistan",
+    "events": "indo-soviet-friendship",
+    "indicators": "2010-pakistan-russia-trade-turnover",
+    "commentary": "2007-fradkov-important-step",
+    "documents": "pakistan-russia-relations-a-new-beginning",
+}
+UNDOCUMENTED = "not_a_parameter"
+
+
+def _url(path: str) -> str:
+    resource = path.split("/")[2] if path.startswith("/v1/") else ""
+    return re.sub(
+        r"\{(\w+)\}", lambda m: PATH_VALUES.get(m.group(1)) or IDS[resource], path
+    )
+
+
+def _refused_as_unknown(response, name: str) -> bool:
+    if response.status_code != 400:
+        return False
+    return "Unknown field." in response.get_json().get("errors", {}).get(name, [])
+
+
+def test_every_operation_accepts_exactly_the_query_parameters_it_documents(app, spec):
+    """Each GET is asked with every query parameter any operation has (and one none
+    has): the server must read exactly those its operation documents, and refuse the
+    rest as unknown."""
+    client = app.test_client()
+    names = {UNDOCUMENTED} | {
+        p["name"]
+        for _, op in operations(spec)
+        for p in op.get("parameters", [])
+        if p["in"] == "query"
+    }
+    checked = 0
+    for path, method, op in operations(spec, with_method=True):
+        if method != "get" or path in NOT_API:
+            continue
+        documented = {p["name"] for p in op.get("parameters", []) if p["in"] == "query"}
+        url = _url(path)
+        for name in sorted(names):
+            response = client.get(url, query_string={name: "2"})
+            assert _refused_as_unknown(response, name) == (name not in documented), (
+                f"{op['operationId']}: {name} is "
+                + ("refused though documented" if name in documented else "read, undocumented")
+            )
+            checked += 1
+    assert checked > 500
 
 
 class _Assets(HTMLParser):

@@ -9,7 +9,8 @@ reported here, one line per distinct (operation, check, failure) with a curl
 command that reproduces it.
 
 - GET operations run in-process against the WSGI app over the session's
-  database.
+  database, and again over HTTP against gunicorn started with the project's
+  gunicorn.conf.py.
 - Write operations (POST, PATCH, DELETE) run over HTTP against the app served
   by werkzeug in a thread of this process, over a private copy of the
   database, with a valid token on every request and rate limits out of the
@@ -52,7 +53,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from api import create_app
 from api.db import open_readonly
-from tests.conftest import writable_app
+from tests.conftest import gunicorn, writable_app
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("BRIEFS_SCHEMATHESIS_EXAMPLES", "50"))
@@ -63,7 +64,12 @@ MAX_REPORTED = 20  # failures spelled out in the assertion message
 # (see schemathesis.toml): unissued cursors, unresolvable names, impossible
 # dates, from > to; and, by operation id, a search without a letter or digit.
 LOOKUP_PARAMETERS = {"cursor", "country", "person", "author", "from", "to", "as_of"}
-LOOKUP_PARAMETERS_BY_OPERATION = {"search": {"q"}, "getBrief": {"b"}}
+LOOKUP_PARAMETERS_BY_OPERATION = {
+    "search": {"q"},
+    "searchCsv": {"q"},
+    "getBrief": {"b"},
+    "getBriefMarkdown": {"b"},
+}
 
 WRITE_METHODS = ("POST", "PATCH", "DELETE")
 WRITABLE = ("agreements", "meetings", "events", "indicators", "commentary")
@@ -80,12 +86,12 @@ IMPOSSIBLE_DATE = re.compile(r"^Not a real calendar date: ")
 # - a rule across fields that JSON Schema cannot state, by field and message:
 #   the status must be the last status_history entry's; an indicator needs a
 #   unit or a currency (also after a merge patch, so no schema of the patch can
-#   say it); an Idempotency-Key reused with another body (hypothesis repeats
+#   say it); an Idempotency-Key reused with another request (hypothesis repeats
 #   small keys);
 CROSS_FIELD_RULES = {
     "status": re.compile(r"but the last status_history entry is"),
     "unit": re.compile(r"^Give a unit or a currency\.$"),
-    "Idempotency-Key": re.compile(r"^Reused with a different body\.$"),
+    "Idempotency-Key": re.compile(r"^Reused with a different request\.$"),
 }
 # - in a merge patch, an object that merges into a stored one lacking its
 #   required fields (a partial `value` for an agreement that had none).
@@ -260,6 +266,7 @@ class Run:
 
 
 def run(schema) -> Run:
+    """Run the engine and collect its failures by operation, check and title."""
     result = Run()
     for event in from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
@@ -283,7 +290,24 @@ def run(schema) -> Run:
 
 
 def test_every_get_operation_honours_its_contract(db_path):
-    schema = load_schema(db_path)
+    check_get_operations(load_schema(db_path))
+
+
+def test_every_get_operation_honours_its_contract_under_gunicorn(db_path, tmp_path):
+    """The same run over HTTP against gunicorn with the project's gunicorn.conf.py:
+    its workers, its request limits and its error pages, not only the WSGI app."""
+    log = tmp_path / "gunicorn.log"
+    with gunicorn(db_path, log, BRIEFS_ACCESS_LOG="0") as (base_url, process, _):
+        config = project_config(EXAMPLES)
+        schema = schemathesis.openapi.from_url(f"{base_url}/openapi.json", config=config)
+        check_get_operations(
+            schema.exclude(func=lambda ctx: ctx.operation.method.upper() != "GET")
+        )
+        assert process.poll() is None, "gunicorn stopped during the run"
+    assert "Traceback" not in log.read_text()
+
+
+def check_get_operations(schema) -> None:
     paths = schema.raw_schema["paths"]
     operations = {f"GET {path}" for path, item in paths.items() if "get" in item}
 

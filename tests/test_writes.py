@@ -421,7 +421,8 @@ def test_a_concurrent_duplicate_is_a_409(writable, text):
     actor = f"token:{token.id}:{token.name}"
     # Claim the key the way a first, still running request would.
     writer = extensions["briefs.writer"]
-    assert writer.begin_idempotent(actor, "k-2", request_digest(agreement(text))) is None
+    digest = request_digest(agreement(text), "POST", "/v1/agreements")
+    assert writer.begin_idempotent(actor, "k-2", digest) is None
     response = client.post(
         "/v1/agreements", json=agreement(text), headers={**auth, "Idempotency-Key": "k-2"}
     )

@@ -2,6 +2,7 @@
 
 from api.resources import (
     agreements,
+    base,
     briefs,
     changes,
     commentary,
@@ -34,4 +35,5 @@ BLUEPRINTS = (
     changes.blp,
     dataset.blp,
     health.blp,
+    base.FORMATS,  # last: every resource module has added its operations to it
 )

@@ -16,6 +16,7 @@ from api.recent import Recent
 from schemas.common import BaseSchema
 from schemas.inputs import input_schema, patch_schema
 from schemas.pages import page_of
+from schemas.queries import without
 
 
 class NoQuery(BaseSchema):
@@ -110,6 +111,40 @@ LINK_HEADER = {
     },
 }
 CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
+CSV_DESCRIPTION = (
+    "Every matching record as CSV, a nested object's fields in dotted columns, streamed; "
+    "with `limit`, one page (the next in the Link header)"
+)
+
+# The other representations, each its own operation (/v1/agreements.csv,
+# /v1/briefs/{a}/{b}.md), so that a typed client's JSON operation returns JSON
+# only. The plain paths still honour Accept and format=.
+FORMATS = Blueprint(
+    "formats",
+    __name__,
+    url_prefix="/v1",
+    description="Collections as CSV and briefs as Markdown, each its own operation",
+)
+
+
+def csv_operation(name: str, operation_id: str, query: type[Schema], view) -> None:
+    """Register ``GET /v1/{name}.csv``: ``view(args)`` with the format set to CSV."""
+
+    @FORMATS.route(f"/{name}.csv", endpoint=f"{name}_csv")
+    @FORMATS.doc(
+        operationId=operation_id,
+        summary=f"The {name} as CSV",
+        responses={200: {"content": CSV_CONTENT}, **alternatives(304, 406)},
+    )
+    @strict_query(FORMATS, without(query, "format", "facet"))
+    @FORMATS.response(
+        200,
+        content_type="text/csv",
+        headers={**CACHE_HEADERS, **LINK_HEADER},
+        description=CSV_DESCRIPTION,
+    )
+    def as_csv(args):
+        return view({**args, "format": "csv"})
 
 
 def alternatives(*statuses: int) -> dict:
@@ -142,17 +177,24 @@ def resource_blueprint(
     @blp.doc(
         operationId=f"list{plural}",
         summary=f"List {resource.name}",
-        responses={200: {"content": CSV_CONTENT}, **alternatives(304, 406)},
+        responses=alternatives(304, 406),
     )
     @strict_query(blp, query)
     @blp.response(
         200,
         page,
         headers={**CACHE_HEADERS, **LINK_HEADER},
-        description="A page of records (JSON), or the records as CSV",
+        description=f"A page of records; the CSV is `GET /v1/{resource.name}.csv`",
     )
     def collection(args):
         return http.listing(resource, args)
+
+    csv_operation(
+        resource.name,
+        f"list{plural}Csv",
+        query,
+        lambda args: http.listing(resource, args),
+    )
 
     @blp.route(f"/<string:{key}>", endpoint="item")
     @blp.doc(
@@ -172,7 +214,7 @@ def resource_blueprint(
     @strict_query(blp)
     @blp.response(200, resource.schema, headers=CACHE_HEADERS)
     def item(_args, **path):
-        return http.record(resource, path[key])
+        return http.record(resource, path[key], key)
 
     if resource in writes.WRITABLE:
         _writes(blp, resource, singular)
@@ -205,7 +247,10 @@ def _writes(blp: Blueprint, resource: Resource, singular: str) -> None:
     a = "an" if resource.singular[0] in "aeiou" else "a"
     limited = editing.limiter.limit(editing.write_limit)
     auth_limited = editing.limiter.limit(
-        editing.auth_failure_limit, deduct_when=editing.is_auth_failure
+        editing.auth_failure_limit,
+        key_func=editing.failure_key,
+        deduct_when=editing.is_auth_failure,
+        exempt_when=editing.presents_valid_token,
     )
 
     @blp.route("", endpoint="create", methods=["POST"])

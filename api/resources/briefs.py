@@ -3,52 +3,86 @@
 from __future__ import annotations
 
 import orjson
-from flask import request
 from flask_smorest import Blueprint
 
-from api import catalog, http, markdown
+from api import catalog, http, markdown, store
 from api.briefs import Brief
 from api.errors import Problem
-from api.resources.base import CACHE_HEADERS, alternatives, strict_query
+from api.resources.base import CACHE_HEADERS, FORMATS, alternatives, strict_query
 from api.response import Response
 from schemas.briefs import BriefSchema
-from schemas.queries import BriefQuery
+from schemas.queries import BriefQuery, without
 
 blp = Blueprint("briefs", __name__, url_prefix="/v1", description="Bilateral briefs")
 MARKDOWN = http.MARKDOWN
+PAIR = [
+    {
+        "in": "path",
+        "name": n,
+        "required": True,
+        "schema": {"type": "string", "minLength": 1},
+        "description": "Country: alpha-2, alpha-3 or alpha-4 code, name or alias",
+    }
+    for n in ("a", "b")
+]
 
 
-@blp.route("/briefs/<string:a>/<string:b>", endpoint="brief")
+@blp.route("/briefs/<string:a>/<string:b>", endpoint="brief", parameters=PAIR)
 @blp.doc(
     operationId="getBrief",
     summary="The bilateral brief of two countries",
-    parameters=[
-        {
-            "in": "path",
-            "name": n,
-            "required": True,
-            "schema": {"type": "string", "minLength": 1},
-            "description": "Country: alpha-2, alpha-3 or alpha-4 code, name or alias",
-        }
-        for n in ("a", "b")
-    ],
+    responses=alternatives(304, 404, 406),
+)
+@strict_query(blp, BriefQuery)
+@blp.response(
+    200,
+    BriefSchema,
+    headers=CACHE_HEADERS,
+    description="The brief; the Markdown is `GET /v1/briefs/{a}/{b}.md`",
+)
+def brief(args, a, b):
+    """Figures, agreements by status, meetings, events, positions, recommendations
+    and a chronology, each capped at `limit` with its count and a link to the
+    rest (the chronology shows every record); `sources` numbers every citation
+    the items point to, and `coverage` says what the brief rests on. The same
+    for either order of the countries. `Accept: text/markdown` renders it.
+    """
+    override = {"json": http.JSON, "markdown": MARKDOWN}.get(args.get("format"))
+    return _brief(args, a, b, override or http.negotiate((http.JSON, MARKDOWN)))
+
+
+@FORMATS.route("/briefs/<string:a>/<string:b>.md", endpoint="brief_md", parameters=PAIR)
+@FORMATS.doc(
+    operationId="getBriefMarkdown",
+    summary="The bilateral brief of two countries, in Markdown",
     responses={
         200: {"content": {MARKDOWN: {"schema": {"type": "string"}}}},
         **alternatives(304, 404, 406),
     },
 )
-@strict_query(blp, BriefQuery)
-@blp.response(200, BriefSchema, headers=CACHE_HEADERS)
-def brief(args, a, b):
-    """Figures, agreements by status, meetings, events, positions, recommendations
-    and a chronology, each capped at `limit` with its count and a link to the
-    rest; `sources` numbers every citation the items point to. The same for
-    either order of the countries. `Accept: text/markdown` renders it.
-    """
-    override = {"json": http.JSON, "markdown": MARKDOWN}.get(args.get("format"))
-    media_type = override or http.negotiate((http.JSON, MARKDOWN))
+@strict_query(FORMATS, without(BriefQuery, "format"))
+@FORMATS.response(
+    200,
+    content_type=MARKDOWN,
+    headers=CACHE_HEADERS,
+    description="The brief as a Markdown document, every statement footnoted with its quote",
+)
+def brief_markdown(args, a, b):
+    """The same brief, rendered: a coverage paragraph, each section, the curators'
+    caveats under the statements they qualify, and footnotes quoting every source."""
+    return _brief(args, a, b, MARKDOWN)
+
+
+def _country(data, name: str, parameter: str) -> str:
+    try:
+        return data.resolve(catalog.COUNTRIES, name)
+    except store.Ambiguous as exc:
+        raise http.ambiguous(exc, parameter) from exc
+
+
+def _brief(args: dict, a: str, b: str, media_type: str) -> Response:
     data = http.get_store()
-    pair = (data.resolve(catalog.COUNTRIES, a), data.resolve(catalog.COUNTRIES, b))
+    pair = (_country(data, a, "a"), _country(data, b, "b"))
     if pair[0] == pair[1]:
         raise Problem(
             400,
@@ -62,7 +96,7 @@ def brief(args, a, b):
         as_of=args.get("as_of"),
         predecessors=args["predecessors"],
         limit=args["limit"],
-        base_url=request.host_url,
+        base_url=http.public_root(),
     ).compose()
     if media_type == MARKDOWN:
         body, mimetype = markdown.render(composed).encode(), MARKDOWN

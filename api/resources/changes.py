@@ -48,7 +48,8 @@ def changes(args):
     ]
     next_cursor = str(rows[-1][0]) if more else None
     next_url = (
-        f"{request.base_url}?{urlencode({'since': next_cursor, 'limit': args['limit']})}"
+        f"{http.public_root()}{request.path}?"
+        f"{urlencode({'since': next_cursor, 'limit': args['limit']})}"
         if more
         else None
     )

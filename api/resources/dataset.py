@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import orjson
-from flask import current_app, request, send_file
+from flask import current_app, send_file
 from flask_smorest import Blueprint
 
 from api import catalog, http
+from api.errors import Problem
+from api.recent import Recent
 from api.resources.base import CACHE_HEADERS, alternatives, strict_query
 from api.response import Response
-from api.snapshots import snapshot
+from api.snapshots import Busy, snapshot
 from schemas.dataset import DatasetSchema
 
 blp = Blueprint("dataset", __name__, url_prefix="/v1", description="The whole dataset")
 NDJSON, SQLITE, OCTET = http.NDJSON, http.SQLITE, http.OCTET
 # Generated clients read no binary media type but application/octet-stream.
 BYTES = {"schema": {"type": "string", "format": "binary"}}
+# By database and data version: the pairs change only with a write.
+PAIRS: Recent[list] = Recent(8)
 
 
 @blp.route("/dataset", endpoint="describe")
@@ -28,7 +32,7 @@ def describe(_args):
     data = http.get_store()
     meta = data.meta()
     etag = http.fresh(meta["data_version"], http.JSON)
-    root = request.host_url.rstrip("/")
+    root = http.public_root()
     body = {
         "dataset_version": meta["dataset_version"],
         "data_version": meta["data_version"],
@@ -36,6 +40,7 @@ def describe(_args):
         "pycountry": meta["pycountry"],
         "schema_version": meta["schema_version"],
         "counts": data.counts(),
+        "pairs": _pairs(data, meta["data_version"], root),
         "links": {
             "ndjson": f"{root}/v1/dataset.ndjson",
             "sqlite": f"{root}/v1/dataset.sqlite",
@@ -43,6 +48,18 @@ def describe(_args):
         },
     }
     return http.finish(Response(orjson.dumps(DatasetSchema().dump(body)), mimetype=http.JSON), etag)
+
+
+def _pairs(data, version: str, root: str) -> list[dict]:
+    key = (current_app.config["DB"], version)
+    pairs = PAIRS.get(key)
+    if pairs is None:
+        pairs = data.pairs()
+        PAIRS.keep(key, pairs)
+    return [
+        {"countries": [a, b], "records": n, "brief": f"{root}/v1/briefs/{a}/{b}"}
+        for a, b, n in pairs
+    ]
 
 
 @blp.route("/dataset.ndjson", endpoint="ndjson")
@@ -87,7 +104,7 @@ def ndjson(_args):
                 OCTET: BYTES,
             }
         },
-        **alternatives(304, 406),
+        **alternatives(304, 406, 503),
     },
 )
 @strict_query(blp)
@@ -103,8 +120,12 @@ def sqlite(_args):
     version = http.get_store().data_version()
     etag = http.fresh(version, media_type)
     pool = current_app.extensions["briefs.pool"]
+    try:
+        copy = snapshot(pool.path.resolve(), version)
+    except Busy as exc:
+        raise Problem(503, exc.detail, headers={"Retry-After": str(exc.retry_after)}) from exc
     response = send_file(
-        snapshot(pool.path.resolve(), version),
+        copy,
         mimetype=media_type,
         as_attachment=True,
         download_name="briefs.sqlite",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_smorest import Blueprint
 
 from api import db, http
 from api.build import SCHEMA_VERSION
 from api.errors import Problem
 from api.resources.base import alternatives, strict_query
+from api.writes import WriteError
 from schemas.dataset import HealthSchema
 
 blp = Blueprint("health", __name__, description="Probes for orchestrators")
@@ -46,4 +48,28 @@ def ready(_args):
             f"server needs {SCHEMA_VERSION}: run 'briefs build'.",
             headers={"Retry-After": "5"},
         )
+    if not current_app.config["READ_ONLY"]:
+        _writable(data)
     return {"status": "ready", "dataset_version": version, "sqlite": db.sqlite3.sqlite_version}
+
+
+def _writable(data) -> None:
+    """503 naming why a write would fail now, or why search lags the records."""
+    writer = current_app.extensions["briefs.writer"]
+    problem = writer.storage_problem(current_app.config["MIN_FREE_BYTES"])
+    if problem:
+        raise Problem(503, f"Writes cannot succeed: {problem}.", headers={"Retry-After": "30"})
+    last = data.last_change()
+    if data.fulltext_applied() < last:
+        try:  # a full-text update failed after its write: catch it up now
+            writer.sync_fulltext()
+        except (WriteError, OSError, db.sqlite3.Error):
+            pass
+        behind = last - data.fulltext_applied()
+        if behind > 0:
+            raise Problem(
+                503,
+                f"The full-text index is {behind} change(s) behind the records; "
+                "search would miss them.",
+                headers={"Retry-After": "5"},
+            )

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import orjson
-from flask import request
 from flask_smorest import Blueprint
 
 from api import catalog, fulltext, http
 from api.errors import Problem
-from api.resources.base import CACHE_HEADERS, CSV_CONTENT, LINK_HEADER, alternatives, strict_query
+from api.resources.base import (
+    CACHE_HEADERS,
+    LINK_HEADER,
+    alternatives,
+    csv_operation,
+    strict_query,
+)
 from api.store import Page
 from schemas.pages import page_of
 from schemas.queries import SearchQuery
@@ -38,23 +43,29 @@ def search_words(text: str) -> list[str]:
 @blp.doc(
     operationId="search",
     summary="Search every record's titles, names, texts and quotes",
-    responses={200: {"content": CSV_CONTENT}, **alternatives(304, 406)},
+    responses=alternatives(304, 406),
 )
 @strict_query(blp, SearchQuery)
 @blp.response(200, SearchPage, headers={**CACHE_HEADERS, **LINK_HEADER})
 def search(args):
-    """Ranked by BM25 (a title match weighs ten body matches); ties by index order.
+    """Ranked by BM25: a country, person or organization whose name or alias
+    matches comes before the records that mention it, and a title match weighs
+    ten body matches; ties keep index order.
 
     Every word must match, ignoring case and accents; aliases and the
     spellings sources use are searched too. Every match is ranked, however
     common the word: the index keeps only the best hits as it scores. The
-    same data and query give the same order; `score` is the BM25 relevance
-    negated, so lower is better.
+    same data and query give the same order; `score` is the BM25 relevance:
+    non-negative, higher is better.
     """
+    return _search(args)
+
+
+def _search(args):
     words = search_words(args["q"])
     data = http.get_store()
     types = args.get("type", [])
-    root = request.host_url.rstrip("/")
+    root = http.public_root()
 
     def fetch(after, limit):
         hits, next_key = data.search(words, types, limit, after)
@@ -74,3 +85,6 @@ def search(args):
         return Page(items, next_key)
 
     return http.paged("search", SearchHitSchema(), args, fetch)
+
+
+csv_operation("search", "searchCsv", SearchQuery, _search)

@@ -6,7 +6,13 @@ import orjson
 from flask_smorest import Blueprint
 
 from api import briefs, http
-from api.resources.base import CACHE_HEADERS, CSV_CONTENT, LINK_HEADER, alternatives, strict_query
+from api.resources.base import (
+    CACHE_HEADERS,
+    LINK_HEADER,
+    alternatives,
+    csv_operation,
+    strict_query,
+)
 from api.store import Page, decode
 from schemas.pages import page_of
 from schemas.queries import TimelineQuery
@@ -27,7 +33,7 @@ RESOURCES = {
 @blp.doc(
     operationId="listTimeline",
     summary="Records of every type, merged chronologically",
-    responses={200: {"content": CSV_CONTENT}, **alternatives(304, 406)},
+    responses=alternatives(304, 406),
 )
 @strict_query(blp, TimelineQuery)
 @blp.response(200, TimelinePage, headers={**CACHE_HEADERS, **LINK_HEADER})
@@ -38,6 +44,10 @@ def timeline(args):
     country also matches through the states it continues, marked `via`.
     Undated records come last.
     """
+    return _timeline(args)
+
+
+def _timeline(args):
     data = http.get_store()
     where = http.filters(args)
     types = [RESOURCES[t] for t in args.get("type", [])]
@@ -53,3 +63,6 @@ def timeline(args):
         return Page(items, page.next_key)
 
     return http.paged("timeline", TimelineEntrySchema(), args, fetch)
+
+
+csv_operation("timeline", "listTimelineCsv", TimelineQuery, _timeline)
