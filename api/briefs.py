@@ -79,6 +79,9 @@ def _text(resource: Resource, record: dict) -> str:
 class Brief:
     """The brief of one pair of countries, as of a date."""
 
+    chronology_cap = CHRONOLOGY_CAP
+    chronology_count_cap = CHRONOLOGY_COUNT_CAP
+
     def __init__(
         self,
         data: Store,
@@ -153,8 +156,8 @@ class Brief:
         }
 
     def chronology(self) -> dict:
-        """Every record of the pair in date order (up to CHRONOLOGY_CAP), undated last."""
-        page = self.data.timeline(self.filters, [], "date", CHRONOLOGY_CAP)
+        """Every record of the pair in date order (up to chronology_cap), undated last."""
+        page = self.data.timeline(self.filters, [], "date", self.chronology_cap)
         items = []
         for body in page.items:
             entry = decode(body)
@@ -176,10 +179,10 @@ class Brief:
             )
         n = len(items)
         if page.next_key is not None:
-            n = self.data.count(None, self.filters, CHRONOLOGY_COUNT_CAP + 1)
+            n = self.data.count(None, self.filters, self.chronology_count_cap + 1)
         return {
-            "count": min(n, CHRONOLOGY_COUNT_CAP),
-            "count_exact": n <= CHRONOLOGY_COUNT_CAP,
+            "count": min(n, self.chronology_count_cap),
+            "count_exact": n <= self.chronology_count_cap,
             "items": items,
             "more": self.url("/v1/timeline"),
         }

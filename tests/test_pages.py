@@ -294,3 +294,17 @@ def test_the_assets_are_served_by_the_app(client):
         assert css.status_code == 200 and css.mimetype == "text/css"
     with client.get("/pages/static/document.js") as js:
         assert js.status_code == 200 and "hashchange" in js.get_data(as_text=True)
+
+
+def test_the_brief_page_says_what_it_rests_on(client):
+    coverage = client.get("/v1/briefs/PK/RU").get_json()["coverage"]
+    body = client.get("/briefs/PK/RU").get_data(as_text=True)
+    section = body[body.index('id="coverage"') : body.index('id="timeline"')]
+    assert f"{sum(coverage['records'].values())} records, citing" in section
+    for document in coverage["documents"]:
+        assert f'<a href="/documents/{document["id"]}">{document["title"]}</a>' in section
+    chronology = body[body.index('<ol class="chronology">') :]
+    chronology = chronology[: chronology.index("</ol>")]
+    assert chronology.count("<li>") == len(
+        client.get("/v1/briefs/PK/RU").get_json()["chronology"]["items"]
+    )

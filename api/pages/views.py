@@ -15,7 +15,7 @@ import orjson
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from api import catalog, db, fulltext, http, store
-from api.briefs import Brief
+from api.briefs import COUNT_CAP, Brief
 from api.errors import Problem
 from api.pages import reading
 from api.response import Response
@@ -34,7 +34,7 @@ CSP = (
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 BRIEF_LIMIT = 10  # items a brief page shows per section (as /v1/briefs by default)
-STRIP_LIMIT = 200  # records the timeline strip draws
+STRIP_LIMIT = 100  # records the timeline strip draws and the chronology lists
 LATEST = 5  # documents and changes on the home page
 SEARCH_LIMIT = 20
 SEARCH_DEPTH = 10_000  # as deep as /v1/search pages go
@@ -52,6 +52,17 @@ def _version() -> str:
 
 
 PAGES_VERSION = _version()
+
+
+class PageBrief(Brief):
+    """The brief as its page shows it: the chronology's first STRIP_LIMIT records.
+
+    ``/v1/briefs`` lists up to 500 and counts up to 10,000; a page a person
+    reads stops sooner, and says how many there are up to the sections' cap.
+    """
+
+    chronology_cap = STRIP_LIMIT
+    chronology_count_cap = COUNT_CAP
 
 
 def fresh() -> str:
@@ -200,7 +211,7 @@ def brief(a: str, b: str):
     if list(pair) != sorted(pair) or pair != (a, b):
         return _brief_redirect(a, b)
     etag = fresh()
-    composer = Brief(data, pair, as_of=None, predecessors=True, limit=BRIEF_LIMIT, base_url="")
+    composer = PageBrief(data, pair, as_of=None, predecessors=True, limit=BRIEF_LIMIT, base_url="")
     composed = composer.compose()
     entries = [
         store.decode(b) for b in data.timeline(composer.filters, [], "date", STRIP_LIMIT).items
