@@ -1,5 +1,11 @@
 """Database connections: read-only, one per thread, reopened when the file is replaced.
 
+On a read replica (``per_request``) a connection lives for one request only:
+Litestream's follower rewrites the file in place and waits for every open
+connection to go (a WAL-mode connection, idle or not, holds the shared-memory
+lock it needs), and a connection kept open would serve its cached pages.
+Opening one costs about 1.2 ms (README, "Running more than one server").
+
 Every connection goes through the sqlite3 module sqlite-utils itself uses, so
 one process never opens the file through two SQLite libraries (their POSIX
 locks would not see each other).
@@ -49,11 +55,15 @@ class ReadPool:
     would keep serving the old data, so each use compares the inode.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, per_request: bool = False) -> None:
         self.path = Path(path)
+        self.per_request = per_request
         self._local = threading.local()
 
     def connection(self) -> sqlite3.Connection:
+        """This thread's connection; with ``per_request``, a new one the caller closes."""
+        if self.per_request:
+            return open_readonly(self.path)
         try:
             identity = os.stat(self.path).st_ino
         except OSError as exc:
