@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= data/briefs.db
 
-.PHONY: run test test-browser test-nightly build check lint clean soak
+.PHONY: run test test-browser test-nightly build check lint clean soak cluster test-cluster haproxy
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,20 @@ test-nightly: $(STAMP)
 SOAK_SECONDS ?= 330
 soak: $(STAMP)
 	$(BIN)/python -m tests.soak --seconds $(SOAK_SECONDS)
+
+# make cluster      — a primary, two read replicas and haproxy on 127.0.0.1:8100-8103, with
+#                     Litestream replicating to a folder (deploy/cluster.py); Ctrl-C stops it
+# make test-cluster — the same, checked: replication lag, read-your-writes, a killed replica,
+#                     a killed primary, a rebuild (tests/cluster.py, about a minute)
+haproxy:
+	command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; }
+
+cluster: $(STAMP) haproxy
+	$(BIN)/python -m deploy.cluster
+
+test-cluster: $(STAMP) haproxy
+	timeout 300 $(BIN)/python -m tests.cluster
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -211,7 +211,9 @@ class Cluster:
 
 
 def haproxy_binary() -> str:
-    found = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
+    found = shutil.which("haproxy") or next(
+        (p for p in ("/usr/sbin/haproxy",) if Path(p).exists()), None
+    )
     if not found:
         raise SystemExit("haproxy is not installed (make cluster installs Debian's package)")
     return found
@@ -234,6 +236,11 @@ def main() -> int:
     print(f"files and logs in {folder}")
     print(f"write token: {token}")
     print("Ctrl-C stops them all.")
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         signal.pause()
     except KeyboardInterrupt:
