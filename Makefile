@@ -49,7 +49,7 @@ soak: $(STAMP)
 # make cluster      — a primary, two read replicas and haproxy on 127.0.0.1:8100-8103, with
 #                     Litestream replicating to a folder (deploy/cluster.py); Ctrl-C stops it
 # make test-cluster — the same, checked: replication lag, read-your-writes, a killed replica,
-#                     a killed primary, a rebuild (tests/cluster.py, about a minute)
+#                     a killed primary, a rebuild (tests/cluster.py, about two minutes)
 haproxy:
 	command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; }
@@ -58,7 +58,7 @@ cluster: $(STAMP) haproxy
 	$(BIN)/python -m deploy.cluster
 
 test-cluster: $(STAMP) haproxy
-	timeout 300 $(BIN)/python -m tests.cluster
+	timeout 300 $(BIN)/python -u -m tests.cluster
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
