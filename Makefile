@@ -74,7 +74,7 @@ BENCH_VENV := benchmarks/.venv
 BENCH_STAMP := $(BENCH_VENV)/.installed
 BENCH_RESULTS := benchmarks/results
 
-.PHONY: bench bench-quick bench-tools
+.PHONY: bench bench-quick bench-tools bench-cluster
 
 $(BENCH_STAMP):
 	$(PYTHON) -m venv $(BENCH_VENV)
@@ -94,3 +94,8 @@ bench: $(STAMP) $(BENCH_STAMP) bench-tools
 bench-quick: $(STAMP) $(BENCH_STAMP) bench-tools
 	$(BIN)/python -m benchmarks.run --records 3000 --small 1000 --duration 1 --runs 1 \
 	  --open-loop-seconds 2 --data benchmarks/data/quick --out $(BENCH_RESULTS)/quick.json
+
+# make bench-cluster — read throughput through haproxy with 2 replicas against one server
+#                      direct, on this machine's loopback (benchmarks/cluster.py, ~1 min)
+bench-cluster: $(STAMP) bench-tools haproxy
+	$(BIN)/python -u -m benchmarks.cluster --out $(BENCH_RESULTS)/cluster.json
