@@ -4,7 +4,7 @@ On a read replica (``per_request``) a connection lives for one request only:
 Litestream's follower rewrites the file in place and waits for every open
 connection to go (a WAL-mode connection, idle or not, holds the shared-memory
 lock it needs), and a connection kept open would serve its cached pages.
-Opening one costs about 1.2 ms (README, "Running more than one server").
+Opening one adds about 0.6 ms a request (README, "Running more than one server").
 
 Every connection goes through the sqlite3 module sqlite-utils itself uses, so
 one process never opens the file through two SQLite libraries (their POSIX
