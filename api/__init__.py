@@ -116,7 +116,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         },
     )
     replicating = app.config["REPLICA"]
-    app.extensions["briefs.pool"] = ReadPool(Path(app.config["DB"]), per_request=replicating)
+    app.extensions["briefs.pool"] = ReadPool(Path(app.config["DB"]), replica=replicating)
     app.extensions["briefs.writer"] = Writer(
         Path(app.config["DB"]), autocheckpoint=not app.config["LITESTREAM_CONFIG"]
     )

@@ -11,7 +11,8 @@ write does on the primary (``fulltext.sync``), and writes a heartbeat the API's
 Litestream's follower cannot resume after a restart, and keeps waiting when the
 replica starts over (a rebuild of the primary): in both cases this restores
 afresh. It opens the database only for the moment it reads, because the
-follower waits for every connection to close before it applies a change.
+follower waits while a connection reads; and it switches the copy to
+rollback-journal mode first (``to_rollback_journal``).
 Nothing here knows HTTP.
 """
 
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from api import fulltext, litestream
-from api.db import Unavailable, open_readonly, sqlite3
+from api.db import Unavailable, open_readonly, rollback_journal, sqlite3
 
 log = logging.getLogger("briefs")
 SIDECARS = ("-wal", "-shm", "-txid")
@@ -94,6 +95,24 @@ def status(db: Path, change_seq: int, index_seq: int) -> Status:
         behind_for=behind_for,
         error=beat.get("error"),
     )
+
+
+def to_rollback_journal(db: Path) -> None:
+    """Mark a freshly restored copy as a rollback-journal database (header bytes 18-19).
+
+    Litestream restores the primary's header, which says WAL; its follower
+    writes 1, 1 there itself only when a change touches page 1. Until then a
+    reader would open the copy in WAL mode and hold a lock for as long as its
+    connection stays open, so the follower could apply nothing. The API opens
+    no connection before this is done (``db.ReadPool``). The copy has no WAL
+    to lose: Litestream wrote every page into the file.
+    """
+    fd = os.open(db, os.O_WRONLY)
+    try:
+        os.pwrite(fd, b"\x01\x01", 18)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class Follower:
@@ -190,6 +209,8 @@ class Follower:
         """Apply the replicated changes to the local index (built when missing)."""
         if not self.db.exists() or self.local_txid() is None:
             raise Unavailable("the database is being restored")
+        if not rollback_journal(self.db):
+            to_rollback_journal(self.db)
         conn = open_readonly(self.db)
         try:
             (name,) = conn.execute("SELECT value FROM meta WHERE key = 'fulltext'").fetchone()

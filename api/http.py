@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
 
 import orjson
-from flask import after_this_request, current_app, g, request
+from flask import current_app, g, request
 from marshmallow import Schema, fields
 from werkzeug.sansio.utils import get_current_url
 
@@ -35,16 +35,7 @@ def get_store() -> store.Store:
     context = g._get_current_object()  # one context lookup, not three
     found = context.get("store")
     if found is None:
-        pool = current_app.extensions["briefs.pool"]
-        conn = pool.connection()
-        found = context.store = store.Store(conn)
-        if pool.per_request:  # closed once the response is sent (streamed bodies too)
-
-            @after_this_request
-            def close_after(response):
-                response.call_on_close(conn.close)
-                return response
-
+        found = context.store = store.Store(current_app.extensions["briefs.pool"].connection())
     return found
 
 
