@@ -68,7 +68,14 @@ def check(seeds: Path, fixtures: Path) -> None:
 @click.option("--force", is_flag=True, help="Replace a database holding unexported writes")
 def build(db: Path | None, seeds: Path, fixtures: Path, force: bool) -> None:
     """Check the inputs, then write the SQLite database atomically."""
+    from api import litestream
+
     target = db or Path(_default_db())
+    if litestream.supervisor_running(target):
+        raise click.ClickException(
+            f"{target} is being replicated: a new file would silently stop replication; "
+            "run 'briefs rebuild --replicate CONFIG' instead"
+        )
     try:
         meta = build_db(seeds, fixtures, target, force=force)
     except UnexportedWrites as exc:

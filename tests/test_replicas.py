@@ -200,3 +200,18 @@ def test_rebuild_names_a_config_without_the_database(db_path, tmp_path):
     )
     assert result.exit_code == 1
     assert "replicates no database" in result.output
+
+
+def test_build_refuses_a_database_being_replicated(db_path, tmp_path):
+    import os
+
+    from api import litestream
+
+    copy = tmp_path / "briefs.db"
+    shutil.copyfile(db_path, copy)
+    before = copy.read_bytes()
+    litestream.pid_file(copy).write_text(f"{os.getpid()}\n")  # a live `briefs replicate`
+    result = CliRunner().invoke(main, ["build", "--db", str(copy)])
+    assert result.exit_code == 1
+    assert "briefs rebuild --replicate" in result.output
+    assert copy.read_bytes() == before
