@@ -4,7 +4,7 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY api ./api
 COPY schemas ./schemas
-RUN python -m venv /venv && /venv/bin/pip install --no-cache-dir .
+RUN python -m venv /venv && /venv/bin/pip install --no-cache-dir ".[replicas]"
 COPY seeds ./seeds
 COPY fixtures ./fixtures
 # The database is a build output: checked and built here, never copied in.
@@ -15,6 +15,9 @@ RUN useradd --system --uid 10001 --home-dir /app briefs
 COPY --from=build /venv /venv
 COPY --from=build --chown=briefs:briefs /data /data
 COPY gunicorn.conf.py /app/gunicorn.conf.py
+COPY deploy/litestream.yml /app/deploy/litestream.yml
+# A replica's copy (deploy/compose.yaml), and the folder a `file` replica is written to
+RUN mkdir -p /local /replica && chown briefs:briefs /local /replica
 WORKDIR /app
 USER briefs
 ENV BRIEFS_DB=/data/briefs.db \

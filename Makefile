@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= data/briefs.db
 
-.PHONY: run test test-browser test-nightly build check lint clean soak
+.PHONY: run test test-browser test-nightly build check lint clean soak cluster test-cluster haproxy
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,20 @@ SOAK_SECONDS ?= 330
 soak: $(STAMP)
 	$(BIN)/python -m tests.soak --seconds $(SOAK_SECONDS)
 
+# make cluster      — a primary, two read replicas and haproxy on 127.0.0.1:8100-8103, with
+#                     Litestream replicating to a folder (deploy/cluster.py); Ctrl-C stops it
+# make test-cluster — the same, checked: replication lag, read-your-writes, a killed replica,
+#                     a killed primary, a rebuild (tests/cluster.py, about two minutes)
+haproxy:
+	command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; }
+
+cluster: $(STAMP) haproxy
+	$(BIN)/python -m deploy.cluster
+
+test-cluster: $(STAMP) haproxy
+	timeout 300 $(BIN)/python -u -m tests.cluster
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
@@ -67,7 +81,7 @@ BENCH_VENV := benchmarks/.venv
 BENCH_STAMP := $(BENCH_VENV)/.installed
 BENCH_RESULTS := benchmarks/results
 
-.PHONY: bench bench-quick bench-tools
+.PHONY: bench bench-quick bench-tools bench-cluster
 
 $(BENCH_STAMP):
 	$(PYTHON) -m venv $(BENCH_VENV)
@@ -87,3 +101,8 @@ bench: $(STAMP) $(BENCH_STAMP) bench-tools
 bench-quick: $(STAMP) $(BENCH_STAMP) bench-tools
 	$(BIN)/python -m benchmarks.run --records 3000 --small 1000 --duration 1 --runs 1 \
 	  --open-loop-seconds 2 --data benchmarks/data/quick --out $(BENCH_RESULTS)/quick.json
+
+# make bench-cluster — read throughput through haproxy with 2 replicas against one server
+#                      direct, on this machine's loopback (benchmarks/cluster.py, ~1 min)
+bench-cluster: $(STAMP) bench-tools haproxy
+	$(BIN)/python -u -m benchmarks.cluster --out $(BENCH_RESULTS)/cluster.json

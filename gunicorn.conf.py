@@ -54,3 +54,33 @@ def post_worker_init(worker):
     """The app's objects, loaded now, live as long as the worker: the cyclic
     garbage collector need not scan them again on each full collection."""
     gc.freeze()
+
+
+# Litestream's side of a primary (``briefs serve --replicate CONFIG``) or of a
+# replica (``briefs serve --follow URL``) runs as a child of gunicorn's master:
+# started before the workers, stopped with the master, killed if it dies.
+_sidecar = None
+
+
+def on_starting(server):
+    global _sidecar
+    import sys
+
+    from api import litestream
+
+    db = os.environ.get("BRIEFS_DB", "data/briefs.db")
+    command = [sys.executable, "-m", "api.cli"]
+    if os.environ.get("BRIEFS_FOLLOW_URL"):
+        command += ["follow", "--from", os.environ["BRIEFS_FOLLOW_URL"], "--db", db]
+    elif os.environ.get("BRIEFS_LITESTREAM_CONFIG"):
+        command += ["replicate", "--config", os.environ["BRIEFS_LITESTREAM_CONFIG"], "--db", db]
+    else:
+        return
+    _sidecar = litestream.spawn(command)
+    server.log.info("started %s (pid %s)", " ".join(command[3:5]), _sidecar.pid)
+
+
+def on_exit(server):
+    if _sidecar is not None and _sidecar.poll() is None:
+        _sidecar.terminate()
+        _sidecar.wait(10)

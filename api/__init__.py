@@ -9,7 +9,7 @@ from flask import Flask, Request, send_from_directory
 from flask.sessions import SessionInterface
 from werkzeug.datastructures import ImmutableMultiDict
 
-from api import config, cors, editing, errors, fulltext, guards, http, logs
+from api import config, cors, editing, errors, fulltext, guards, http, logs, replica
 from api.auth import Tokens
 from api.db import ReadPool, Unavailable, sqlite3
 from api.openapi import BriefsApi
@@ -115,12 +115,16 @@ def create_app(test_config: dict | None = None) -> Flask:
             },
         },
     )
-    app.extensions["briefs.pool"] = ReadPool(Path(app.config["DB"]))
-    app.extensions["briefs.writer"] = Writer(Path(app.config["DB"]))
+    replicating = app.config["REPLICA"]
+    app.extensions["briefs.pool"] = ReadPool(Path(app.config["DB"]), replica=replicating)
+    app.extensions["briefs.writer"] = Writer(
+        Path(app.config["DB"]), autocheckpoint=not app.config["LITESTREAM_CONFIG"]
+    )
     app.extensions["briefs.tokens"] = Tokens(Path(app.config["AUTH_DB"]))
 
     logs.init_app(app)
     guards.init_app(app)
+    replica.init_app(app)
     errors.init_app(app)
     http.init_app(app)
     api = BriefsApi(app)
@@ -144,7 +148,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         return send_from_directory(dist, filename, max_age=86400)
 
     cors.init_app(app)
-    _catch_up(app.extensions["briefs.pool"], app.extensions["briefs.writer"])
+    if not replicating:  # a replica never writes; its follower keeps the index current
+        _catch_up(app.extensions["briefs.pool"], app.extensions["briefs.writer"])
     log.info(
         "serving %s with the SQLite engine %s (through %s)",
         app.config["DB"],

@@ -68,7 +68,14 @@ def check(seeds: Path, fixtures: Path) -> None:
 @click.option("--force", is_flag=True, help="Replace a database holding unexported writes")
 def build(db: Path | None, seeds: Path, fixtures: Path, force: bool) -> None:
     """Check the inputs, then write the SQLite database atomically."""
+    from api import litestream
+
     target = db or Path(_default_db())
+    if litestream.supervisor_running(target):
+        raise click.ClickException(
+            f"{target} is being replicated: a new file would silently stop replication; "
+            "run 'briefs rebuild --replicate CONFIG' instead"
+        )
     try:
         meta = build_db(seeds, fixtures, target, force=force)
     except UnexportedWrites as exc:
@@ -93,11 +100,119 @@ def build(db: Path | None, seeds: Path, fixtures: Path, force: bool) -> None:
     show_default=True,
     type=click.Path(exists=True, dir_okay=False),
 )
+@click.option(
+    "--replicate",
+    "litestream_config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Primary: run 'litestream replicate' with this config beside the server",
+)
+@click.option(
+    "--follow",
+    "replica_url",
+    default=None,
+    help="Replica: restore from this Litestream replica URL and follow it (sets BRIEFS_REPLICA)",
+)
 @click.argument("gunicorn_args", nargs=-1, type=click.UNPROCESSED)
-def serve(config_file: str, gunicorn_args: tuple[str, ...]) -> None:
-    """Serve the API with gunicorn and the project's gunicorn.conf.py."""
+def serve(
+    config_file: str,
+    litestream_config: Path | None,
+    replica_url: str | None,
+    gunicorn_args: tuple[str, ...],
+) -> None:
+    """Serve the API with gunicorn and the project's gunicorn.conf.py.
+
+    With --replicate or --follow, gunicorn's master also runs Litestream's side
+    (``briefs replicate`` or ``briefs follow``) and stops it when it stops.
+    """
+    if litestream_config and replica_url:
+        raise click.UsageError("a server is a primary (--replicate) or a replica (--follow)")
+    if litestream_config:
+        os.environ["BRIEFS_LITESTREAM_CONFIG"] = str(litestream_config.resolve())
+    if replica_url:
+        os.environ["BRIEFS_REPLICA"] = "1"
+        os.environ["BRIEFS_FOLLOW_URL"] = replica_url
     argv = [sys.executable, "-m", "gunicorn", "-c", config_file, *gunicorn_args, "api:create_app()"]
     os.execv(sys.executable, argv)
+
+
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Database path [default: $BRIEFS_DB or data/briefs.db]",
+)
+
+
+@main.command()
+@click.option(
+    "--config",
+    "litestream_config",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Litestream's configuration (it names the database and its replica)",
+)
+@DB_OPTION
+def replicate(litestream_config: Path, db: Path | None) -> None:
+    """Run 'litestream replicate' on the primary, restarted if it exits, paused for a rebuild."""
+    from api import litestream
+
+    litestream.replicate(litestream_config, db or Path(_default_db()))
+
+
+@main.command()
+@click.option("--from", "url", required=True, help="The Litestream replica URL to follow")
+@DB_OPTION
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.01, 60),
+    default=0.1,
+    show_default=True,
+    help="Seconds between Litestream's polls, and between index updates",
+)
+def follow(url: str, db: Path | None, interval: float) -> None:
+    """Replica: restore the database from URL, follow it, and keep the full-text index current."""
+    from api.follower import Follower
+
+    Follower(db or Path(_default_db()), url, interval).run()
+
+
+@main.command()
+@click.option(
+    "--replicate",
+    "litestream_config",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Litestream's configuration, as given to 'briefs serve --replicate'",
+)
+@DB_OPTION
+@SEEDS
+@FIXTURES
+def rebuild(litestream_config: Path, db: Path | None, seeds: Path, fixtures: Path) -> None:
+    """Rebuild a replicated database: replicas restore the new one.
+
+    Pauses replication, builds (as 'briefs build --force'), deletes Litestream's
+    state and the replica's files, and lets replication start a new replica from
+    the new file; each replica's follower then restores it afresh.
+    """
+    from api import litestream
+
+    target = db or Path(_default_db())
+    try:
+        litestream.replica_dirs(litestream_config, target)  # refuse before changing anything
+        with litestream.paused(target):
+            meta = build_db(seeds, fixtures, target, force=True)
+            removed = litestream.purge(litestream_config, target)
+    except litestream.RebuildError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except BuildError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(exc.problems)} problem(s); {target} left unchanged", err=True)
+        sys.exit(1)
+    for path in removed:
+        click.echo(f"removed {path}", err=True)
+    click.echo(f"rebuilt {target} (dataset {meta['dataset_version']}); replication starts over")
 
 
 @main.command()
@@ -236,3 +351,7 @@ def token_revoke(token_id: str) -> None:
     if not _tokens().revoke(token_id):
         raise click.ClickException(f"no active token {token_id!r}")
     click.echo(f"revoked {token_id}")
+
+
+if __name__ == "__main__":
+    main()

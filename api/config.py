@@ -25,6 +25,16 @@ DEFAULTS = {
     # this; a deployment that only reads (READ_ONLY) skips those checks.
     "MIN_FREE_BYTES": 64 * 1024 * 1024,
     "READ_ONLY": False,
+    # A read replica (docs: "Running more than one server"): the database is a
+    # Litestream follower's copy; no write at start-up, writes answered 503 naming
+    # PRIMARY_URL, readiness failing when the follower or the full-text index has
+    # been silent or behind longer than REPLICA_MAX_LAG seconds.
+    "REPLICA": False,
+    "PRIMARY_URL": "",
+    "REPLICA_MAX_LAG": 5,
+    # Set (by ``briefs serve --replicate CONFIG``) when Litestream replicates this
+    # primary: Litestream alone then checkpoints the WAL.
+    "LITESTREAM_CONFIG": "",
 }
 
 

@@ -1,5 +1,12 @@
 """Database connections: read-only, one per thread, reopened when the file is replaced.
 
+On a read replica the file is Litestream's follower's copy, which it rewrites in
+place: a connection is reopened whenever the file or its ``-txid`` changes
+(a connection's page cache would otherwise outlive the pages), and none is
+opened until the follower has switched the copy to rollback-journal mode
+(``api.follower``): a WAL-mode connection holds a lock for as long as it is
+open, which keeps the follower from applying anything.
+
 Every connection goes through the sqlite3 module sqlite-utils itself uses, so
 one process never opens the file through two SQLite libraries (their POSIX
 locks would not see each other).
@@ -42,6 +49,16 @@ def open_readonly(path: Path, query_only: bool = True) -> sqlite3.Connection:
     return conn
 
 
+def rollback_journal(path: Path) -> bool:
+    """Whether the file's header says rollback-journal mode (bytes 18-19 are 1, not 2: WAL)."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(18)
+            return f.read(2) == b"\x01\x01"
+    except OSError:
+        return False
+
+
 class ReadPool:
     """One read-only connection per thread, replaced when a new build lands.
 
@@ -49,13 +66,20 @@ class ReadPool:
     would keep serving the old data, so each use compares the inode.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, replica: bool = False) -> None:
         self.path = Path(path)
+        self.replica = replica
+        self.txid = Path(f"{self.path}-txid")
         self._local = threading.local()
 
     def connection(self) -> sqlite3.Connection:
         try:
-            identity = os.stat(self.path).st_ino
+            found = os.stat(self.path)
+            if self.replica:
+                txid = os.stat(self.txid)
+                identity = (found.st_ino, found.st_mtime_ns, found.st_size, txid.st_mtime_ns)
+            else:
+                identity = found.st_ino
         except OSError as exc:
             raise Unavailable(f"no database at {self.path}: run 'briefs build'") from exc
         local = self._local
@@ -63,6 +87,9 @@ class ReadPool:
             old = getattr(local, "conn", None)
             if old is not None:
                 old.close()
+                local.conn = None
+            if self.replica and not rollback_journal(self.path):
+                raise Unavailable(f"the replica {self.path} is being restored")
             local.conn = open_readonly(self.path)
             local.identity = identity
         return local.conn

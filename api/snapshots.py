@@ -3,7 +3,7 @@
 The live file may hold recent writes in its WAL, and its audit tables name
 the tokens that wrote. A download is a ``VACUUM INTO`` copy (consistent, and
 possible from a read-only connection) with those names and the kept
-Idempotency-Key responses removed, made once per data version.
+Idempotency-Key responses and Litestream's tables removed, made once per data version.
 
 An anonymous GET must not be able to fill the disk or keep the machine busy:
 one copy is made at a time on the machine (a second request meanwhile is told
@@ -22,6 +22,11 @@ from pathlib import Path
 
 from api.db import open_readonly, sqlite3
 
+# Litestream's own bookkeeping (_litestream_seq, _litestream_lock) on a replicated file
+LITESTREAM_TABLES = (
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '\\_litestream\\_%' "
+    "ESCAPE '\\'"
+)
 ROOM_FACTOR = 3  # a copy needs up to twice the database's size, plus a margin
 
 
@@ -88,6 +93,8 @@ def _make(db_path: Path, folder: Path, target: Path) -> None:
             copy.execute("DELETE FROM idempotency")
             copy.execute("UPDATE changes SET actor = ''")
             copy.execute("UPDATE tombstones SET actor = ''")
+            for (table,) in copy.execute(LITESTREAM_TABLES).fetchall():
+                copy.execute(f'DROP TABLE "{table}"')
             copy.execute("PRAGMA journal_mode = DELETE")
             copy.execute("VACUUM")
         finally:

@@ -144,8 +144,11 @@ def _now() -> str:
 class Writer:
     """Writes to one database file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, autocheckpoint: bool = True) -> None:
         self.path = Path(path)
+        # Off where Litestream replicates the file: it alone checkpoints the WAL
+        # (with an SQLite free of the WAL-reset bug), outside this write lock.
+        self.autocheckpoint = autocheckpoint
         self.lock_path = self.path.with_name(self.path.name + ".lock")
 
     @contextlib.contextmanager
@@ -171,6 +174,8 @@ class Writer:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
                 conn.execute("PRAGMA foreign_keys = ON")
+                if not self.autocheckpoint:
+                    conn.execute("PRAGMA wal_autocheckpoint = 0")
                 conn.execute("BEGIN IMMEDIATE")
                 layout = conn.execute(
                     "SELECT value FROM meta WHERE key = 'schema_version'"

@@ -46,6 +46,23 @@ class DatasetSchema(BaseSchema):
     links = fields.Nested(DatasetLinksSchema)
 
 
+class ReplicationSchema(BaseSchema):
+    """A read replica's position (``/readyz`` on a server started with ``--follow``)."""
+
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    change_seq = fields.Integer(metadata={"description": "The last change in this copy"})
+    index_seq = fields.Integer(metadata={"description": "The last change its search reflects"})
+    applied_age = fields.Float(
+        allow_none=True,
+        metadata={"description": "Seconds since Litestream last applied a transaction here"},
+    )
+    follower_age = fields.Float(
+        allow_none=True, metadata={"description": "Seconds since the follower's last pass"}
+    )
+
+
 class HealthSchema(BaseSchema):
     class Meta(BaseSchema.Meta):
         always_present = True
@@ -53,3 +70,8 @@ class HealthSchema(BaseSchema):
     status = fields.String()
     dataset_version = fields.String(allow_none=True)
     sqlite = fields.String(allow_none=True, metadata={"description": "SQLite engine version"})
+    replication = fields.Nested(
+        ReplicationSchema,
+        allow_none=True,
+        metadata={"description": "A read replica's position; null on the primary"},
+    )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import current_app
 from flask_smorest import Blueprint
 
-from api import db, http
+from api import db, follower, http
 from api.build import SCHEMA_VERSION
 from api.errors import Problem
 from api.resources.base import alternatives, strict_query
 from api.writes import WriteError
-from schemas.dataset import HealthSchema
+from schemas.dataset import HealthSchema, ReplicationSchema
 
 blp = Blueprint("health", __name__, description="Probes for orchestrators")
 
@@ -20,7 +22,12 @@ blp = Blueprint("health", __name__, description="Probes for orchestrators")
 @strict_query(blp)
 @blp.response(200, HealthSchema)
 def live(_args):
-    return {"status": "ok", "dataset_version": None, "sqlite": db.sqlite3.sqlite_version}
+    return {
+        "status": "ok",
+        "dataset_version": None,
+        "sqlite": db.sqlite3.sqlite_version,
+        "replication": None,
+    }
 
 
 @blp.route("/readyz", endpoint="ready")
@@ -48,9 +55,38 @@ def ready(_args):
             f"server needs {SCHEMA_VERSION}: run 'briefs build'.",
             headers={"Retry-After": "5"},
         )
-    if not current_app.config["READ_ONLY"]:
+    replication = None
+    if current_app.config["REPLICA"]:
+        replication = _following(data)
+    elif not current_app.config["READ_ONLY"]:
         _writable(data)
-    return {"status": "ready", "dataset_version": version, "sqlite": db.sqlite3.sqlite_version}
+    return {
+        "status": "ready",
+        "dataset_version": version,
+        "sqlite": db.sqlite3.sqlite_version,
+        "replication": replication,
+    }
+
+
+def _following(data) -> dict:
+    """A replica's position; 503 when its follower or its index lags past the limit."""
+    config = current_app.config
+    state = follower.status(Path(config["DB"]), data.last_change(), data.fulltext_applied())
+    position = {
+        "change_seq": state.change_seq,
+        "index_seq": state.index_seq,
+        "applied_age": state.applied_age,
+        "follower_age": state.follower_age,
+    }
+    problem = state.problem(config["REPLICA_MAX_LAG"])
+    if problem:
+        raise Problem(
+            503,
+            f"This replica is not ready: {problem}.",
+            headers={"Retry-After": "1"},
+            replication=ReplicationSchema().dump(position),
+        )
+    return position
 
 
 def _writable(data) -> None:
