@@ -10,6 +10,7 @@ import click
 import orjson
 
 from api import catalog, citations, config
+from api.auth import SCOPES
 from api.build import BuildError, UnexportedWrites
 from api.build import build as build_db
 from api.check import check as check_inputs
@@ -189,7 +190,7 @@ def _tokens():
     "--scope",
     "scopes",
     multiple=True,
-    type=click.Choice(["agreements", "meetings", "events", "indicators", "commentary"]),
+    type=click.Choice(SCOPES),
     help="A resource it may write (repeatable) [default: all]",
 )
 @click.option(
@@ -201,8 +202,6 @@ def _tokens():
 )
 def token_create(name: str, scopes: tuple[str, ...], days: float | None) -> None:
     """Create a token; it is printed once, alone on the last line."""
-    from api.auth import SCOPES
-
     made, secret = _tokens().create(name, scopes or SCOPES, days)
     click.echo(f"token {made.id} for {made.name!r}: scopes {' '.join(made.scopes)}", err=True)
     click.echo(secret)

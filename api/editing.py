@@ -6,14 +6,16 @@ import orjson
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from marshmallow import ValidationError
 
-from api import writes
+from api import articles, catalog, writes
 from api.auth import AuthError, Tokens
 from api.catalog import Resource
-from api.errors import Problem, problem_response
+from api.errors import Problem, flatten_messages, problem_response
 from api.http import JSON, finish, negotiate, tag
 from api.index import version
 from api.response import Response
+from schemas.documents import MAX_TEXT_LENGTH, DocumentCreateSchema
 
 MERGE_PATCH = "application/merge-patch+json"
 REALM = 'Bearer realm="briefs"'
@@ -77,8 +79,9 @@ def writer() -> writes.Writer:
     return current_app.extensions["briefs.writer"]
 
 
-def authenticate(resource: Resource) -> str:
-    """The name of the token presented, if it may write ``resource``; else 401 or 403."""
+def authenticate(resource: Resource | str) -> str:
+    """The name of the token presented, if it has the scope ``resource``; else 401 or 403."""
+    scope = resource if isinstance(resource, str) else resource.name
     header = request.headers.get("Authorization", "")
     scheme, _, presented = header.partition(" ")
     if header and scheme.lower() != "bearer":
@@ -88,13 +91,11 @@ def authenticate(resource: Resource) -> str:
     except AuthError as exc:
         error = "" if exc.reason == "missing" else ', error="invalid_token"'
         raise Problem(401, exc.detail, headers={"WWW-Authenticate": REALM + error}) from exc
-    if resource.name not in token.scopes:
+    if scope not in token.scopes:
         raise Problem(
             403,
-            f"The token {token.name!r} may not write {resource.name}.",
-            headers={
-                "WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{resource.name}"'
-            },
+            f"The token {token.name!r} lacks the scope {scope!r}.",
+            headers={"WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{scope}"'},
         )
     g.actor = f"token:{token.id}:{token.name}"
     return g.actor
@@ -134,7 +135,38 @@ def record_response(resource: Resource, written: writes.Written, status: int) ->
 
 
 def write_error(error: writes.WriteError) -> Response:
-    return problem_response(error.status, error.detail, errors=error.errors)
+    return problem_response(error.status, error.detail, errors=error.errors, **error.extensions)
+
+
+DOCUMENT_CREATE = DocumentCreateSchema()
+
+
+def create_document() -> Response:
+    """POST /v1/documents: metadata with the exact text, or with HTML to take it from."""
+    negotiate((JSON,))
+    actor = authenticate(catalog.DOCUMENTS)
+    body = json_body(JSON)
+    try:
+        DOCUMENT_CREATE.load(body)
+    except ValidationError as exc:
+        errors = flatten_messages(exc.messages)
+        return problem_response(422, "The document is not valid.", errors=errors)
+    metadata = {k: v for k, v in body.items() if k not in ("text", "html")}
+    html = body.get("html")
+    text = body.get("text")
+    if html is not None:
+        try:
+            text = articles.main_text(html)
+        except articles.NoArticle as exc:
+            return problem_response(422, str(exc), errors={"html": [str(exc)]})
+        if len(text) > MAX_TEXT_LENGTH:
+            message = f"The article is {len(text)} characters; at most {MAX_TEXT_LENGTH}."
+            return problem_response(422, message, errors={"html": [message]})
+    try:
+        written = writer().create_document(metadata, text, html, actor)
+    except writes.WriteError as exc:
+        return write_error(exc)
+    return record_response(catalog.DOCUMENTS, written, 201)
 
 
 def create(resource: Resource) -> Response:

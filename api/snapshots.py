@@ -31,6 +31,9 @@ def snapshot(db_path: Path, data_version: str) -> Path:
     copy = sqlite3.connect(partial, isolation_level=None)
     try:
         copy.execute("DELETE FROM idempotency")
+        # Review work is private to curators: drafts and jobs are not published.
+        copy.execute("DELETE FROM drafts")
+        copy.execute("DELETE FROM jobs")
         copy.execute("UPDATE changes SET actor = ''")
         copy.execute("UPDATE tombstones SET actor = ''")
         copy.execute("PRAGMA journal_mode = DELETE")

@@ -37,6 +37,8 @@ from api.db import BUSY_TIMEOUT_S, sqlite3
 from schemas.inputs import READ_ONLY
 
 WRITABLE = (
+    catalog.PEOPLE,
+    catalog.ORGANIZATIONS,
     catalog.AGREEMENTS,
     catalog.MEETINGS,
     catalog.EVENTS,
@@ -53,10 +55,13 @@ class WriteError(Exception):
 
     status = 400
 
-    def __init__(self, detail: str, errors: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self, detail: str, errors: dict[str, list[str]] | None = None, **extensions
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
+        self.extensions = extensions  # further problem members (``existing``)
 
 
 class Invalid(WriteError):
@@ -278,12 +283,9 @@ class Writer:
         done in the same transaction, so a create is never committed without it
         (a worker killed in between cannot make a retry create twice).
         """
-        _refuse_read_only(body)
         with self.transaction() as conn:
-            record_id = self._new_id(conn, resource, body)
-            record = self._validate(conn, resource, {"id": record_id, **body})
-            written = self._store(conn, resource, record)
-            self._log(conn, actor, "create", resource, record_id, None, written.json)
+            written = self.create_in(conn, resource, body, actor)
+            record_id = written.id
             if idempotency_key is not None:
                 conn.execute(
                     "UPDATE idempotency SET state = 'done', status = 201, headers = '{}', "
@@ -292,10 +294,21 @@ class Writer:
                 )
         return written
 
+    def create_in(self, conn, resource: Resource, body: dict, actor: str) -> Written:
+        """``create`` inside a transaction the caller holds."""
+        _refuse_read_only(body)
+        record_id = self._new_id(conn, resource, body)
+        record = self._validate(conn, resource, {"id": record_id, **body})
+        written = self._store(conn, resource, record)
+        self._log(conn, actor, "create", resource, record_id, None, written.json)
+        return written
+
     def update(
         self, resource: Resource, record_id: str, patch: dict, if_match: str | None, actor: str
     ) -> Written:
         """Apply a merge patch to the stored record and store the validated result."""
+        if resource is catalog.DOCUMENTS:
+            _refuse_text_change(patch)
         touched = sorted(set(patch) & READ_ONLY)
         if touched:
             raise Invalid(
@@ -308,12 +321,59 @@ class Writer:
             raise Invalid("Unknown fields.", {path: ["Unknown field."] for path in unknown})
         with self.transaction() as conn:
             before = self._current(conn, resource, record_id, if_match)
-            stored = orjson.loads(before.json)
-            for derived in READ_ONLY - {"id"}:
-                stored.pop(derived, None)
-            record = self._validate(conn, resource, merge_patch(stored, patch))
-            written = self._store(conn, resource, record, replaces=True)
-            self._log(conn, actor, "update", resource, record_id, before.json, written.json)
+            written = self.replace_in(
+                conn, resource, before, merge_patch(self.editable(before), patch), actor
+            )
+        return written
+
+    def editable(self, stored: Written) -> dict:
+        """A stored record without the fields the server derives (what a patch applies to)."""
+        record = orjson.loads(stored.json)
+        for derived in READ_ONLY - {"id"}:
+            record.pop(derived, None)
+        record.pop("length", None)  # a document's, derived from its text
+        return record
+
+    def replace_in(self, conn, resource: Resource, before: Written, raw: dict, actor: str):
+        """Validate ``raw`` and store it in place of ``before`` (in the caller's transaction)."""
+        record = self._validate(conn, resource, raw)
+        if resource is catalog.DOCUMENTS:
+            record["length"] = len(self._text(conn, record["id"]) or "")
+        written = self._store(conn, resource, record, replaces=True)
+        self._log(conn, actor, "update", resource, before.id, before.json, written.json)
+        return written
+
+    def current(self, conn, resource: Resource, record_id: str) -> Written:
+        """The stored record (Missing or Gone when there is none), whatever its version."""
+        return self._current(conn, resource, record_id, "*")
+
+    def create_document(self, metadata: dict, text: str, html: str | None, actor: str) -> Written:
+        """Store a new document: its metadata, its exact text and the HTML it came from.
+
+        The text's SHA-256 is computed here; a text already stored is a Conflict
+        naming the document that holds it.
+        """
+        _refuse_read_only(metadata)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        with self.transaction() as conn:
+            same = conn.execute("SELECT id FROM documents WHERE sha256 = ?", (digest,)).fetchone()
+            if same:
+                raise Conflict(
+                    f"This text is stored already, as the document {same[0]!r}.",
+                    existing=same[0],
+                )
+            record_id = self._new_id(conn, catalog.DOCUMENTS, metadata)
+            record = self._validate(
+                conn, catalog.DOCUMENTS, {"id": record_id, **metadata, "sha256": digest}
+            )
+            record["length"] = len(text)
+            conn.execute("INSERT INTO document_texts (id, text) VALUES (?, ?)", (record_id, text))
+            if html is not None:
+                conn.execute(
+                    "INSERT INTO document_html (id, html) VALUES (?, ?)", (record_id, html)
+                )
+            written = self._store(conn, catalog.DOCUMENTS, record)
+            self._log(conn, actor, "create", catalog.DOCUMENTS, record_id, None, written.json)
         return written
 
     def delete(self, resource: Resource, record_id: str, if_match: str | None, actor: str) -> None:
@@ -334,10 +394,23 @@ class Writer:
                 "INSERT INTO tombstones VALUES (?, ?, ?, ?)",
                 (resource.name, record_id, _now(), actor),
             )
+            if resource is catalog.DOCUMENTS:
+                self._forget_document(conn, record_id, actor)
             self._refresh_outcomes(conn, resource, record, None)
             self._log(conn, actor, "delete", resource, record_id, before.json, None)
 
     # --- steps -------------------------------------------------------------------
+
+    def _forget_document(self, conn, document: str, actor: str) -> None:
+        """A deleted document's text, HTML and drafts go with it (drafts leave tombstones)."""
+        conn.execute("DELETE FROM document_texts WHERE id = ?", (document,))
+        conn.execute("DELETE FROM document_html WHERE id = ?", (document,))
+        conn.execute(
+            "INSERT INTO tombstones SELECT 'drafts', id, ?, ? FROM drafts WHERE document = ?",
+            (_now(), actor, document),
+        )
+        conn.execute("DELETE FROM drafts WHERE document = ?", (document,))
+        bump_drafts(conn)
 
     def _new_id(self, conn, resource: Resource, body: dict) -> str:
         title = body.get(resource.title)
@@ -448,12 +521,14 @@ class Writer:
         ):
             for item in items:
                 _insert(conn, table, item)
+        for name in rows.names:
+            _insert(conn, "names", name)
         _insert(conn, "search", rows.search)
         if rows.timeline:
             _insert(conn, "timeline", rows.timeline)
 
     def _unindex(self, conn, resource: Resource, record_id: str) -> None:
-        for table in ("record_countries", "record_people", "record_links"):
+        for table in ("record_countries", "record_people", "record_links", "names"):
             conn.execute(
                 f"DELETE FROM {table} WHERE resource = ? AND record_id = ?",
                 (resource.name, record_id),
@@ -544,6 +619,24 @@ def _unknown_fields(schema, patch: dict, path: str = "") -> list[str]:
         elif isinstance(value, dict) and isinstance(field, fields.Nested):
             unknown += _unknown_fields(field.schema, value, f"{path}{key}.")
     return unknown
+
+
+def bump_drafts(conn) -> None:
+    """A new version of the drafts (their collection's ETag)."""
+    conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'drafts_version'")
+
+
+IMMUTABLE = ("text", "html", "sha256", "length")
+
+
+def _refuse_text_change(patch: dict) -> None:
+    touched = [f for f in IMMUTABLE if f in patch]
+    if touched:
+        raise Invalid(
+            "A document's text never changes (citations count into it): "
+            "post the new text as a new document.",
+            {f: ["Immutable: only the metadata of a document may change."] for f in touched},
+        )
 
 
 def _refuse_read_only(body: dict) -> None:

@@ -59,7 +59,7 @@ def _variant(
     make = part_patch_schema if optional else part_schema
     members = {}
     for name, field in schema._declared_fields.items():
-        if name in read_only or field.dump_only:
+        if name in read_only or field.dump_only or field.metadata.get("server_sets"):
             continue
         new = _retarget(field, make, part_schema)
         if optional:
