@@ -323,6 +323,79 @@ class Store:
             (since, limit),
         ).fetchall()
 
+    # --- review ----------------------------------------------------------------
+
+    def drafts_version(self) -> str:
+        """The version of the drafts (every draft written, accepted or rejected bumps it)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'drafts_version'").fetchone()
+        return f"drafts.{row[0]}"
+
+    def drafts(
+        self,
+        document: str | None,
+        resource: str | None,
+        state: str | None,
+        limit: int,
+        after: list[str] | None = None,
+    ) -> Page:
+        """Drafts in the order they were made, filtered (keyset on their sequence)."""
+        where, params = [], []
+        for column, value in (("document", document), ("resource", resource), ("state", state)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if after:
+            where.append("seq > ?")
+            params.append(int(after[0]))
+        sql = "SELECT seq, json FROM drafts"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self.conn.execute(f"{sql} ORDER BY seq LIMIT ?", [*params, limit + 1]).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return Page([r[1] for r in rows], [str(rows[-1][0])] if more else None)
+
+    def draft(self, draft_id: str) -> Stored:
+        """One draft; Gone when its document was deleted."""
+        row = self.conn.execute(
+            "SELECT id, json, etag FROM drafts WHERE id = ?", (draft_id,)
+        ).fetchone()
+        if row is not None:
+            return Stored(*row)
+        deleted = self.conn.execute(
+            "SELECT deleted_at FROM tombstones WHERE resource = 'drafts' AND id = ?", (draft_id,)
+        ).fetchone()
+        if deleted:
+            raise Gone("draft", draft_id, deleted[0])
+        raise NotFound("draft", draft_id)
+
+    def job(self, job_id: str) -> Stored:
+        """One extraction job."""
+        row = self.conn.execute(
+            "SELECT id, json, etag FROM jobs WHERE id = ?", (job_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound("job", job_id)
+        return Stored(*row)
+
+    def near(
+        self, resource: Resource, countries: list[str], start: str | None, end: str | None, cap: int
+    ) -> list[bytes]:
+        """Up to ``cap`` records involving any of ``countries`` whose dates overlap
+        [start, end] (any date when ``start`` is None): candidates a draft may restate."""
+        if not countries:
+            return []
+        marks = ",".join("?" * len(countries))
+        sql = (
+            f"SELECT json FROM {resource.name} WHERE id IN (SELECT record_id FROM "
+            f"record_countries WHERE resource = ? AND country IN ({marks}))"
+        )
+        params: list = [resource.name, *countries]
+        if start is not None and resource.date:
+            sql += " AND date_start <= ? AND date_end >= ?"
+            params += [end, start]
+        return [r[0] for r in self.conn.execute(f"{sql} ORDER BY id LIMIT ?", [*params, cap])]
+
     def all(self, resource: Resource):
         """Every record of a resource, in id order (for the dataset download)."""
         for (body,) in self.conn.execute(f"SELECT json FROM {resource.name} ORDER BY id"):
