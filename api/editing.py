@@ -6,16 +6,14 @@ import orjson
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from marshmallow import ValidationError
 
 from api import articles, catalog, writes
 from api.auth import AuthError, Tokens
 from api.catalog import Resource
-from api.errors import Problem, flatten_messages, problem_response
+from api.errors import Problem, problem_response
 from api.http import JSON, finish, negotiate, tag
 from api.index import version
 from api.response import Response
-from schemas.documents import MAX_TEXT_LENGTH, DocumentCreateSchema
 
 MERGE_PATCH = "application/merge-patch+json"
 REALM = 'Bearer realm="briefs"'
@@ -138,30 +136,15 @@ def write_error(error: writes.WriteError) -> Response:
     return problem_response(error.status, error.detail, errors=error.errors, **error.extensions)
 
 
-DOCUMENT_CREATE = DocumentCreateSchema()
-
-
 def create_document() -> Response:
     """POST /v1/documents: metadata with the exact text, or with HTML to take it from."""
     negotiate((JSON,))
     actor = authenticate(catalog.DOCUMENTS)
     body = json_body(JSON)
     try:
-        DOCUMENT_CREATE.load(body)
-    except ValidationError as exc:
-        errors = flatten_messages(exc.messages)
-        return problem_response(422, "The document is not valid.", errors=errors)
-    metadata = {k: v for k, v in body.items() if k not in ("text", "html")}
-    html = body.get("html")
-    text = body.get("text")
-    if html is not None:
-        try:
-            text = articles.main_text(html)
-        except articles.NoArticle as exc:
-            return problem_response(422, str(exc), errors={"html": [str(exc)]})
-        if len(text) > MAX_TEXT_LENGTH:
-            message = f"The article is {len(text)} characters; at most {MAX_TEXT_LENGTH}."
-            return problem_response(422, message, errors={"html": [message]})
+        metadata, text, html = articles.document_parts(body)
+    except articles.BadDocument as exc:
+        return problem_response(422, exc.detail, errors=exc.errors)
     try:
         written = writer().create_document(metadata, text, html, actor)
     except writes.WriteError as exc:

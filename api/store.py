@@ -134,11 +134,6 @@ class Store:
         row = self.conn.execute(
             f"SELECT id, json, etag FROM {resource.name} WHERE id = ?", (record_id,)
         ).fetchone()
-        if row is None and resource in (catalog.COUNTRIES, catalog.PEOPLE):
-            resolved = self.resolve(resource, record_id)
-            row = self.conn.execute(
-                f"SELECT id, json, etag FROM {resource.name} WHERE id = ?", (resolved,)
-            ).fetchone()
         if row is None:
             deleted = self.conn.execute(
                 "SELECT deleted_at FROM tombstones WHERE resource = ? AND id = ?",
@@ -146,6 +141,12 @@ class Store:
             ).fetchone()
             if deleted:
                 raise Gone(resource.singular, record_id, deleted[0])
+        if row is None and resource in (catalog.COUNTRIES, catalog.PEOPLE):
+            resolved = self.resolve(resource, record_id)
+            row = self.conn.execute(
+                f"SELECT id, json, etag FROM {resource.name} WHERE id = ?", (resolved,)
+            ).fetchone()
+        if row is None:
             raise NotFound(resource.singular, record_id, self.suggest(resource, record_id))
         return Stored(*row)
 
@@ -159,6 +160,13 @@ class Store:
         if row is None:
             raise NotFound("document", document_id, self.suggest(catalog.DOCUMENTS, document_id))
         return row[0], row[1]
+
+    def document_html(self, document_id: str) -> str | None:
+        """The HTML a document's text was taken from, when it came as HTML."""
+        row = self.conn.execute(
+            "SELECT html FROM document_html WHERE id = ?", (document_id,)
+        ).fetchone()
+        return row[0] if row else None
 
     def page(
         self,

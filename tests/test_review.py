@@ -178,15 +178,16 @@ def test_reject_keeps_the_reason_and_is_final(env):
     assert response.status_code == 200
     assert response.get_json()["state"] == "rejected"
     assert response.get_json()["rejected_because"] == "Talks, not an event"
-    assert client.post(
-        f"/v1/drafts/{event['id']}/reject", json={"reason": "again"}, headers=auth
-    ).status_code == 409
+    assert (
+        client.post(
+            f"/v1/drafts/{event['id']}/reject", json={"reason": "again"}, headers=auth
+        ).status_code
+        == 409
+    )
     assert client.post(f"/v1/drafts/{event['id']}/accept", headers=auth).status_code == 409
     rejected = client.get("/v1/drafts?state=rejected", headers=auth).get_json()["items"]
     assert [d["id"] for d in rejected] == [event["id"]]
-    assert client.post(
-        f"/v1/drafts/{event['id']}/reject", json={}, headers=auth
-    ).status_code == 422
+    assert client.post(f"/v1/drafts/{event['id']}/reject", json={}, headers=auth).status_code == 422
 
 
 def test_an_add_source_draft_corroborates_instead_of_duplicating(env):
