@@ -22,7 +22,12 @@ class DocumentSchema(RecordSchema):
         metadata={"description": "Byline date, when it differs from the publication date"},
     )
     retrieved = PartialDate(allow_none=True, load_default=None)
-    url = fields.Url(allow_none=True, load_default=None)
+    url = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Regexp(r"^https?://[^\s/?#]+[^\s]*$", error="Not an http(s) URL."),
+        metadata={"description": "Where the document was published (http or https)"},
+    )
     rights = Text(required=True)
     language = fields.String(required=True, validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Z]{2})?$"))
     sha256 = fields.String(

@@ -43,9 +43,10 @@ def _retarget(field: fields.Field, make, make_item) -> fields.Field:
     return field
 
 
-def _inferred_names_a_field(field: fields.List, schema: type[Schema]) -> fields.List:
-    """`inferred` with the rule RecordSchema enforces stated as a pattern: a path into a field."""
-    names = sorted(n for n in schema._declared_fields if n not in ("id", "notes", "inferred"))
+def _inferred_names_a_field(field: fields.List, members: dict) -> fields.List:
+    """`inferred` with the rule RecordSchema enforces stated as a pattern: a path into a
+    field of the body (``members``)."""
+    names = sorted(n for n in members if n not in ("id", "notes", "inferred"))
     field = copy.copy(field)
     field.inner = copy.copy(field.inner)
     pattern = rf"^(?:{'|'.join(map(re.escape, names))})(?:[.\[]|$)"
@@ -69,7 +70,7 @@ def _variant(
             new.required = False
         members[name] = new
     if "inferred" in members:
-        members["inferred"] = _inferred_names_a_field(members["inferred"], schema)
+        members["inferred"] = _inferred_names_a_field(members["inferred"], members)
 
     class Meta(schema.Meta):
         always_present = False

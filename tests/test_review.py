@@ -285,3 +285,45 @@ def test_drafts_page_by_keyset_cursor(env):
     assert fresh.status_code == 200
     assert client.get("/v1/drafts?colour=red", headers=auth).status_code == 400
     assert client.get("/v1/drafts?state=maybe", headers=auth).status_code == 400
+
+
+def test_drafts_commands_review_at_a_terminal(env):
+    from click.testing import CliRunner
+
+    from api.cli import main
+
+    client, auth, db, _, document = env
+    extract(client, auth, db, document, HandDrafts())
+    runner = CliRunner()
+    listed = runner.invoke(main, ["drafts", "list", "--document", document, "--db", str(db)])
+    assert listed.exit_code == 0, listed.output
+    lines = [line.split("\t") for line in listed.output.splitlines()]
+    assert [(f[1], f[2]) for f in lines] == [
+        ("open", "agreements"),
+        ("open", "meetings"),
+        ("open", "commentary"),
+        ("open", "events"),
+    ]
+    agreement, meeting, _, event = (f[0] for f in lines)
+    accepted = runner.invoke(
+        main,
+        ["drafts", "accept", meeting, "--corrections", '{"kind": "state_visit"}', "--db", str(db)],
+    )
+    assert accepted.exit_code == 0, accepted.output
+    path = accepted.output.strip().splitlines()[-1]
+    assert client.get(path).get_json()["kind"] == "state_visit"
+    again = runner.invoke(main, ["drafts", "accept", meeting, "--db", str(db)])
+    assert again.exit_code == 1 and "accepted" in again.output
+    bad = runner.invoke(
+        main, ["drafts", "accept", agreement, "--corrections", '{"status": "x"}', "--db", str(db)]
+    )
+    assert bad.exit_code == 1 and "status" in bad.output
+    rejected = runner.invoke(
+        main, ["drafts", "reject", event, "--reason", "not an event", "--db", str(db)]
+    )
+    assert rejected.exit_code == 0, rejected.output
+    states = runner.invoke(main, ["drafts", "list", "--state", "open", "--db", str(db)])
+    assert [line.split("\t")[0] for line in states.output.splitlines()] == [
+        agreement,
+        lines[2][0],
+    ]
