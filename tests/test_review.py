@@ -327,3 +327,27 @@ def test_drafts_commands_review_at_a_terminal(env):
         agreement,
         lines[2][0],
     ]
+
+
+def test_downloads_leave_review_work_out(env, tmp_path):
+    import sqlite3
+
+    client, auth, db, _, document = env
+    extract(client, auth, db, document, HandDrafts())
+    assert client.get("/v1/drafts", headers=auth).get_json()["items"]
+    response = client.get("/v1/dataset.sqlite")
+    assert response.status_code == 200
+    copy = tmp_path / "download.sqlite"
+    copy.write_bytes(response.get_data())
+    response.close()
+    conn = sqlite3.connect(copy)
+    try:
+        assert conn.execute("SELECT count(*) FROM drafts").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM jobs").fetchone() == (0,)
+        assert conn.execute(
+            "SELECT count(*) FROM documents WHERE id = ?", (document,)
+        ).fetchone() == (1,)
+    finally:
+        conn.close()
+    lines = client.get("/v1/dataset.ndjson").get_data(as_text=True).splitlines()
+    assert lines and not any('"reasons"' in line for line in lines)
