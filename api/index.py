@@ -287,9 +287,11 @@ def create(db: sqlite_utils.Database) -> None:
     db.execute(
         "CREATE TABLE drafts (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE, "
         "document TEXT NOT NULL REFERENCES documents(id), resource TEXT NOT NULL, "
-        "state TEXT NOT NULL, json BLOB NOT NULL, etag TEXT NOT NULL)"
+        "state TEXT NOT NULL, fingerprint TEXT NOT NULL, json BLOB NOT NULL, "
+        "etag TEXT NOT NULL)"
     )
     db.execute("CREATE INDEX drafts_document ON drafts(document, seq)")
+    db.execute("CREATE INDEX drafts_fingerprint ON drafts(document, fingerprint)")
     db.execute("CREATE INDEX drafts_state ON drafts(state, seq)")
     db["jobs"].create(
         {"id": str, "document": str, "state": str, "json": bytes, "etag": str}, pk="id"

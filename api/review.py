@@ -9,6 +9,7 @@ citation that does not verify, leaves both untouched. Nothing here knows HTTP.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 
@@ -90,8 +91,9 @@ class Review:
 
         A draft whose citations do not verify against the document's text, or
         that names an unknown resource or action, is left out (and logged):
-        nothing unverifiable is put before a curator. With ``job``, the job is
-        marked done in the same transaction.
+        nothing unverifiable is put before a curator. A draft proposed before
+        for the same document (open, accepted or rejected) is not proposed
+        again. With ``job``, the job is marked done in the same transaction.
         """
         with self.writer.transaction() as conn:
             self.writer.current(conn, catalog.DOCUMENTS, document)
@@ -102,7 +104,14 @@ class Review:
                 if problem:
                     log.warning("a draft of %s was left out: %s", document, problem)
                     continue
-                self._insert_draft(conn, document, draft, job)
+                mark = fingerprint(draft)
+                seen = conn.execute(
+                    "SELECT 1 FROM drafts WHERE document = ? AND fingerprint = ?",
+                    (document, mark),
+                ).fetchone()
+                if seen:  # proposed before: open, or decided (a rejected one stays rejected)
+                    continue
+                self._insert_draft(conn, document, draft, job, mark)
                 kept += 1
             if kept:
                 bump_drafts(conn)
@@ -111,11 +120,11 @@ class Review:
                 self._put_job(conn, {**done, "finished": _now()})
         return kept
 
-    def _insert_draft(self, conn, document: str, draft: dict, job: str | None) -> None:
+    def _insert_draft(self, conn, document: str, draft: dict, job: str | None, mark: str) -> None:
         cursor = conn.execute(
-            "INSERT INTO drafts (document, resource, state, json, etag) "
-            "VALUES (?, ?, 'open', x'', '')",
-            (document, draft["resource"]),
+            "INSERT INTO drafts (document, resource, state, fingerprint, json, etag) "
+            "VALUES (?, ?, 'open', ?, x'', '')",
+            (document, draft["resource"], mark),
         )
         out = {
             "id": f"d{cursor.lastrowid}",
@@ -212,6 +221,12 @@ class Review:
             body = self._put_draft(conn, decided)
             bump_drafts(conn)
         return body
+
+
+def fingerprint(draft: dict) -> str:
+    """What makes two drafts the same proposal (a re-run of extraction repeats them)."""
+    same = {k: draft.get(k) for k in ("resource", "action", "target", "record")}
+    return hashlib.sha256(orjson.dumps(same, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def corroborate(existing: dict, addition: dict) -> dict:

@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from api import citations
 from api.auth import Tokens
 from tests.conftest import ROOT, free_port
 from tests.test_review import article
@@ -186,3 +187,46 @@ def test_a_new_article_goes_from_post_to_the_brief(db_path, tmp_path):
             raise
     assert serve.returncode == 0, log.read_text()[-3000:]
     assert not [pid for pid in started if alive(pid)], "a child outlived briefs serve"
+
+
+def test_briefs_ingest_stores_a_page_and_drafts_it(db_path, tmp_path):
+    """`briefs ingest` at a terminal: the page's article is stored, drafts made in-process."""
+    from api.db import open_readonly
+    from api.store import Store, decode
+
+    db = tmp_path / "briefs.db"
+    shutil.copy(db_path, db)
+    paragraphs = article()["text"].split("\n\n")
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Wire</title></head><body><nav><a href='/'>Home</a></nav><article>"
+        + "".join(f"<p>{p}</p>" for p in paragraphs[1:])
+        + "</article><footer>All rights reserved.</footer></body></html>",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "api.cli", "ingest", str(page), "--format", "html"]
+        + ["--title", "Kenya and Japan sign highway loan", "--published", "2026-03-05"]
+        + ["--publisher", "Briefs Test Wire", "--author", "Test Desk", "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE_S,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    document = result.stdout.strip().splitlines()[-1]
+    assert document == "2026-kenya-and-japan-sign-highway-loan"
+    conn = open_readonly(db)
+    try:
+        data = Store(conn)
+        text, _ = data.document_text(document)
+        assert "Japan will lend $240 million" in text and "All rights reserved" not in text
+        assert data.document_html(document) == page.read_text(encoding="utf-8")
+        drafts = [decode(b) for b in data.drafts(document, None, "open", 500).items]
+    finally:
+        conn.close()
+    assert len(drafts) >= 4
+    assert "agreements" in {d["resource"] for d in drafts}
+    for draft in drafts:
+        for _, source in citations.walk(draft["record"]):
+            assert text[source["start"] : source["end"]] == source["quote"]

@@ -76,12 +76,22 @@ def test_the_extractor_is_offered_existing_records_near_the_date(env):
     extractor = HandDrafts()
     extract(client, auth, db, document, extractor)
     assert extractor.asked == [[]]  # nothing between Kenya and Japan yet
-    extract(client, auth, db, document, extractor)
-    assert extractor.asked[1] == []
     drafts = open_drafts(client, auth, document)
     client.post(f"/v1/drafts/{drafts[0]['id']}/accept", headers=auth)
     extract(client, auth, db, document, extractor)
-    assert [r["id"] for r in extractor.asked[2]] == ["2026-nairobi-mombasa-highway-loan"]
+    assert [r["id"] for r in extractor.asked[1]] == ["2026-nairobi-mombasa-highway-loan"]
+
+
+def test_extracting_again_proposes_nothing_twice(env):
+    client, auth, db, _, document = env
+    extract(client, auth, db, document, HandDrafts())
+    event = by_resource(open_drafts(client, auth, document), "events")
+    client.post(f"/v1/drafts/{event['id']}/reject", json={"reason": "no"}, headers=auth)
+    again = extract(client, auth, db, document, HandDrafts())
+    assert again["state"] == "done" and again["drafts"] == 0
+    assert len(open_drafts(client, auth, document)) == 3  # the rejected one stays rejected
+    more = extract(client, auth, db, document, HandDrafts(restates="2005-debt-rescheduling"))
+    assert more["drafts"] == 1
 
 
 def test_accept_writes_the_record_on_the_normal_write_path(env):

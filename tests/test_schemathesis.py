@@ -507,13 +507,17 @@ def seed_review_work(app, db: Path, secret: str) -> None:
         ("/v1/people", {"name": "Deletable Person"}),
         ("/v1/organizations", {"name": "Deletable Organization"}),
         ("/v1/documents", {**article(), "title": "Deletable document", "text": "Deletable."}),
-        ("/v1/documents", article()),
     ):
         response = client.post(path, json=body, headers=auth)
         assert response.status_code == 201, response.get_data(as_text=True)
-    document = response.get_json()["id"]
-    for _ in range(3):
-        job = Review(Writer(db)).add_job(document)
+    # Three texts of the article, four drafts each: d1 to d12.
+    for copy in ("", " Second copy.", " Third copy."):
+        body = {**article(), "text": article()["text"] + copy}
+        if copy:
+            body["title"] += copy
+        response = client.post("/v1/documents", json=body, headers=auth)
+        assert response.status_code == 201, response.get_data(as_text=True)
+        job = Review(Writer(db)).add_job(response.get_json()["id"])
         jobs.run(db, job.id, extractor=HandDrafts())
 
 
