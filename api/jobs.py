@@ -20,7 +20,7 @@ import huey
 from api import catalog, store
 from api.db import open_readonly
 from api.review import Review
-from api.writes import WriteError, Writer
+from api.writes import Unavailable, WriteError, Writer
 
 log = logging.getLogger("briefs")
 CANDIDATES = 50  # existing records offered to extraction per question, for restatements
@@ -78,8 +78,14 @@ def _extract_task(db: str, job_id: str) -> None:
 def submit(db: Path, document: str) -> bytes:
     """Queue the extraction of ``document``; return the job as stored (state queued)."""
     db = Path(db)
-    job = Review(Writer(db)).add_job(document)
-    extract_task(db)(str(db), job.id)
+    review = Review(Writer(db))
+    job = review.add_job(document)
+    try:
+        extract_task(db)(str(db), job.id)
+    except Exception as exc:  # the queue's file cannot be written: say so on the job too
+        log.exception("job %s could not be queued", job.id)
+        review.job_failed(job.id, _problem(503, "The extraction queue cannot be written."))
+        raise Unavailable("The extraction queue cannot be written.") from exc
     return job.json
 
 

@@ -361,3 +361,27 @@ def test_downloads_leave_review_work_out(env, tmp_path):
         conn.close()
     lines = client.get("/v1/dataset.ndjson").get_data(as_text=True).splitlines()
     assert lines and not any('"reasons"' in line for line in lines)
+
+
+def test_a_queue_that_cannot_be_written_is_a_503_and_fails_the_job(env, monkeypatch):
+    client, auth, db, _, document = env
+    from api import jobs as queue
+
+    def broken(db):
+        def enqueue(*args):
+            raise OSError("read-only file system")
+
+        return enqueue
+
+    monkeypatch.setattr(queue, "extract_task", broken)
+    response = client.post(f"/v1/documents/{document}/extract", headers=auth)
+    assert response.status_code == 503
+    assert response.content_type == "application/problem+json"
+    assert "queue" in response.get_json()["detail"]
+    from api.db import open_readonly
+
+    conn = open_readonly(db)
+    try:
+        assert conn.execute("SELECT state FROM jobs").fetchall() == [("failed",)]
+    finally:
+        conn.close()

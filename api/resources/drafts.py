@@ -181,7 +181,7 @@ def reject(id):
     parameters=[ID],
     responses={
         202: {"description": "Queued; Location names the job", "headers": LOCATION},
-        **alternatives(404, 410, 429, *READ_ERRORS),
+        **alternatives(404, 410, 429, 503, *READ_ERRORS),
     },
 )
 @blp.response(202, JobSchema)
