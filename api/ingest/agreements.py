@@ -42,6 +42,16 @@ _DEFENCE = re.compile(r"\b(?:helicopters?|fighter|jets?|tanks?|missiles?|arms|mi
                       re.I)
 
 
+def _refers_back(sentence, match: re.Match) -> bool:
+    """"the agreement" with nothing new about it (no date, no value, no "of ...") names an
+    agreement already drafted from an earlier sentence."""
+    before = sentence.text[: match.start()]
+    after = sentence.text[match.end() :]
+    definite = re.search(r"\b(?:the|this|that|these|those)\s+$", before, re.I)
+    specified = re.match(r"\s+(?:of|on|for|to|with|between)\b", after)
+    return bool(definite and not specified and not sentence.dates and not sentence.money)
+
+
 def kind_of(trigger: str) -> str:
     for pattern, kind in _KINDS:
         if pattern.search(trigger):
@@ -89,6 +99,8 @@ def draft(article: Article) -> list[dict]:
         if match is None:
             continue
         trigger = match.group(0)
+        if _refers_back(sentence, match):
+            continue
         kind = kind_of(trigger)
         if kind == "purchase" and not re.search(r"\bpurchase\s+of\b", sentence.text):
             kind = "purchase"

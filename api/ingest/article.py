@@ -154,19 +154,27 @@ def _tense(sentence: Sentence) -> str:
 
 
 def _date_sentences(article: Article) -> None:
+    """Each sentence's date. A past-tense sentence without one continues the story of the
+    latest dated sentence when it follows it directly, or is close (same or next
+    paragraph) and about the same people, or names nobody and stays in its paragraph."""
     ref = article.ref.isoformat() if article.ref else None
-    last: tuple[str, int] | None = None  # the latest stated date and its paragraph
+    last: tuple[str, int, int] | None = None  # the latest date: value, paragraph, sentence
+    cast: set[int] = set()  # the people of that part of the story
     for sentence in article.sentences:
+        here = {m.cluster for m in sentence.people}
         if sentence.dates:
             value = sentence.dates[0].value
             article.dates_of[sentence.index] = (value, "stated")
-            last = (value, sentence.paragraph)
+            last, cast = (value, sentence.paragraph, sentence.index), set(here)
             continue
         tense = _tense(sentence)
         if tense == "present" and ref:
             article.dates_of[sentence.index] = (ref, "present")
         elif tense == "past" and last and sentence.paragraph - last[1] < NARRATIVE_PARAGRAPHS:
-            article.dates_of[sentence.index] = (last[0], "narrative")
+            follows = sentence.index == last[2] + 1
+            if follows or (here and here & cast) or (not here and sentence.paragraph == last[1]):
+                article.dates_of[sentence.index] = (last[0], "narrative")
+                cast |= here
 
 
 def _resolve_counterparts(article: Article) -> None:
@@ -232,7 +240,8 @@ def _carry_speakers(article: Article, found: list[quotes.Quote]) -> None:
                 and previous.speaker is not None
                 and quote.sentence - previous.sentence <= 1):
             quote.speaker = previous.speaker
-            quote.carried = True
+            before = article.when(article.sentences[previous.sentence])
+            quote.carried = before[0] if before[1] in ("stated", "narrative") else None
         previous = quote
 
 

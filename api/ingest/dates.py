@@ -49,6 +49,7 @@ _FUTURE = re.compile(
     r"\b(?:will|shall|is to|are to|is due|are due|plans? to|next|coming|upcoming|scheduled)\b",
     re.I,
 )
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’(?!\w)")
 _DECADE = re.compile(r"\b(?:the\s+)?(?:1[6-9]|20)\d0s\b")
 
 
@@ -76,7 +77,7 @@ def find(text: str, offset: int = 0, ref: date | None = None) -> list[Mention]:
     """Every date in ``text`` (a sentence at ``offset`` in the document), in text order."""
     taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _DECADE.finditer(text)]
     found: list[Mention] = []
-    future = bool(_FUTURE.search(text))
+    future = bool(_FUTURE.search(_QUOTED.sub(" ", text)))  # "will" inside a quote is not
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             a, b = match.span()

@@ -23,7 +23,8 @@ _MEASURES = (
     (re.compile(r"\bgrowth\b", re.I), "growth", "growth"),
 )
 _AGREEMENT = re.compile(r"\b(?:agreement|deal|MoU|treaty|accord|contract|loan)\b", re.I)
-_ANNUAL = re.compile(r"\bannual(?:ly)?\b|\ba\s+year\b|\bper\s+year\b|\byearly\b", re.I)
+_ANNUAL = re.compile(r"\bannual(?:ly)?\b|\b(?:per|a)\s+year\b(?!\s+(?:earlier|before|ago))|"
+                     r"\byearly\b", re.I)
 
 
 def draft(article: Article) -> list[dict]:
@@ -38,6 +39,10 @@ def draft(article: Article) -> list[dict]:
         kind, label = measure
         amount = sentence.money[0]
         when, how = article.when(sentence)
+        if sentence.dates:  # the date written nearest the figure is the period it covers
+            nearest = min(sentence.dates, key=lambda m: min(abs(m.start - amount.end),
+                                                            abs(amount.start - m.end)))
+            when = nearest.value
         period = when
         inferred = []
         if period and (_ANNUAL.search(sentence.text) or how == "present"):

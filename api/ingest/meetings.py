@@ -10,7 +10,7 @@ from api.ingest.article import Article
 from api.ingest.drafts import make
 
 _TRIGGER = re.compile(
-    r"\b(?:met|meet|meets|meeting|held\s+talks|talks\s+with|visit(?:ed|s|ing)?|summit|hosted|"
+    r"\b(?:met|meet|meets|meeting|talks|visit(?:ed|s|ing)?|summit|hosted|"
     r"received|trip\s+to|arrived\s+in)\b",
     re.I,
 )
@@ -65,7 +65,7 @@ def draft(article: Article) -> list[dict]:
             kind = "summit"
         else:
             kind = "bilateral_meeting"
-        found = list(participant_countries)
+        found = list(dict.fromkeys(participant_countries))
         if destination and destination["country"] not in found:
             found.append(destination["country"])
         if kind in ("bilateral_meeting", "sideline_meeting"):

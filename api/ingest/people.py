@@ -16,13 +16,18 @@ _HONORIFICS = re.compile(
     r"prince|princess|chancellor|ambassador|senator|governor|mayor|then|former|late)\.?\s+)+",
     re.I,
 )
+# A word qualifying an office ("petroleum minister"), never a function word ("in Baku by").
+_QUALIFIER = (
+    r"(?!(?:by|of|the|and|in|at|to|with|for|from|on|his|her|their|its|a|an|was|were|is|are|"
+    r"when|then|former|that|who)\b)[a-z]+"
+)
 OFFICE = (
     r"(?:(?:deputy|vice|acting|interim|first|former|then|outgoing|incoming)[\s-]+)*"
     r"(?:prime\s+minister|premier|president|chancellor|king|queen|emir|crown\s+prince|"
     r"foreign\s+minister|foreign\s+secretary|secretary\s+of\s+state|secretary[-\s]general|"
     r"ambassador|envoy|high\s+commissioner|army\s+chief|chief\s+of\s+army\s+staff|governor|"
-    r"(?:[a-z]+\s+){0,2}minister(?:\s+(?:of|for)\s+[a-z]+(?:\s+affairs)?)?|"
-    r"(?:[a-z]+\s+)?secretary|spokes(?:man|woman|person)|counterpart|leader|head\s+of\s+state)"
+    rf"(?:{_QUALIFIER}\s+){{0,2}}ministers?(?:\s+(?:of|for)\s+[a-z]+(?:\s+affairs)?)?|"
+    rf"(?:{_QUALIFIER}\s+)?secretary|spokes(?:man|woman|person)|counterpart|leader|head\s+of\s+state)"
 )
 # An office before a name: "Russian Prime Minister Vladimir Putin", "then president Yahya",
 # "his Pakistani counterpart Yousaf Raza Gilani".
@@ -74,6 +79,9 @@ def clean(name: str) -> str:
 def title_case(title: str) -> str:
     words = re.sub(r"\s+", " ", title.strip()).split(" ")
     words = [w for w in words if w.lower() not in ("then", "former")]
+    if words and words[-1].lower() in ("ministers", "presidents", "secretaries"):
+        words[-1] = words[-1][:-1] if not words[-1].lower().endswith("ies") else \
+            words[-1][:-3] + "y"
     small = {"of", "for", "and", "the"}
     return " ".join(w.lower() if w.lower() in small else w.capitalize() for w in words)
 
@@ -94,7 +102,19 @@ def find(doc_span, text: str, extra_names: list[str] = ()) -> list[Mention]:
         found.append(Mention(offset, offset + len(name), name))
     for mention in found:
         _office(mention, text)
+    _coordinated(found, text)
     return found
+
+
+def _coordinated(found: list[Mention], text: str) -> None:
+    """"energy ministers Ahmet Kaya and Rashad Aliyev": the office before a list of names
+    belongs to each of them."""
+    for before, mention in zip(found, found[1:]):
+        if mention.title or not before.title or before.role_span is None:
+            continue
+        if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", text[before.end : mention.start]):
+            mention.title, mention.country = before.title, before.country
+            mention.role_span = (before.role_span[0], mention.end)
 
 
 def split_owner(owner: str | None, title: str) -> tuple[str | None, str]:
