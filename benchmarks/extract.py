@@ -3,9 +3,10 @@
     python -m benchmarks.extract [--runs 10]
 
 The article is the test articles (tests/articles) followed by the seed op-ed,
-whose footer ends the body: about 1,000 words of body text. Prints the model's load time, the median, fastest and
-slowest extraction of the whole article, and the process's memory: RSS and USS
-(private pages, what the process would give back on exit) from /proc.
+whose footer ends the body: about 1,000 words of body text. Prints the model's
+load time, the median, fastest and slowest extraction of the whole article,
+and the process's memory: RSS and USS (private pages, what the process would
+give back on exit) from /proc.
 """
 
 from __future__ import annotations

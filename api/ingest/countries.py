@@ -211,8 +211,9 @@ def name(code: str) -> str:
     if code in _FORMER_BY_ID:
         return {"SUHH": "the Soviet Union", "VDVN": "North Vietnam", "CSHH": "Czechoslovakia",
                 "YUCS": "Yugoslavia", "DDDE": "East Germany"}[code]
-    everyday = {"RU": "Russia", "TR": "Turkey", "US": "the United States", "GB": "the United Kingdom",
-                "IR": "Iran", "KR": "South Korea", "KP": "North Korea", "SY": "Syria",
+    everyday = {"RU": "Russia", "TR": "Turkey", "US": "the United States",
+                "GB": "the United Kingdom", "IR": "Iran", "KR": "South Korea",
+                "KP": "North Korea", "SY": "Syria",
                 "VN": "Vietnam", "TW": "Taiwan", "TZ": "Tanzania", "VE": "Venezuela",
                 "BO": "Bolivia", "MD": "Moldova", "LA": "Laos", "CZ": "Czechia"}
     if code in everyday:

@@ -196,8 +196,9 @@ def _total(reports: dict) -> dict:
 def render(title: str, report: dict) -> str:
     lines = [title, f"{'resource':<12} {'gold':>4} {'proposed':>14} {'right':>14}"]
     for resource, c in report["resources"].items():
-        lines.append(f"{resource:<12} {c['gold']:>4} {c['proposed']:>4} ({c['proposed'] / c['gold']:>5.0%})"
-                     f" {c['right']:>5} ({c['right'] / c['gold']:>5.0%})")
+        proposed, right = c["proposed"] / c["gold"], c["right"] / c["gold"]
+        lines.append(f"{resource:<12} {c['gold']:>4} {c['proposed']:>4} ({proposed:>5.0%})"
+                     f" {c['right']:>5} ({right:>5.0%})")
     good = report["citations"] - report["citations_failing"]
     lines.append(f"drafts: {report['drafts']}; citations verified: {good}/{report['citations']}")
     lines += [f"  not right: {m}" for m in report["misses"]]

@@ -36,7 +36,8 @@ _MULTI_WORDS = re.compile(r"\b(?:meetings|capitals|leaders\s+have\s+since)\b", r
 def draft(article: Article) -> list[dict]:
     out = []
     for sentence in article.sentences:
-        match = _TRIGGER.search(sentence.text)
+        match = next((m for m in _TRIGGER.finditer(sentence.text)
+                      if not _refers_back(sentence, m)), None)
         if match is None or _MULTI_WORDS.search(sentence.text) and not sentence.dates:
             continue
         when, how = article.when(sentence)
@@ -105,6 +106,15 @@ def draft(article: Article) -> list[dict]:
         if sideline and summit:
             out.append(_summit_draft(article, sentence, summit, when, participants, result, venue))
     return out
+
+
+def _refers_back(sentence, match: re.Match) -> bool:
+    """"after the talks", "during the visit": a meeting drafted from an earlier sentence,
+    unless this one dates it."""
+    before = sentence.text[: match.start()]
+    return bool(re.search(r"\b(?:the|this|that|these|those|his|her|their)\s+$", before, re.I)
+                and not sentence.dates and not re.match(r"\s+(?:to|of|with)\b",
+                                                       sentence.text[match.end():]))
 
 
 def _participants(article: Article, sentence, when) -> tuple[list[dict], list[str]]:

@@ -109,7 +109,7 @@ def find(doc_span, text: str, extra_names: list[str] = ()) -> list[Mention]:
 def _coordinated(found: list[Mention], text: str) -> None:
     """"energy ministers Ahmet Kaya and Rashad Aliyev": the office before a list of names
     belongs to each of them."""
-    for before, mention in zip(found, found[1:]):
+    for before, mention in zip(found, found[1:], strict=False):
         if mention.title or not before.title or before.role_span is None:
             continue
         if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", text[before.end : mention.start]):
