@@ -219,6 +219,12 @@ def _find_quotes(article: Article) -> None:
         quote.context = (min(sentence.start, quote.start), max(last.end, quote.end))
         quote.sentence = sentence.index
         quotes.attribute(quote, sentence.start, sentence.text, sentence.people)
+        if quote.speaker is None and not quote.anonymous and last is not sentence:
+            # a quote over paragraphs is attributed where it closes
+            quotes.attribute(quote, last.start, last.text, last.people)
+            if quote.speaker is not None:
+                sentence = last
+                quote.sentence = last.index
         if quote.speaker is not None:
             quote.speaker = sentence.people[quote.speaker]
         elif not quote.anonymous and re.search(rf"\b(?:he|she)\s+{quotes.SAY}\b",

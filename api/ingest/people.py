@@ -16,6 +16,8 @@ _HONORIFICS = re.compile(
     r"prince|princess|chancellor|ambassador|senator|governor|mayor|then|former|late)\.?\s+)+",
     re.I,
 )
+# An honorific just before a name the parser took for an organization ("PM Sadia Rahman").
+_TITLED = re.compile(r"\b(?:PM|Mr|Mrs|Ms|Dr|President|Premier|Minister|Lady|Sir|Sheikh)\.?\s+$")
 # A word qualifying an office ("petroleum minister"), never a function word ("in Baku by").
 _QUALIFIER = (
     r"(?!(?:by|of|the|and|in|at|to|with|for|from|on|his|her|their|its|a|an|was|were|is|are|"
@@ -93,7 +95,10 @@ def find(doc_span, text: str, extra_names: list[str] = ()) -> list[Mention]:
     known = {key(n) for n in extra_names if n}
     for ent in doc_span.ents:
         raw = ent.text
-        if ent.label_ != "PERSON" and key(clean(raw)) not in known:
+        before = ent.doc.text[max(0, ent.start_char - 24) : ent.start_char]
+        titled = ent.label_ == "ORG" and (
+            _HONORIFICS.match(raw) and len(raw.split()) > 2 or _TITLED.search(before))
+        if ent.label_ != "PERSON" and not titled and key(clean(raw)) not in known:
             continue
         name = clean(raw)
         if not name or not re.match(r"[A-Z]", name) or countries.lookup(name):

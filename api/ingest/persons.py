@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from api.ingest import countries, meetings, people
 from api.ingest.article import Article
-from api.ingest.drafts import as_input, make
+from api.ingest.drafts import make
 from api.names import key
 
 
@@ -82,21 +82,23 @@ def _visitor_country(article: Article, sentence, when) -> str | None:
 
 
 def _new_spelling(article: Article, person: people.Person, record: dict) -> dict | None:
-    """A known person written another way: an add_source draft with the spelling as a
-    source_spelling alias citing where it appears."""
+    """A known person written another way: an add_source draft holding the spelling as a
+    source_spelling alias citing where it appears (the record's other fields stay as
+    stored)."""
     known = {key(n) for n in people.names_of(record)}
-    body = as_input("people", record)
-    aliases = list(body.get("aliases") or [])
-    added = []
+    aliases, added = [], []
+    surnames = {k.split()[-1] for k in known if len(k.split()) > 1}
     for mention in person.mentions:
-        if key(mention.name) in known or key(mention.name) in {key(a) for a in added}:
-            continue
+        form = key(mention.name)
+        if form in known or form in surnames or form in {key(a) for a in added}:
+            continue  # a name it has, or its surname alone
         aliases.append({"name": mention.name, "kind": "source_spelling",
                         "sources": [article.cite(mention.start, mention.end)]})
         added.append(mention.name)
     if not added:
         return None
-    body["aliases"] = aliases
+    # only what accepting adds: the spellings, each citing this document
+    body = {"name": record.get("name"), "aliases": aliases}
     draft = make("people", body, person.score,
                  [f"'{name}' read as {record.get('name')}" for name in added])
     draft["action"] = "add_source"

@@ -27,10 +27,7 @@ _ANONYMOUS = re.compile(
     r"officials\s+said|sources\s+said)\b",
     re.I,
 )
-_REPORTED = re.compile(
-    rf"\b{SAY}(?:\s+(?:[A-Z][\w’']+(?:\s+[A-Z][\w’']+)*|him|her|them|reporters|journalists|"
-    r"the\s+\w+))?,?\s+that\s+",
-)
+_REPORTED = re.compile(rf"\b{SAY}\b(?:\s+[\w’'-]+){{0,5}}?,?\s+that\s+")
 _CLAUSE_END = re.compile(r",\s+(?:\w+ing|while|whereas|but|although|as|adding)\b|[.;:!?](?:\s|$)")
 
 
