@@ -30,7 +30,8 @@ _STATUSES = (
     (re.compile(r"\bsign(?:ed|ing|s)?\b|\bconcluded\b|\binked\b|\bsealed\b|\bstruck\b", re.I),
      "signed"),
     (re.compile(r"\bexpress(?:ed|es)?\s+(?:its\s+|their\s+)?interest|\bdesire|\bwants?\s+to|"
-                r"\bkeen\b|\bseek|\binterested\b|\bhopes?\b|\bwish", re.I), "expressed_interest"),
+                r"\bkeen\b|\bseek|\binterested\b|\bhop(?:e|es|ed|ing)\b|\bwish", re.I),
+     "expressed_interest"),
     (re.compile(r"\bpropos|\boffer", re.I), "proposed"),
 )
 SECTORS = (

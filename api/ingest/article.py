@@ -92,8 +92,11 @@ def read(nlp, text: str, document: dict, known) -> Article:
     for record in getattr(known, "people", []) or []:
         extra += people.names_of(record)
     mentions = []
+    quoted = [(q.start, q.end) for q in quotes.find(text, *lay.body)]
     for sentence in sents:
-        sentence.dates = dates.find(sentence.text, sentence.start, ref)
+        # a date inside quotation marks is what was said, not when
+        sentence.dates = [m for m in dates.find(sentence.text, sentence.start, ref)
+                          if not any(a <= m.start < b for a, b in quoted)]
         sentence.people = people.find(sentence.span, text, extra) if sentence.span else []
         mentions += sentence.people
         spans = [(m.start, m.end) for m in sentence.people]
@@ -162,19 +165,22 @@ def _date_sentences(article: Article) -> None:
     cast: set[int] = set()  # the people of that part of the story
     for sentence in article.sentences:
         here = {m.cluster for m in sentence.people}
+        tense = _tense(sentence)
         if sentence.dates:
             value = sentence.dates[0].value
             article.dates_of[sentence.index] = (value, "stated")
-            last, cast = (value, sentence.paragraph, sentence.index), set(here)
+            # only a dated past event starts a story ("in force since 2014" does not)
+            last = (value, sentence.paragraph, sentence.index) if tense != "present" else None
+            cast = set(here)
             continue
-        tense = _tense(sentence)
         if tense == "present" and ref:
             article.dates_of[sentence.index] = (ref, "present")
         elif tense == "past" and last and sentence.paragraph - last[1] < NARRATIVE_PARAGRAPHS:
             follows = sentence.index == last[2] + 1
             if follows or (here and here & cast) or (not here and sentence.paragraph == last[1]):
                 article.dates_of[sentence.index] = (last[0], "narrative")
-                cast |= here
+                if here:  # the story goes on here, with these people
+                    last, cast = (last[0], sentence.paragraph, last[2]), cast | here
 
 
 def _resolve_counterparts(article: Article) -> None:

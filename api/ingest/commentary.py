@@ -127,10 +127,11 @@ def _direct(article: Article) -> list[dict]:
 def _reported(article: Article) -> list[dict]:
     out = []
     for sentence in article.sentences:
-        for verb_start, clause_start, clause_end, _ in quotes.reported(sentence.text,
-                                                                        sentence.start):
-            speaker = next((m for m in reversed(sentence.people) if m.end <= verb_start and
-                            not article.text[m.end:verb_start].strip(" ,")), None)
+        if sentence.span is None:
+            continue
+        for left, right, clause_start, clause_end in quotes.reported(sentence.span):
+            speaker = next((m for m in sentence.people if left <= m.start < right + 1
+                            or m.start <= left < m.end), None)
             if speaker is None:
                 continue
             if any(q.start < clause_end and clause_start < q.end for q in sentence.quotes):

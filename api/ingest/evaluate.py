@@ -7,7 +7,8 @@ runs with no known people, organizations or records, and the byline's link to
 its author's record removed. For each resource (agreements, meetings,
 indicators, quotes = commentary of kind quote, people) it reports the share
 of gold records that a draft of the right resource proposes with a citation
-overlapping the gold one ("proposed"), and the share also with the right
+overlapping the gold one ("proposed"; a quote's words must match too), and the
+share also with the right
 countries and date, compared at the gold record's precision ("right").
 ``--articles`` does the same on the test articles and their gold file
 (tests/articles/gold.json). Every draft citation is verified as well.
@@ -42,6 +43,7 @@ class Gold:
     countries: set[str] | None
     date: str | None
     names: list[str] | None = None  # people: the canonical name and aliases
+    text: str | None = None  # quotes: the words said
 
 
 def _spans(record: dict) -> list[tuple[int, int]]:
@@ -67,7 +69,7 @@ def from_fixtures(document: str) -> list[Gold]:
                                  [record["name"]] + [a["name"] for a in record.get("aliases")]))
                 continue
             gold.append(Gold(resource, record["id"], _spans(record), set(record["countries"]),
-                             record.get(_DATE[resource])))
+                             record.get(_DATE[resource]), text=record.get("text")))
     return gold
 
 
@@ -81,7 +83,8 @@ def from_gold_file(path: Path, name: str, text: str) -> list[Gold]:
             spans.append((start, start + len(item["quote"])))
         countries = set(item["countries"]) if item.get("countries") is not None else None
         gold.append(Gold(item["resource"], item.get("label") or item.get("quote", "")[:40],
-                         spans, countries, item.get("date"), item.get("names")))
+                         spans, countries, item.get("date"), item.get("names"),
+                         item.get("text") or item.get("quote")))
     return gold
 
 
@@ -126,6 +129,9 @@ def score(gold: Gold, drafts: list[dict]) -> tuple[bool, bool]:
             continue
         if not _overlaps(_spans(record), gold.spans):
             continue
+        if gold.resource == "quotes" and fuzz.partial_ratio(
+                key(record.get("text") or ""), key(gold.text or "")) < 80:
+            continue  # another quote cited in the same sentence
         proposed = True
         field = _DATE[gold.resource]
         if set(record.get("countries") or []) == gold.countries and _date_right(

@@ -53,7 +53,9 @@ def draft(article: Article) -> list[dict]:
             location = {"city": venue.city, "country": countries.capital_at_date(venue, when)}
         if not destination and not _MEET.search(sentence.text):
             continue  # "his visit" refers back to a visit already drafted
-        if not participants and not destination and not summit:
+        dated_venue = bool(sentence.dates) and (venue is not None or
+                                                article.actors(sentence, when))
+        if not participants and not destination and not summit and not dated_venue:
             continue
         head = any((p.get("role") or "").lower() in people.HEADS for p in participants)
         if sideline:

@@ -27,8 +27,6 @@ _ANONYMOUS = re.compile(
     r"officials\s+said|sources\s+said)\b",
     re.I,
 )
-_REPORTED = re.compile(rf"\b{SAY}\b(?:\s+[\w’'-]+){{0,5}}?,?\s+that\s+")
-_CLAUSE_END = re.compile(r",\s+(?:\w+ing|while|whereas|but|although|as|adding)\b|[.;:!?](?:\s|$)")
 
 
 @dataclass
@@ -97,17 +95,37 @@ def _close(text: str, i: int, end: int):
     return None
 
 
-def reported(sentence: str, offset: int) -> list[tuple[int, int, int, int]]:
-    """Reported speech in a sentence: (verb start, clause start, clause end) offsets of
-    "X told Y that <clause>", the clause cut at the next participle or sentence end."""
+_SAY_WORD = re.compile(rf"^{SAY}$", re.I)
+_CLAUSE_BREAK = ("while", "whereas", "but", "although", "adding", "saying", "according")
+
+
+def reported(span) -> list[tuple[int, int, int, int]]:
+    """Reported speech in a parsed sentence: "X said (that) <clause>", "X told Y that
+    <clause>". Returns (subject start, subject end, clause start, clause end) offsets: the
+    speaker is whoever the subject names; the clause is the verb's complement."""
     out = []
-    for match in _REPORTED.finditer(sentence):
-        clause_start = match.end()
-        stop = _CLAUSE_END.search(sentence, clause_start)
-        clause_end = stop.start() if stop else len(sentence.rstrip(".!? "))
-        if clause_end - clause_start < 12:
+    for token in span:
+        if token.pos_ not in ("VERB", "AUX") or not _SAY_WORD.match(token.text):
             continue
-        out.append((offset + match.start(), offset + clause_start, offset + clause_end, 0))
+        subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
+        if subject is None or clause is None or clause.i < token.i:
+            continue
+        words = list(clause.subtree)
+        for i, word in enumerate(words[:-1]):
+            after = words[i + 1]
+            if word.text in ",;" and (after.tag_ == "VBG" or after.lower_ in _CLAUSE_BREAK):
+                words = words[:i]  # ", speaking in response to ..." is the writer's, not said
+                break
+        while words and (words[0].lower_ == "that" or words[0].is_punct):
+            words = words[1:]
+        while words and words[-1].is_punct:
+            words = words[:-1]
+        if len(words) < 3:
+            continue
+        left = min(t.idx for t in subject.subtree)
+        out.append((left, subject.idx + len(subject.text), words[0].idx,
+                    words[-1].idx + len(words[-1].text)))
     return out
 
 
