@@ -1,0 +1,264 @@
+"""The article read once: sentences with their dates, countries, people, figures and
+quotes, and what the whole text says that single sentences lean on (its main pair of
+countries, the date a past-tense sentence continues from, who is who)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from api.ingest import countries, dates, money, people, quotes
+from api.ingest import text as layout_text
+from api.ingest.text import Layout, Sentence
+from api.names import key
+
+_NOW = re.compile(r"\b(?:now|currently|at present|presently|these days|today)\b", re.I)
+NARRATIVE_PARAGRAPHS = 2  # how far back a past-tense sentence looks for its date
+
+
+@dataclass
+class Article:
+    """Everything the drafting steps read."""
+
+    text: str
+    document: dict
+    known: object
+    ref: date | None
+    layout: Layout
+    sentences: list[Sentence]
+    persons: list[people.Person] = field(default_factory=list)
+    quotes: list[quotes.Quote] = field(default_factory=list)
+    pair: tuple[str, ...] = ()
+    dates_of: dict[int, tuple[str | None, str]] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.document["id"]
+
+    def cite(self, start: int, end: int) -> dict:
+        return layout_text.cite(self.id, self.text, start, end)
+
+    def when(self, sentence: Sentence) -> tuple[str | None, str]:
+        """The sentence's date and how it was found: "stated", "present" (the document's
+        date), "narrative" (a past-tense sentence continuing from an earlier date), or
+        "none"."""
+        return self.dates_of.get(sentence.index, (None, "none"))
+
+    def actors(self, sentence: Sentence, when: str | None, venues: bool = False) -> list[str]:
+        """The countries a sentence names, as they stood at ``when``; venues ("in
+        Dushanbe") left out unless asked for."""
+        out: list[str] = []
+        for mention in sentence.countries:
+            if mention.venue and not venues:
+                continue
+            code = countries.capital_at_date(mention, when)
+            if code not in out:
+                out.append(code)
+        return out
+
+    def fill(self, found: list[str], when: str | None, minimum: int = 2) -> tuple[list[str], bool]:
+        """Countries padded from the article's main pair: a sentence about "the two
+        countries" names neither. Returns the list and whether it was padded."""
+        result = list(found)
+        padded = False
+        for code in self.pair:
+            if len(result) >= minimum:
+                break
+            code = countries.at_date(code, when)
+            if code not in result and not _same_state(code, result):
+                result.append(code)
+                padded = True
+        return result, padded
+
+    def person_of(self, mention: people.Mention) -> people.Person | None:
+        return self.persons[mention.cluster] if mention.cluster >= 0 else None
+
+
+def _same_state(code: str, found: list[str]) -> bool:
+    """RU and SUHH in one list would name one state twice."""
+    return any(countries.at_date(code, "2000") == countries.at_date(c, "2000") for c in found)
+
+
+def read(nlp, text: str, document: dict, known) -> Article:
+    """Parse the text once and gather what every drafting step needs."""
+    doc = nlp(text)
+    lay = layout_text.layout(text, document)
+    sents = layout_text.sentences(doc, text, lay)
+    ref = dates.reference(document)
+    article = Article(text, document, known, ref, lay, sents)
+    extra = [a.get("name") for a in document.get("authors") or []]
+    for record in getattr(known, "people", []) or []:
+        extra += people.names_of(record)
+    mentions = []
+    quoted = [(q.start, q.end) for q in quotes.find(text, *lay.body)]
+    for sentence in sents:
+        # a date inside quotation marks is what was said, not when
+        sentence.dates = [m for m in dates.find(sentence.text, sentence.start, ref)
+                          if not any(a <= m.start < b for a, b in quoted)]
+        sentence.people = people.find(sentence.span, text, extra) if sentence.span else []
+        mentions += sentence.people
+        spans = [(m.start, m.end) for m in sentence.people]
+        sentence.countries = countries.find(sentence.text, sentence.start, spans)
+    parts = {part for m in mentions for part in key(m.name).split() if len(m.name.split()) > 1}
+    parts -= {"the", "of", "al", "bin", "van", "von", "de"}
+    for sentence in sents:
+        taken = [(m.start, m.end) for m in sentence.people]
+        more = people.surnames(text, sentence.start, sentence.end, parts, taken)
+        if more:
+            for mention in more:
+                people._office(mention, text)
+            sentence.people = sorted(sentence.people + more, key=lambda m: m.start)
+            mentions += more
+            spans = [(m.start, m.end) for m in sentence.people]
+            sentence.countries = countries.find(sentence.text, sentence.start, spans)
+    article.persons = people.group(mentions)
+    for person in article.persons:
+        person.person, person.score = people.link(person, getattr(known, "people", []) or [])
+    _resolve_counterparts(article)
+    _known_roles(article)
+    article.pair = _pair(sents)
+    _date_sentences(article)
+    for sentence in sents:
+        codes = tuple(article.actors(sentence, article.when(sentence)[0]))
+        sentence.money = money.find(sentence.text, sentence.start, codes + article.pair)
+    _find_quotes(article)
+    return article
+
+
+def _pair(sentences: list[Sentence]) -> tuple[str, ...]:
+    """The two countries the article is most about (a former state counts for its
+    continuing state: the Soviet Union's mentions are Russia's history)."""
+    counts: Counter[str] = Counter()
+    for sentence in sentences:
+        for mention in sentence.countries:
+            if mention.via != "region":
+                counts[countries.at_date(mention.id, "2100")] += 1
+    return tuple(code for code, _ in counts.most_common(2))
+
+
+def _tense(sentence: Sentence) -> str:
+    """past, present or none, from the parse of the sentence's main verb."""
+    span = sentence.span
+    if span is None:
+        return "none"
+    if _NOW.search(sentence.text):
+        return "present"
+    root = span.root
+    tags = {root.tag_} | {c.tag_ for c in root.children if c.dep_ in ("aux", "auxpass")}
+    words = {c.lower_ for c in root.children if c.dep_ in ("aux", "auxpass")}
+    if words & {"has", "have", "is", "are", "am", "will", "shall", "should", "must", "can",
+                "may", "would", "could", "might"} or tags & {"VBZ", "VBP", "MD"}:
+        return "present"
+    if tags & {"VBD"} or words & {"was", "were", "had", "did"}:
+        return "past"
+    return "none"
+
+
+def _date_sentences(article: Article) -> None:
+    """Each sentence's date. A past-tense sentence without one continues the story of the
+    latest dated sentence when it follows it directly, or is close (same or next
+    paragraph) and about the same people, or names nobody and stays in its paragraph."""
+    ref = article.ref.isoformat() if article.ref else None
+    last: tuple[str, int, int] | None = None  # the latest date: value, paragraph, sentence
+    cast: set[int] = set()  # the people of that part of the story
+    for sentence in article.sentences:
+        here = {m.cluster for m in sentence.people}
+        tense = _tense(sentence)
+        if sentence.dates:
+            value = sentence.dates[0].value
+            article.dates_of[sentence.index] = (value, "stated")
+            # only a dated past event starts a story ("in force since 2014" does not)
+            last = (value, sentence.paragraph, sentence.index) if tense != "present" else None
+            cast = set(here)
+            continue
+        if tense == "present" and ref:
+            article.dates_of[sentence.index] = (ref, "present")
+        elif tense == "past" and last and sentence.paragraph - last[1] < NARRATIVE_PARAGRAPHS:
+            follows = sentence.index == last[2] + 1
+            if follows or (here and here & cast) or (not here and sentence.paragraph == last[1]):
+                article.dates_of[sentence.index] = (last[0], "narrative")
+                if here:  # the story goes on here, with these people
+                    last, cast = (last[0], sentence.paragraph, last[2]), cast | here
+
+
+def _resolve_counterparts(article: Article) -> None:
+    """"his Pakistani counterpart X" holds the office of the person named before it."""
+    for sentence in article.sentences:
+        for i, mention in enumerate(sentence.people):
+            if mention.title == "Counterpart":
+                other = next((m for m in sentence.people[:i] if m.title and
+                              m.title != "Counterpart"), None)
+                mention.title = other.title if other else None
+    for person in article.persons:
+        titled = [m for m in person.mentions if m.title]
+        person.title = titled[0].title if titled else None
+
+
+def _known_roles(article: Article) -> None:
+    """A known person's office and country fill what the text leaves out."""
+    by_id = {r.get("id"): r for r in getattr(article.known, "people", []) or []}
+    for person in article.persons:
+        record = by_id.get(person.person)
+        if record is None:
+            continue
+        person.country = person.country or people.known_country(record)
+        person.title = person.title or people.known_title(record)
+        if person.country:
+            for sentence in article.sentences:
+                for mention in sentence.people:
+                    if mention.cluster >= 0 and article.persons[mention.cluster] is person:
+                        sentence.countries.append(
+                            countries.Mention(mention.start, mention.end, person.country, "role"))
+                sentence.countries.sort(key=lambda m: m.start)
+
+
+def _find_quotes(article: Article) -> None:
+    start, end = article.layout.body
+    found = quotes.find(article.text, start, end)
+    for quote in found:
+        sentence = next((s for s in article.sentences if s.start <= quote.start < s.end), None)
+        if sentence is None:
+            continue
+        last = next((s for s in reversed(article.sentences) if s.start < quote.end), sentence)
+        quote.context = (min(sentence.start, quote.start), max(last.end, quote.end))
+        quote.sentence = sentence.index
+        quotes.attribute(quote, sentence.start, sentence.text, sentence.people)
+        if quote.speaker is None and not quote.anonymous and last is not sentence:
+            # a quote over paragraphs is attributed where it closes
+            quotes.attribute(quote, last.start, last.text, last.people)
+            if quote.speaker is not None:
+                sentence = last
+                quote.sentence = last.index
+        if quote.speaker is not None:
+            quote.speaker = sentence.people[quote.speaker]
+        elif not quote.anonymous and re.search(rf"\b(?:he|she)\s+{quotes.SAY}\b",
+                                               article.text[quote.end : last.end + 1]):
+            quote.speaker = _last_person_before(article, sentence)
+        sentence.quotes.append(quote)
+    _carry_speakers(article, found)
+    article.quotes = found
+
+
+def _carry_speakers(article: Article, found: list[quotes.Quote]) -> None:
+    """A quote that opens its sentence with no attribution of its own, right after a
+    sentence with an attributed quote, goes on with the same speaker."""
+    previous = None
+    for quote in found:
+        sentence = article.sentences[quote.sentence]
+        opens = sentence.start == quote.start
+        if (quote.speaker is None and not quote.anonymous and opens and previous is not None
+                and previous.speaker is not None
+                and quote.sentence - previous.sentence <= 1):
+            quote.speaker = previous.speaker
+            before = article.when(article.sentences[previous.sentence])
+            quote.carried = before[0] if before[1] in ("stated", "narrative") else None
+        previous = quote
+
+
+def _last_person_before(article: Article, sentence: Sentence):
+    for earlier in reversed(article.sentences[: sentence.index + 1]):
+        if earlier.people:
+            return earlier.people[-1]
+    return None

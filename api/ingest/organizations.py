@@ -1,0 +1,67 @@
+"""Organization drafts: international bodies the article names ("Shanghai Cooperation
+Organization (SCO)") that are not known yet, with the acronym the text gives."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from api.ingest.article import Article
+from api.ingest.drafts import make
+from api.names import key
+
+_BODY = re.compile(
+    r"\b(?:Organi[sz]ation|Union|Council|Bank|Fund|Forum|Association|Alliance|Community|Agency|"
+    r"Nations|Cooperation|Conference|Commission|Court|Treaty)\b"
+)
+_NAMED = re.compile(
+    r"(?:the\s+)?(?P<name>(?=[A-Z])(?:[A-Z][\w-]*\s+)*(?:of\s+(?:the\s+)?)?(?:[A-Z][\w-]*\s*)*?"
+    r"[A-Z][\w-]*)\s+\((?P<acronym>[A-Z]{2,8})\)"
+)
+
+
+def known_names(record: dict) -> list[str]:
+    names = [record.get("name"), record.get("acronym")]
+    names += [a.get("name") for a in record.get("aliases") or []]
+    return [n for n in names if n]
+
+
+def link(name: str, acronym: str | None, known: list[dict]) -> tuple[str | None, float]:
+    best, score = None, 0.0
+    for record in known:
+        for candidate in known_names(record):
+            for form in filter(None, (name, acronym)):
+                s = fuzz.ratio(key(form), key(candidate)) / 100
+                if s > score:
+                    best, score = record.get("id"), s
+    return (best, score) if score >= 0.9 else (None, score)
+
+
+def draft(article: Article) -> list[dict]:
+    out, seen = [], set()
+    known = getattr(article.known, "organizations", []) or []
+    for sentence in article.sentences:
+        found = []
+        for match in _NAMED.finditer(sentence.text):
+            if _BODY.search(match.group("name")):
+                found.append((match.group("name"), match.group("acronym")))
+        if sentence.span is not None:
+            for ent in sentence.span.ents:
+                name = re.sub(r"^the\s+", "", ent.text, flags=re.I).split(" (")[0]
+                if ent.label_ == "ORG" and _BODY.search(name):
+                    found.append((name, None))
+        for name, acronym in found:
+            if key(name) in seen or (acronym and key(acronym) in seen):
+                continue
+            target, score = link(name, acronym, known)
+            seen.update({key(name)} | ({key(acronym)} if acronym else set()))
+            if target:
+                continue
+            record = {"name": name, "acronym": acronym, "aliases": [], "memberships": [],
+                      "notes": [], "inferred": []}
+            reasons = [f"'{name}' names an international body"]
+            if acronym:
+                reasons.append(f"acronym '{acronym}' given in parentheses")
+            out.append(make("organizations", record, 0.5 + 0.2 * bool(acronym), reasons))
+    return out

@@ -1,0 +1,166 @@
+"""The extraction interface: drafts of every resource, each valid for its input schema,
+every citation exact, with matches, confidence and reasons."""
+
+import pytest
+
+from api.ingest import Known
+from tests.ingest_helpers import article, of, run
+
+RESOURCES = {"agreements", "meetings", "events", "indicators", "commentary", "people",
+             "organizations"}
+
+
+@pytest.mark.parametrize("name", ["nairobi-rail", "central-asia-energy"])
+def test_every_draft_is_valid_and_every_citation_verifies(name):
+    text, document = article(name)
+    out = run(text, document)
+    assert out
+    for draft in out:
+        assert draft["resource"] in RESOURCES
+        assert draft["action"] == "create" and draft["target"] is None
+        assert 0 <= draft["confidence"] <= 1
+        assert draft["reasons"] and all(isinstance(r, str) for r in draft["reasons"])
+        assert isinstance(draft["matches"], list)
+
+
+def test_the_seed_article_drafts_every_resource():
+    import json
+    from pathlib import Path
+
+    seeds = Path(__file__).parent.parent / "seeds"
+    text = (seeds / "pakistan-russia-relations-a-new-beginning.txt").read_text(encoding="utf-8")
+    document = json.loads((seeds / "pakistan-russia-relations-a-new-beginning.json").read_text())
+    document["id"] = "pakistan-russia-relations-a-new-beginning"
+    out = run(text, document)
+    assert {d["resource"] for d in out} == RESOURCES
+
+
+def test_agreement_kind_status_parties_date_and_value():
+    text, document = article("nairobi-rail")
+    (loan,) = of(run(text, document), "agreements", kind="agreement")
+    record = loan["record"]
+    assert record["status"] == "signed"
+    assert record["countries"] == ["KE", "CN"]
+    assert record["date"] == "2024-03-13"  # "on Wednesday" in a Thursday article
+    assert record["value"] == {"amount": 2_500_000_000, "currency": "KES"}
+    assert record["status_history"][0]["status"] == "signed"
+    assert "KSh2.5 billion" in record["sources"][0]["quote"]
+
+
+def test_agreement_status_from_the_words_used():
+    text = ("Pakistan and Russia met in Moscow. An arms agreement between Pakistan and Russia is "
+            "under consideration. Pakistan has expressed interest in the purchase of two "
+            "Russian transport aircraft.")
+    out = run(text, {"id": "test-doc", "title": "", "published": "2010-11-29", "authors": []})
+    statuses = {d["record"]["kind"]: d["record"]["status"] for d in of(out, "agreements")}
+    assert statuses == {"agreement": "under_consideration", "purchase": "expressed_interest"}
+    for draft in of(out, "agreements"):
+        assert draft["record"]["date"] == "2010-11-29"  # present tense: the document's date
+        assert sorted(draft["record"]["countries"]) == ["PK", "RU"]
+
+
+def test_meeting_kind_date_location_and_participants():
+    text, document = article("nairobi-rail")
+    (meeting,) = of(run(text, document), "meetings")
+    record = meeting["record"]
+    assert record["kind"] == "bilateral_meeting"
+    assert record["date"] == "2024-03-13"
+    assert record["location"] == {"city": "Nairobi", "country": "KE"}
+    assert record["participants"] == [
+        {"person": None, "role": "President", "country": "KE"},
+        {"person": None, "role": "Premier", "country": "CN"},
+    ]
+    assert record["countries"] == ["KE", "CN"]
+
+
+def test_a_meeting_on_the_sidelines_of_a_summit_drafts_the_summit_too():
+    text = ("The Indian and Chinese foreign ministers met on June 3, 2015 on the sidelines of "
+            "the Group of Twenty (G20) summit in Ankara.")
+    out = run(text)
+    kinds = {d["record"]["kind"]: d["record"] for d in of(out, "meetings")}
+    assert set(kinds) == {"sideline_meeting", "summit"}
+    assert kinds["summit"]["location"] == {"city": "Ankara", "country": "TR"}
+    assert "TR" in kinds["summit"]["countries"]
+    assert "TR" not in kinds["sideline_meeting"]["countries"]
+    assert kinds["summit"]["occasion"]["name"] == "Group of Twenty (G20) summit"
+
+
+def test_a_visit_dates_to_its_place_and_names_an_office_without_a_person():
+    text = "The deal was signed on May 2, 2019 during Brazil's energy minister's visit to Abuja."
+    out = run(text)
+    (visit,) = of(out, "meetings")
+    assert visit["record"]["kind"] == "official_visit"
+    assert visit["record"]["location"] == {"city": "Abuja", "country": "NG"}
+    assert visit["record"]["participants"] == [
+        {"person": None, "role": "Energy Minister", "country": "BR"}]
+
+
+def test_indicator_value_currency_and_period():
+    text, document = article("nairobi-rail")
+    (trade,) = of(run(text, document), "indicators")
+    record = trade["record"]
+    assert (record["value"], record["currency"], record["unit"]) == (8_000_000_000, "USD", None)
+    assert record["period"] == "2023"  # "last year" in a 2024 article
+    assert record["countries"] == ["KE", "CN"]
+    assert "currency" in record["inferred"]
+
+
+def test_op_ed_from_its_byline_and_the_authors_recommendation():
+    text, document = article("central-asia-energy")
+    out = run(text, document)
+    (op_ed,) = of(out, "commentary", kind="op_ed")
+    assert op_ed["record"]["author"] == {"name": "Aigerim Bekova", "person": None}
+    assert [s["quote"] for s in op_ed["record"]["sources"]] == [
+        "Central Asian energy and old alliances", "Aigerim Bekova June 1, 2023"]
+    recommendations = of(out, "commentary", kind="recommendation")
+    assert [r["record"]["text"] for r in recommendations] == [
+        "Kazakhstan should diversify its buyers before the pipeline talks resume."]
+
+
+def test_events_carry_their_kind_and_countries():
+    text = "Russia supported Kenya's bid for a seat on the council in 2019."
+    (event,) = of(run(text), "events")
+    assert event["record"]["kind"] == "position"
+    assert event["record"]["countries"] == ["RU", "KE"]
+    assert event["record"]["date"] == "2019"
+
+
+def test_organizations_named_with_their_acronym():
+    text = "Kenya joined the East African Community (EAC) in 2000."
+    (org,) = of(run(text), "organizations")
+    assert org["record"]["name"] == "East African Community"
+    assert org["record"]["acronym"] == "EAC"
+
+
+def test_a_known_organization_is_not_drafted_again():
+    text = "Kenya joined the East African Community (EAC) in 2000."
+    known = Known(organizations=[{"id": "eac", "name": "East African Community",
+                                  "acronym": "EAC", "aliases": []}])
+    assert of(run(text, known=known), "organizations") == []
+
+
+def test_a_restatement_of_an_existing_record_is_an_add_source_draft():
+    text, document = article("nairobi-rail")
+    existing = {
+        "id": "2024-kenya-china-railway-loan",
+        "title": "Loan agreement on the railway",
+        "kind": "agreement",
+        "status": "signed",
+        "countries": ["KE", "CN"],
+        "date": "2024-03-13",
+        "summary": "Kenya and China signed a KSh2.5 billion railway loan.",
+    }
+    asked = []
+
+    def candidates(resource, countries, when):
+        asked.append((resource, tuple(countries), when))
+        return [existing] if resource == "agreements" else []
+
+    out = run(text, document, Known(candidates=candidates))
+    loan = next(d for d in of(out, "agreements") if d["record"]["kind"] == "agreement")
+    assert loan["action"] == "add_source"
+    assert loan["target"] == "2024-kenya-china-railway-loan"
+    assert loan["matches"][0]["id"] == "2024-kenya-china-railway-loan"
+    assert ("agreements", ("KE", "CN"), "2024-03-13") in asked
+    mou = next(d for d in of(out, "agreements") if d["record"]["kind"] == "mou")
+    assert mou["action"] == "create"  # another date: another agreement
