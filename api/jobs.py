@@ -8,10 +8,12 @@ importing ``api`` never imports spaCy.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import logging
 import traceback
 from collections.abc import Callable
+from http import HTTPStatus
 from pathlib import Path
 from typing import Protocol
 
@@ -21,6 +23,7 @@ from api import catalog, store
 from api.db import open_readonly
 from api.review import Review
 from api.writes import Unavailable, WriteError, Writer
+from schemas import dates
 
 log = logging.getLogger("briefs")
 CANDIDATES = 50  # existing records offered to extraction per question, for restatements
@@ -102,8 +105,6 @@ def draft_document(db: Path, document: str, extractor: Extractor) -> list[dict]:
         def candidates(resource: str, countries: list[str], date: str | None) -> list[dict]:
             start = end = None
             if date:
-                from schemas import dates
-
                 low, high = dates.bounds(date)
                 start, end = _shift(low, -NEAR_DAYS), _shift(high, NEAR_DAYS)
             found = data.near(catalog.BY_NAME[resource], countries, start, end, CANDIDATES)
@@ -116,8 +117,6 @@ def draft_document(db: Path, document: str, extractor: Extractor) -> list[dict]:
 
 
 def _shift(day: str, days: int) -> str:
-    import datetime
-
     return (datetime.date.fromisoformat(day) + datetime.timedelta(days=days)).isoformat()
 
 
@@ -143,8 +142,6 @@ def run(db: Path, job_id: str, extractor: Extractor | None = None) -> None:
 
 
 def _problem(status: int, detail: str) -> dict:
-    from http import HTTPStatus
-
     return {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,

@@ -18,7 +18,7 @@ import orjson
 from api import catalog, citations
 from api.catalog import Resource
 from api.index import version
-from api.writes import Conflict, Gone, Invalid, Missing, Writer, Written, _now, bump_drafts
+from api.writes import Conflict, Gone, Invalid, Missing, Writer, Written, bump_drafts, utc_now
 from api.writes import merge_patch as apply_patch
 from schemas.drafts import DRAFT_ACTIONS, DRAFT_RESOURCES, DraftSchema, JobSchema
 
@@ -49,7 +49,7 @@ class Review:
                 "state": "queued",
                 "drafts": None,
                 "problem": None,
-                "created": _now(),
+                "created": utc_now(),
                 "started": None,
                 "finished": None,
             }
@@ -58,12 +58,14 @@ class Review:
     def job_started(self, job_id: str) -> None:
         with self.writer.transaction() as conn:
             job = self._job(conn, job_id)
-            self._put_job(conn, {**job, "state": "running", "started": _now()})
+            self._put_job(conn, {**job, "state": "running", "started": utc_now()})
 
     def job_failed(self, job_id: str, problem: dict) -> None:
         with self.writer.transaction() as conn:
             job = self._job(conn, job_id)
-            self._put_job(conn, {**job, "state": "failed", "problem": problem, "finished": _now()})
+            self._put_job(
+                conn, {**job, "state": "failed", "problem": problem, "finished": utc_now()}
+            )
 
     def _job(self, conn, job_id: str) -> dict:
         row = conn.execute("SELECT json FROM jobs WHERE id = ?", (job_id,)).fetchone()
@@ -97,7 +99,7 @@ class Review:
         """
         with self.writer.transaction() as conn:
             self.writer.current(conn, catalog.DOCUMENTS, document)
-            text = self.writer._text(conn, document) or ""
+            text = self.writer.text_in(conn, document) or ""
             kept = 0
             for draft in drafts:
                 problem = _draft_problem(draft, document, text)
@@ -117,7 +119,7 @@ class Review:
                 bump_drafts(conn)
             if job is not None:
                 done = {**self._job(conn, job), "state": "done", "drafts": kept}
-                self._put_job(conn, {**done, "finished": _now()})
+                self._put_job(conn, {**done, "finished": utc_now()})
         return kept
 
     def _insert_draft(self, conn, document: str, draft: dict, job: str | None, mark: str) -> None:
@@ -141,7 +143,7 @@ class Review:
             "accepted_as": None,
             "rejected_because": None,
             "decided_by": None,
-            "created": _now(),
+            "created": utc_now(),
             "decided": None,
         }
         self._put_draft(conn, out, seq=cursor.lastrowid)
@@ -201,7 +203,7 @@ class Review:
                 "state": "accepted",
                 "accepted_as": written.id,
                 "decided_by": actor.rsplit(":", 1)[-1],
-                "decided": _now(),
+                "decided": utc_now(),
             }
             body = self._put_draft(conn, decided)
             bump_drafts(conn)
@@ -216,7 +218,7 @@ class Review:
                 "state": "rejected",
                 "rejected_because": reason,
                 "decided_by": actor.rsplit(":", 1)[-1],
-                "decided": _now(),
+                "decided": utc_now(),
             }
             body = self._put_draft(conn, decided)
             bump_drafts(conn)

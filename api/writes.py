@@ -129,7 +129,8 @@ def request_digest(body: object) -> str:
     return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def _now() -> str:
+def utc_now() -> str:
+    """Now, in UTC, as ISO 8601 to the second (audit and review times)."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
@@ -392,7 +393,7 @@ class Writer:
             self._unindex(conn, resource, record_id)
             conn.execute(
                 "INSERT INTO tombstones VALUES (?, ?, ?, ?)",
-                (resource.name, record_id, _now(), actor),
+                (resource.name, record_id, utc_now(), actor),
             )
             if resource is catalog.DOCUMENTS:
                 self._forget_document(conn, record_id, actor)
@@ -407,7 +408,7 @@ class Writer:
         conn.execute("DELETE FROM document_html WHERE id = ?", (document,))
         conn.execute(
             "INSERT INTO tombstones SELECT 'drafts', id, ?, ? FROM drafts WHERE document = ?",
-            (_now(), actor, document),
+            (utc_now(), actor, document),
         )
         conn.execute("DELETE FROM drafts WHERE document = ?", (document,))
         bump_drafts(conn)
@@ -475,6 +476,10 @@ class Writer:
                 _errors(problems),
             )
         return record
+
+    def text_in(self, conn, document: str) -> str | None:
+        """A document's text, read in the caller's transaction (None if there is none)."""
+        return self._text(conn, document)
 
     def _text(self, conn, document: str) -> str | None:
         row = conn.execute("SELECT text FROM document_texts WHERE id = ?", (document,)).fetchone()
@@ -575,7 +580,7 @@ class Writer:
         cursor = conn.execute(
             "INSERT INTO changes (at, actor, action, resource, record_id, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (_now(), actor, action, resource.name, record_id, before, after),
+            (utc_now(), actor, action, resource.name, record_id, before, after),
         )
         dataset = conn.execute("SELECT value FROM meta WHERE key = 'dataset_version'").fetchone()[0]
         conn.execute(

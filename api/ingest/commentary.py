@@ -130,8 +130,14 @@ def _reported(article: Article) -> list[dict]:
         if sentence.span is None:
             continue
         for left, right, clause_start, clause_end in quotes.reported(sentence.span):
-            speaker = next((m for m in sentence.people if left <= m.start < right + 1
-                            or m.start <= left < m.end), None)
+            speaker = next(
+                (
+                    m
+                    for m in sentence.people
+                    if left <= m.start < right + 1 or m.start <= left < m.end
+                ),
+                None,
+            )
             if speaker is None:
                 continue
             if any(q.start < clause_end and clause_start < q.end for q in sentence.quotes):
@@ -139,8 +145,9 @@ def _reported(article: Article) -> list[dict]:
             when, how = article.when(sentence)
             published = when if how in ("stated", "narrative") else None
             author, speaker_country = _speaker(article, speaker)
-            found, padded = _countries(article, clause_start, clause_end, speaker_country,
-                                       published)
+            found, padded = _countries(
+                article, clause_start, clause_end, speaker_country, published
+            )
             record = {
                 "kind": "quote",
                 "author": author,
@@ -157,8 +164,7 @@ def _reported(article: Article) -> list[dict]:
                 "inferred": (["published"] if how == "narrative" else [])
                 + (["countries"] if padded else []),
             }
-            out.append(make("commentary", record, 0.6,
-                            [f"reported speech of {author['name']}"]))
+            out.append(make("commentary", record, 0.6, [f"reported speech of {author['name']}"]))
     return out
 
 
@@ -171,7 +177,8 @@ def _advises(sentence) -> bool:
     if re.search(r"\b(?:should|must|ought)\b", aux):
         return True
     return root.lower_ in ("need", "needs", "has", "have") and any(
-        c.dep_ == "xcomp" for c in root.children)
+        c.dep_ == "xcomp" for c in root.children
+    )
 
 
 def _recommendations(article: Article) -> list[dict]:

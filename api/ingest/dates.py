@@ -35,10 +35,20 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("my", re.compile(rf"\b{_MONTH},?\s+{_YEAR}\b", re.I)),
     ("md", re.compile(rf"{_LEAD}{_MONTH}\s+{_DAY}{_NO_YEAR}", re.I)),
     ("dm", re.compile(rf"{_LEAD}(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}{_NO_YEAR}", re.I)),
-    ("m", re.compile(rf"\b(?:in|since|from|until|till|by|last|this|next)\s+{_MONTH}"
-                     r"\b(?![\s,]*\d)", re.I)),
-    ("weekday", re.compile(
-        r"\b(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)),
+    (
+        "m",
+        re.compile(
+            rf"\b(?:in|since|from|until|till|by|last|this|next)\s+{_MONTH}"
+            r"\b(?![\s,]*\d)",
+            re.I,
+        ),
+    ),
+    (
+        "weekday",
+        re.compile(
+            r"\b(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I
+        ),
+    ),
     ("relyear", re.compile(r"\b(?P<rel>last|this|next|previous|past|coming)\s+year\b", re.I)),
     ("relmonth", re.compile(r"\b(?P<rel>last|this|next|previous|past|coming)\s+month\b", re.I)),
     ("relday", re.compile(r"\b(?P<rel>yesterday|today|tomorrow)\b", re.I)),

@@ -58,8 +58,14 @@ def draft(article: Article) -> list[dict]:
             seen.update({key(name)} | ({key(acronym)} if acronym else set()))
             if target:
                 continue
-            record = {"name": name, "acronym": acronym, "aliases": [], "memberships": [],
-                      "notes": [], "inferred": []}
+            record = {
+                "name": name,
+                "acronym": acronym,
+                "aliases": [],
+                "memberships": [],
+                "notes": [],
+                "inferred": [],
+            }
             reasons = [f"'{name}' names an international body"]
             if acronym:
                 reasons.append(f"acronym '{acronym}' given in parentheses")

@@ -74,7 +74,7 @@ class Person:
 
 def clean(name: str) -> str:
     """A name without a possessive, honorifics or surrounding punctuation."""
-    name = re.sub(r"(?:’s|'s|’|')$", "", name.strip(" ,.;:()“”\"‘’"))
+    name = re.sub(r"(?:’s|'s|’|')$", "", name.strip(' ,.;:()“”"‘’'))
     return _HONORIFICS.sub("", name).strip()
 
 
@@ -82,8 +82,9 @@ def title_case(title: str) -> str:
     words = re.sub(r"\s+", " ", title.strip()).split(" ")
     words = [w for w in words if w.lower() not in ("then", "former")]
     if words and words[-1].lower() in ("ministers", "presidents", "secretaries"):
-        words[-1] = words[-1][:-1] if not words[-1].lower().endswith("ies") else \
-            words[-1][:-3] + "y"
+        words[-1] = (
+            words[-1][:-1] if not words[-1].lower().endswith("ies") else words[-1][:-3] + "y"
+        )
     small = {"of", "for", "and", "the"}
     return " ".join(w.lower() if w.lower() in small else w.capitalize() for w in words)
 
@@ -97,7 +98,8 @@ def find(doc_span, text: str, extra_names: list[str] = ()) -> list[Mention]:
         raw = ent.text
         before = ent.doc.text[max(0, ent.start_char - 24) : ent.start_char]
         titled = ent.label_ == "ORG" and (
-            _HONORIFICS.match(raw) and len(raw.split()) > 2 or _TITLED.search(before))
+            _HONORIFICS.match(raw) and len(raw.split()) > 2 or _TITLED.search(before)
+        )
         if ent.label_ != "PERSON" and not titled and key(clean(raw)) not in known:
             continue
         name = clean(raw)
@@ -112,7 +114,7 @@ def find(doc_span, text: str, extra_names: list[str] = ()) -> list[Mention]:
 
 
 def _coordinated(found: list[Mention], text: str) -> None:
-    """"energy ministers Ahmet Kaya and Rashad Aliyev": the office before a list of names
+    """ "energy ministers Ahmet Kaya and Rashad Aliyev": the office before a list of names
     belongs to each of them."""
     for before, mention in zip(found, found[1:], strict=False):
         if mention.title or not before.title or before.role_span is None:

@@ -54,7 +54,7 @@ def find(text: str, start: int, end: int) -> list[Quote]:
     i = start
     while i < end:
         ch = text[i]
-        if ch in "“‘\"" and (i == 0 or not text[i - 1].isalnum()):
+        if ch in '“‘"' and (i == 0 or not text[i - 1].isalnum()):
             close = _close(text, i, end)
             if close is None:
                 i += 1
@@ -86,7 +86,7 @@ def _close(text: str, i: int, end: int):
             k = j
             while k < end and text[k].isspace():
                 k += 1
-            if opener != "‘" and k < end and text[k] == opener and "\n\n" in text[j:k + 1]:
+            if opener != "‘" and k < end and text[k] == opener and "\n\n" in text[j : k + 1]:
                 pieces.append((a, j))
                 a = j = k + 1
                 continue
@@ -124,8 +124,14 @@ def reported(span) -> list[tuple[int, int, int, int]]:
         if len(words) < 3:
             continue
         left = min(t.idx for t in subject.subtree)
-        out.append((left, subject.idx + len(subject.text), words[0].idx,
-                    words[-1].idx + len(words[-1].text)))
+        out.append(
+            (
+                left,
+                subject.idx + len(subject.text),
+                words[0].idx,
+                words[-1].idx + len(words[-1].text),
+            )
+        )
     return out
 
 
@@ -138,7 +144,7 @@ def attribute(quote: Quote, sentence_start: int, sentence: str, people: list) ->
     before = [(i, p) for i, p in enumerate(people) if p.end <= quote.start]
     after = [(i, p) for i, p in enumerate(people) if p.start >= quote.end]
     said_after = re.match(rf"^[,\s]*(?:{SAY}\s+|was\s+how\s+)", outside_after)
-    opens = not outside_before.strip(" “‘\"")
+    opens = not outside_before.strip(' “‘"')
     if (opens or said_after) and after:
         window = outside_after[: after[0][1].start - quote.end]
         if not _ANONYMOUS.search(window):
