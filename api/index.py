@@ -293,8 +293,10 @@ def create(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX drafts_document ON drafts(document, seq)")
     db.execute("CREATE INDEX drafts_fingerprint ON drafts(document, fingerprint)")
     db.execute("CREATE INDEX drafts_state ON drafts(state, seq)")
+    # Extraction jobs; `owner` is the worker process running one (host:pid).
     db["jobs"].create(
-        {"id": str, "document": str, "state": str, "json": bytes, "etag": str}, pk="id"
+        {"id": str, "document": str, "state": str, "owner": str, "json": bytes, "etag": str},
+        pk="id",
     )
     db["record_links"].create(
         {"resource": str, "record_id": str, "target": str, "target_id": str},

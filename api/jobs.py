@@ -153,5 +153,8 @@ def _problem(status: int, detail: str) -> dict:
 def work(db: Path, workers: int = 1) -> None:
     """Run the extraction worker (a huey consumer) until it is stopped (SIGTERM, SIGINT)."""
     default_extractor()  # load the model before the first job, not during it
+    abandoned = Review(Writer(Path(db))).fail_abandoned()
+    if abandoned:
+        log.warning("%d job(s) left running by a stopped worker marked failed", abandoned)
     log.info("extraction worker on %s", queue_file(db))
     extract_task(Path(db)).huey.create_consumer(workers=workers, worker_type="thread").run()

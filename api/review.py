@@ -18,7 +18,18 @@ import orjson
 from api import catalog, citations
 from api.catalog import Resource
 from api.index import version
-from api.writes import Conflict, Gone, Invalid, Missing, Writer, Written, bump_drafts, utc_now
+from api.writes import (
+    Conflict,
+    Gone,
+    Invalid,
+    Missing,
+    Writer,
+    Written,
+    alive,
+    bump_drafts,
+    process_owner,
+    utc_now,
+)
 from api.writes import merge_patch as apply_patch
 from schemas.drafts import DRAFT_ACTIONS, DRAFT_RESOURCES, DraftSchema, JobSchema
 
@@ -59,6 +70,31 @@ class Review:
         with self.writer.transaction() as conn:
             job = self._job(conn, job_id)
             self._put_job(conn, {**job, "state": "running", "started": utc_now()})
+            conn.execute("UPDATE jobs SET owner = ? WHERE id = ?", (process_owner(), job_id))
+
+    def fail_abandoned(self) -> int:
+        """Mark failed the running jobs whose worker process (on this machine) is gone.
+
+        A worker killed in the middle of a job stored none of its drafts (they
+        are written in one transaction with the job's end), so the job can be
+        asked for again. Returns how many were marked.
+        """
+        with self.writer.transaction() as conn:
+            rows = conn.execute("SELECT id, owner FROM jobs WHERE state = 'running'").fetchall()
+            gone = [job_id for job_id, who in rows if not alive(who)]
+            for job_id in gone:
+                job = self._job(conn, job_id)
+                problem = {
+                    "type": "about:blank",
+                    "title": "Internal Server Error",
+                    "status": 500,
+                    "detail": "The extraction worker stopped while it ran this job: "
+                    "nothing was stored; ask for the extraction again.",
+                }
+                self._put_job(
+                    conn, {**job, "state": "failed", "problem": problem, "finished": utc_now()}
+                )
+        return len(gone)
 
     def job_failed(self, job_id: str, problem: dict) -> None:
         with self.writer.transaction() as conn:

@@ -249,13 +249,13 @@ class Writer:
                     )
                 if state == "done":
                     return Replay(status, orjson.loads(headers), body, record_id)
-                if _alive(owner) and time.time() - started < IN_FLIGHT_TIMEOUT_S:
+                if alive(owner) and time.time() - started < IN_FLIGHT_TIMEOUT_S:
                     raise Conflict("A request with this Idempotency-Key is still in flight.")
             conn.execute(
                 "INSERT OR REPLACE INTO idempotency "
                 "(actor, key, request, state, started, owner) "
                 "VALUES (?, ?, ?, 'in_flight', ?, ?)",
-                (actor, key, digest, time.time(), _owner()),
+                (actor, key, digest, time.time(), process_owner()),
             )
         return None
 
@@ -589,11 +589,12 @@ class Writer:
         )
 
 
-def _owner() -> str:
+def process_owner() -> str:
+    """This process, as this machine names it (host:pid)."""
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _alive(owner: str | None) -> bool:
+def alive(owner: str | None) -> bool:
     """Whether the process that claimed a key may still answer it.
 
     A claim by a process of this machine that no longer exists (a worker

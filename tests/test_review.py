@@ -385,3 +385,28 @@ def test_a_queue_that_cannot_be_written_is_a_503_and_fails_the_job(env, monkeypa
         assert conn.execute("SELECT state FROM jobs").fetchall() == [("failed",)]
     finally:
         conn.close()
+
+
+def test_a_job_left_running_by_a_stopped_worker_is_marked_failed(env, monkeypatch):
+    import socket
+    import subprocess
+
+    from api import review
+    from api.review import Review
+    from api.writes import Writer
+
+    client, auth, db, _, document = env
+    dead = subprocess.Popen(["true"])  # a process that has ended
+    dead.wait()
+    curator = Review(Writer(db))
+    job = curator.add_job(document)
+    monkeypatch.setattr(review, "process_owner", lambda: f"{socket.gethostname()}:{dead.pid}")
+    curator.job_started(job.id)
+    monkeypatch.undo()
+    running = curator.add_job(document)
+    curator.job_started(running.id)  # this process: alive
+    assert curator.fail_abandoned() == 1
+    failed = client.get(f"/v1/jobs/{job.id}", headers=auth).get_json()
+    assert failed["state"] == "failed"
+    assert "stopped while it ran" in failed["problem"]["detail"]
+    assert client.get(f"/v1/jobs/{running.id}", headers=auth).get_json()["state"] == "running"
