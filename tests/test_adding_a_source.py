@@ -142,12 +142,23 @@ def test_a_new_article_goes_from_post_to_the_brief(db_path, tmp_path):
         assert agreement["record"]["value"] == {"amount": 240_000_000, "currency": "USD"}
         assert sorted(agreement["record"]["countries"]) == ["JP", "KE"]
 
-        correction = {"corrections": {"title": "Nairobi–Mombasa highway loan"}}
+        # The curator's correction: a title of their own, and the day of the signing
+        # ("on Wednesday" in an article of Thursday 5 March 2026), wherever it is given.
+        signed = agreement["record"]["sources"]
+        correction = {
+            "corrections": {
+                "title": "Nairobi–Mombasa highway loan",
+                "date": "2026-03-04",
+                "status_history": [{"status": "signed", "date": "2026-03-04", "sources": signed}],
+            }
+        }
         status, headers, record = call(
             base, "POST", f"/v1/drafts/{agreement['id']}/accept", token, correction
         )
         assert status == 201, record
         assert record["title"] == "Nairobi–Mombasa highway loan"
+        assert record["id"] == "2026-nairobi-mombasa-highway-loan"
+        assert record["date"] == record["status_history"][0]["date"] == "2026-03-04"
         assert headers["Location"] == f"/v1/agreements/{record['id']}"
         accepted = {"agreements": record["id"]}
         for draft in (meeting, quote):
@@ -172,7 +183,9 @@ def test_a_new_article_goes_from_post_to_the_brief(db_path, tmp_path):
         assert accepted["agreements"] in briefed and accepted["meetings"] in briefed
         assert {s["document"] for s in brief["sources"]} == {doc}
         timeline = call(base, "GET", "/v1/timeline?country=KE&country=JP")[2]["items"]
-        assert {accepted["agreements"], accepted["meetings"]} <= {e["id"] for e in timeline}
+        dated = {e["id"]: e["date"] for e in timeline}
+        assert {accepted["agreements"], accepted["meetings"]} <= set(dated)
+        assert dated[accepted["agreements"]] == "2026-03-04"
         assert all(s["document"] == doc for e in timeline for s in e["sources"])
         hits = call(base, "GET", "/v1/search?q=Mombasa+highway+loan")[2]["items"]
         assert accepted["agreements"] in [h["id"] for h in hits]
