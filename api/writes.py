@@ -341,8 +341,31 @@ class Writer:
         if resource is catalog.DOCUMENTS:
             record["length"] = len(self._text(conn, record["id"]) or "")
         written = self._store(conn, resource, record, replaces=True)
+        if resource is catalog.DOCUMENTS:
+            self._refresh_cited_from(conn, record["id"])
         self._log(conn, actor, "update", resource, before.id, before.json, written.json)
         return written
+
+    def _refresh_cited_from(self, conn, document: str) -> None:
+        """The records citing a document whose date changed: when they were first cited
+        (what ``as_of`` filters on) is worked out again."""
+        citing = conn.execute(
+            "SELECT resource, record_id FROM record_links "
+            "WHERE target = 'documents' AND target_id = ?",
+            (document,),
+        ).fetchall()
+        for name, record_id in citing:
+            table = catalog.BY_NAME[name].name
+            (body,) = conn.execute(
+                f"SELECT json FROM {table} WHERE id = ?", (record_id,)
+            ).fetchone()
+            record = orjson.loads(body)
+            first = index.cited_from(record, self._published(conn, record))
+            conn.execute(f"UPDATE {table} SET cited_from = ? WHERE id = ?", (first, record_id))
+            conn.execute(
+                "UPDATE timeline SET cited_from = ? WHERE resource = ? AND id = ?",
+                (first, table, record_id),
+            )
 
     def current(self, conn, resource: Resource, record_id: str) -> Written:
         """The stored record (Missing or Gone when there is none), whatever its version."""

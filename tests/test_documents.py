@@ -295,3 +295,23 @@ print(loaded)
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_new_publication_date_moves_what_as_of_sees(writable):
+    client, auth, _, _ = writable
+    seen = client.get("/v1/agreements?as_of=2010-12-31&limit=500").get_json()["items"]
+    assert "2005-debt-rescheduling" in [a["id"] for a in seen]
+    assert client.get("/v1/timeline?as_of=2010-12-31").get_json()["items"]
+    response = client.patch(
+        f"/v1/documents/{DOCUMENT}",
+        json={"published": "2011-02-01"},
+        headers={**auth, "If-Match": "*"},
+    )
+    assert response.status_code == 200
+    later = client.get("/v1/agreements?as_of=2010-12-31&limit=500").get_json()["items"]
+    assert "2005-debt-rescheduling" not in [a["id"] for a in later]
+    timeline = client.get("/v1/timeline?as_of=2010-12-31").get_json()["items"]
+    assert timeline == []
+    assert client.get("/v1/agreements?as_of=2011-02-01&limit=500").get_json()["items"] == [
+        *client.get("/v1/agreements?limit=500").get_json()["items"]
+    ]
