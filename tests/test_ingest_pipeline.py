@@ -164,3 +164,22 @@ def test_a_restatement_of_an_existing_record_is_an_add_source_draft():
     assert ("agreements", ("KE", "CN"), "2024-03-13") in asked
     mou = next(d for d in of(out, "agreements") if d["record"]["kind"] == "mou")
     assert mou["action"] == "create"  # another date: another agreement
+
+
+def test_texts_with_nothing_to_draft_give_no_drafts():
+    for text in ("", "   \n\n  ", "Hello.", "COMMENTS (3)\nNice piece."):
+        assert run(text) == []
+
+
+def test_a_document_without_a_date_reads_only_stated_dates():
+    text = ("Kenya and China signed a loan agreement on Wednesday. They signed a trade agreement "
+            "in 2019.")
+    out = run(text, {"id": "test-doc", "title": "", "published": None, "authors": []})
+    assert [d["record"]["date"] for d in of(out, "agreements")] == [None, "2019"]
+
+
+def test_long_runs_without_structure_do_not_stall():
+    # each of these once took seconds to minutes in a regular expression
+    for text in ("A" * 5000, "Aa " * 2000, "“" * 2000):
+        assert run(text) == []
+    run("Bank of " * 500 + "(ABC)")  # every draft it gives still checked

@@ -15,10 +15,21 @@ _BODY = re.compile(
     r"\b(?:Organi[sz]ation|Union|Council|Bank|Fund|Forum|Association|Alliance|Community|Agency|"
     r"Nations|Cooperation|Conference|Commission|Court|Treaty)\b"
 )
-_NAMED = re.compile(
-    r"(?:the\s+)?(?P<name>(?=[A-Z])(?:[A-Z][\w-]*\s+)*(?:of\s+(?:the\s+)?)?(?:[A-Z][\w-]*\s*)*?"
-    r"[A-Z][\w-]*)\s+\((?P<acronym>[A-Z]{2,8})\)"
-)
+_ACRONYM = re.compile(r"\s+\((?P<acronym>[A-Z][A-Z0-9]{1,7})\)")
+_NAME_BEFORE = re.compile(r"[A-Z][\w-]*(?:\s+(?:(?:of|the|for|and|on)\s+)*[A-Z][\w-]*)*$")
+
+
+def named(text: str) -> list[tuple[str, str]]:
+    """"Shanghai Cooperation Organization (SCO)": each acronym in parentheses with the
+    capitalised name written just before it (looked for in the 120 characters before)."""
+    out = []
+    for match in _ACRONYM.finditer(text):
+        window = text[max(0, match.start() - 120) : match.start()]
+        words = re.split(r"(?<=[a-z,.;:])\s+(?=[a-z])", window)[-1]  # after the last lower-case run
+        name = _NAME_BEFORE.search(words)
+        if name:
+            out.append((name.group(0), match.group("acronym")))
+    return out
 
 
 def known_names(record: dict) -> list[str]:
@@ -43,9 +54,9 @@ def draft(article: Article) -> list[dict]:
     known = getattr(article.known, "organizations", []) or []
     for sentence in article.sentences:
         found = []
-        for match in _NAMED.finditer(sentence.text):
-            if _BODY.search(match.group("name")):
-                found.append((match.group("name"), match.group("acronym")))
+        for name, acronym in named(sentence.text):
+            if _BODY.search(name):
+                found.append((name, acronym))
         if sentence.span is not None:
             for ent in sentence.span.ents:
                 name = re.sub(r"^the\s+", "", ent.text, flags=re.I).split(" (")[0]

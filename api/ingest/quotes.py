@@ -77,6 +77,11 @@ def _close(text: str, i: int, end: int):
     a = i + 1
     j = a
     while j < end:
+        # jump to the next closing mark or line break (str.find keeps long texts linear)
+        marks = [k for k in (text.find(closer, j, end), text.find("\n", j, end)) if k >= 0]
+        if not marks:
+            return None
+        j = min(marks)
         ch = text[j]
         if ch == closer and (closer != "’" or _closing_single(text, j)):
             pieces.append((a, j))
