@@ -183,3 +183,24 @@ def test_long_runs_without_structure_do_not_stall():
     for text in ("A" * 5000, "Aa " * 2000, "“" * 2000):
         assert run(text) == []
     run("Bank of " * 500 + "(ABC)")  # every draft it gives still checked
+
+
+def test_an_agreement_at_a_known_meeting_names_it_and_a_quote_there_is_about_it():
+    text = ("Kenya and China signed a rail loan agreement on Wednesday during President Ruth "
+            "Wanjiru's visit to Beijing. “It is a good day,” Wanjiru said during the visit to "
+            "Beijing on Wednesday.")
+    visit = {"id": "2024-wanjiru-visit-to-beijing", "title": "Ruth Wanjiru visits Beijing",
+             "kind": "state_visit", "countries": ["KE", "CN"], "date": "2024-03-13",
+             "summary": "President Ruth Wanjiru's state visit to Beijing."}
+
+    def candidates(resource, countries, when):
+        return [visit] if resource == "meetings" else []
+
+    out = run(text, known=Known(candidates=candidates))
+    meetings = of(out, "meetings")
+    assert meetings and all(m["action"] == "add_source" for m in meetings)
+    (agreement,) = of(out, "agreements")
+    assert agreement["record"]["meeting"] == "2024-wanjiru-visit-to-beijing"
+    (quote,) = of(out, "commentary", kind="quote")
+    assert quote["record"]["subjects"] == [{"type": "meeting",
+                                            "id": "2024-wanjiru-visit-to-beijing"}]

@@ -208,12 +208,16 @@ def names_of(record: dict) -> list[str]:
     return [record.get("name", "")] + [a.get("name", "") for a in record.get("aliases") or []]
 
 
-def link(person: Person, known: list[dict]) -> tuple[str | None, float]:
-    """The known person a name refers to, and how sure: exact names and aliases score 1;
-    a misspelling ("Mekhail Fredkov" for Mikhail Fradkov) scores its similarity."""
-    best, best_score = None, 0.0
+LINKED = 0.8  # the similarity from which a name is read as a known person's
+
+
+def similar(person: Person, known: list[dict]) -> list[tuple[str, float]]:
+    """Known people by how well their names match this one's: exact names and aliases
+    score 1; a misspelling ("Mekhail Fredkov" for Mikhail Fradkov) its similarity."""
     forms = {key(m.name) for m in person.mentions} | {key(person.name)}
+    scores: dict[str, float] = {}
     for record in known:
+        best = 0.0
         for name in names_of(record):
             k = key(name)
             if not k:
@@ -227,11 +231,21 @@ def link(person: Person, known: list[dict]) -> tuple[str | None, float]:
                     score = fuzz.ratio(form, surname) / 100 * 0.95 if surname else 0
                 else:
                     score = max(fuzz.ratio(form, k), fuzz.token_sort_ratio(form, k)) / 100
-                if score > best_score:
-                    best, best_score = record.get("id"), score
-    if best_score >= 0.8:
-        return best, round(best_score, 3)
-    return None, round(best_score, 3)
+                    if len(k.split()) > 1:  # the surnames must be alike too: Fradin is not Fradkov
+                        score = min(score, fuzz.ratio(form.split()[-1], k.split()[-1]) / 100)
+                best = max(best, score)
+        if record.get("id"):
+            scores[record["id"]] = round(best, 3)
+    return sorted(scores.items(), key=lambda item: -item[1])
+
+
+def link(person: Person, known: list[dict]) -> tuple[str | None, float]:
+    """The known person a name refers to (or None), and the best similarity found."""
+    ranked = similar(person, known)
+    if not ranked:
+        return None, 0.0
+    best, score = ranked[0]
+    return (best if score >= LINKED else None), score
 
 
 def known_country(record: dict) -> str | None:

@@ -66,8 +66,11 @@ def _new_person(article: Article, person: people.Person) -> dict:
               "inferred": inferred}
     draft = make("people", record, 0.55 + 0.2 * bool(roles) + 0.05 * len(person.mentions) / 3,
                  reasons)
-    if person.score:
-        draft["reasons"].append(f"closest known person scores {person.score}")
+    known = getattr(article.known, "people", []) or []
+    draft["matches"] = [{"id": i, "score": score} for i, score in people.similar(person, known)
+                        [:3] if score >= 0.5]
+    if draft["matches"]:
+        draft["reasons"].append("similar to known people, but not enough to be one of them")
     return draft
 
 
