@@ -130,6 +130,18 @@ def test_organizations_named_with_their_acronym():
     (org,) = of(run(text), "organizations")
     assert org["record"]["name"] == "East African Community"
     assert org["record"]["acronym"] == "EAC"
+    (membership,) = org["record"]["memberships"]
+    assert (membership["country"], membership["status"], membership["from"]) == (
+        "KE", "member", "2000")
+    assert membership["sources"][0]["quote"] == text
+
+
+def test_a_request_for_observer_status_is_an_application():
+    text = ("Russia backed Pakistan’s request for observer status at the Shanghai Cooperation "
+            "Organisation (SCO) in 2005.")
+    (org,) = of(run(text), "organizations")
+    assert [(m["country"], m["status"]) for m in org["record"]["memberships"]] == [
+        ("PK", "applicant")]
 
 
 def test_a_known_organization_is_not_drafted_again():

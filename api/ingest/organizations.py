@@ -32,6 +32,47 @@ def named(text: str) -> list[tuple[str, str]]:
     return out
 
 
+_STATUSES = (
+    (re.compile(r"\b(?:request|bid|appl(?:y|ied|ication)|seek|sought|securing|aspir)\w*", re.I),
+     "applicant"),
+    (re.compile(r"\bdialogue\s+partner", re.I), "dialogue_partner"),
+    (re.compile(r"\bobserver", re.I), "observer"),
+    (re.compile(r"\bjoined\b|\bmember(?:ship|s)?\b|\baccession\b|\badmitted\b", re.I), "member"),
+)
+
+
+def memberships(article: Article, name: str, acronym: str | None) -> list[dict]:
+    """A country's standing in the organization, where a sentence names both: the country
+    written nearest before the word for the standing ("Pakistan’s request for observer
+    status", "Kenya joined")."""
+    out = []
+    for sentence in article.sentences:
+        if name not in sentence.text and not (acronym and re.search(
+                rf"\b{re.escape(acronym)}\b", sentence.text)):
+            continue
+        for pattern, status in _STATUSES:
+            match = pattern.search(sentence.text)
+            if match is None:
+                continue
+            at = sentence.start + match.start()
+            before = [m for m in sentence.countries if m.end <= at and m.via != "region"]
+            if not before:
+                continue
+            when, how = article.when(sentence)
+            country = before[-1].id
+            if any(m["country"] == country for m in out):
+                break
+            out.append({
+                "country": country,
+                "status": status,
+                "from": when if status == "member" and how == "stated" else None,
+                "to": None,
+                "sources": [article.cite(sentence.start, sentence.end)],
+            })
+            break
+    return out
+
+
 def known_names(record: dict) -> list[str]:
     names = [record.get("name"), record.get("acronym")]
     names += [a.get("name") for a in record.get("aliases") or []]
@@ -69,7 +110,8 @@ def draft(article: Article) -> list[dict]:
             seen.update({key(name)} | ({key(acronym)} if acronym else set()))
             if target:
                 continue
-            record = {"name": name, "acronym": acronym, "aliases": [], "memberships": [],
+            record = {"name": name, "acronym": acronym, "aliases": [],
+                      "memberships": memberships(article, name, acronym),
                       "notes": [], "inferred": []}
             reasons = [f"'{name}' names an international body"]
             if acronym:
