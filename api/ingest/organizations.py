@@ -56,8 +56,9 @@ def memberships(article: Article, name: str, acronym: str | None) -> list[dict]:
                 continue
             at = sentence.start + match.start()
             before = [m for m in sentence.countries if m.end <= at and m.via != "region"]
-            if not before:
-                continue
+            if not before or re.search(r"\b(?:us|we|our|they|their|it|its)\s+(?:\w+\s+){0,2}$",
+                                       sentence.text[: match.start()], re.I):
+                break  # "assist us in securing": whose standing, the text does not say here
             when, how = article.when(sentence)
             country = before[-1].id
             if any(m["country"] == country for m in out):
