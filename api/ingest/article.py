@@ -216,11 +216,12 @@ def _known_roles(article: Article) -> None:
 
 def _find_quotes(article: Article) -> None:
     start, end = article.layout.body
-    found = quotes.find(article.text, start, end)
-    for quote in found:
+    found = []
+    for quote in quotes.find(article.text, start, end):
         sentence = next((s for s in article.sentences if s.start <= quote.start < s.end), None)
         if sentence is None:
             continue
+        found.append(quote)
         last = next((s for s in reversed(article.sentences) if s.start < quote.end), sentence)
         quote.context = (min(sentence.start, quote.start), max(last.end, quote.end))
         quote.sentence = sentence.index
@@ -231,10 +232,8 @@ def _find_quotes(article: Article) -> None:
             if quote.speaker is not None:
                 sentence = last
                 quote.sentence = last.index
-        if quote.speaker is not None:
-            quote.speaker = sentence.people[quote.speaker]
-        elif not quote.anonymous and re.search(rf"\b(?:he|she)\s+{quotes.SAY}\b",
-                                               article.text[quote.end : last.end + 1]):
+        pronoun = re.search(rf"\b(?:he|she)\s+{quotes.SAY}\b", article.text[quote.end : last.end])
+        if quote.speaker is None and not quote.anonymous and pronoun:
             quote.speaker = _last_person_before(article, sentence)
         sentence.quotes.append(quote)
     _carry_speakers(article, found)

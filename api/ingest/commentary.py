@@ -93,7 +93,7 @@ def _direct(article: Article) -> list[dict]:
         sentence = article.sentences[quote.sentence]
         when, how = article.when(sentence)
         published = when if how in ("stated", "narrative") else None
-        if getattr(quote, "carried", None) is not None:
+        if quote.carried is not None:
             published, how = quote.carried, "narrative"  # the same remarks, the same day
         author, speaker_country = _speaker(article, quote.speaker)
         found, padded = _countries(article, quote.start, quote.end, speaker_country, published)

@@ -37,9 +37,11 @@ class Quote:
     end: int  # just past the closing mark
     text: str  # the words, pieces joined when the quote runs over paragraphs
     speech: str = "direct"
-    speaker: int | None = None  # index of the person mention who said it
+    speaker: object = None  # the person mention (people.Mention) who said it
     anonymous: bool = False
     context: tuple[int, int] | None = None  # the sentence span with the attribution
+    sentence: int = -1  # index of the sentence that dates and attributes it
+    carried: str | None = None  # the date of the attributed quote it continues
 
 
 def _closing_single(text: str, i: int) -> bool:
@@ -135,7 +137,7 @@ def reported(span) -> list[tuple[int, int, int, int]]:
 
 
 def attribute(quote: Quote, sentence_start: int, sentence: str, people: list) -> None:
-    """Set the speaker (index into ``people``, mentions of the sentence) or mark the quote
+    """Set the speaker (one of ``people``, the sentence's mentions) or mark the quote
     anonymous. The attribution after a quote that opens the sentence wins; otherwise the
     nearest name before it."""
     outside_before = sentence[: max(0, quote.start - sentence_start)]
@@ -147,14 +149,14 @@ def attribute(quote: Quote, sentence_start: int, sentence: str, people: list) ->
     if (opens or said_after) and after:
         window = outside_after[: after[0][1].start - quote.end]
         if not _ANONYMOUS.search(window):
-            quote.speaker = after[0][0]
+            quote.speaker = after[0][1]
             return
     if before:
         window = outside_before[before[-1][1].end - sentence_start :]
         if not _ANONYMOUS.search(window):
-            quote.speaker = before[-1][0]
+            quote.speaker = before[-1][1]
             return
     if after and not _ANONYMOUS.search(outside_after[: after[0][1].start - quote.end]):
-        quote.speaker = after[0][0]
+        quote.speaker = after[0][1]
         return
     quote.anonymous = bool(_ANONYMOUS.search(outside_before + " " + outside_after))
