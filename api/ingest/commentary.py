@@ -49,7 +49,7 @@ def _op_ed(article: Article) -> dict | None:
         "kind": "op_ed",
         "author": author,
         "speech": None,
-        "text": article.document.get("title") or article.text[slice(*article.layout.title)],
+        "text": article.document.get("title") or article.text[slice(*article.layout.byline)],
         "document": article.id,
         "published": article.document.get("published"),
         "published_text": None,

@@ -39,14 +39,16 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
                      r"\b(?![\s,]*\d)", re.I)),
     ("weekday", re.compile(
         r"\b(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)),
-    ("relyear", re.compile(r"\b(?P<rel>last|this|next|previous|past|coming)\s+year\b", re.I)),
+    ("relyear", re.compile(r"\b(?P<rel>last|this|next|previous|past|coming)\s+"
+                           r"(?:(?:financial|fiscal|calendar)\s+)?year\b", re.I)),
     ("relmonth", re.compile(r"\b(?P<rel>last|this|next|previous|past|coming)\s+month\b", re.I)),
     ("relday", re.compile(r"\b(?P<rel>yesterday|today|tomorrow)\b", re.I)),
     ("y", re.compile(rf"(?<![\d$€£¥.,])\b{_YEAR}\b{_NOT_A_YEAR}", re.I)),
 ]
 
 _FUTURE = re.compile(
-    r"\b(?:will|shall|is to|are to|is due|are due|plans? to|next|coming|upcoming|scheduled)\b",
+    r"\b(?:will|shall|is to|are to|is due|are due|plans? to|(?:is|are)\s+expected|"
+    r"upcoming|scheduled)\b",
     re.I,
 )
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’(?!\w)")

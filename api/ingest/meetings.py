@@ -159,9 +159,13 @@ def visit_destination(article: Article, sentence, when) -> dict | None:
     match = _DESTINATION.search(sentence.text)
     if match is None:
         return None
-    place = match.group("place").split()[0]
-    place = re.sub(r"(?:’s|'s)$", "", place)
-    hit = countries.lookup(place)
+    words = re.sub(r"(?:’s|'s)$", "", match.group("place")).split()
+    hit, place = None, None
+    for place in (" ".join(words), words[0]):  # "New Delhi" before "New"
+        place = re.sub(r"(?:’s|'s)$", "", place)
+        hit = countries.lookup(place)
+        if hit:
+            break
     if not hit:
         return None
     code, how = hit
