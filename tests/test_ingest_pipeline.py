@@ -216,3 +216,15 @@ def test_an_agreement_at_a_known_meeting_names_it_and_a_quote_there_is_about_it(
     (quote,) = of(out, "commentary", kind="quote")
     assert quote["record"]["subjects"] == [{"type": "meeting",
                                             "id": "2024-wanjiru-visit-to-beijing"}]
+
+
+def test_importing_the_interface_loads_no_model():
+    # web workers build Known and enqueue jobs; spaCy must load only where extraction runs
+    import subprocess
+    import sys
+
+    code = ("import sys, api.ingest; api.ingest.Known(); "
+            "print('spacy' in sys.modules, 'api.ingest.pipeline' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, check=True)
+    assert result.stdout.split() == ["False", "False"]
