@@ -76,3 +76,12 @@ def test_titles_are_not_part_of_names():
     out = run("PM Sadia Rahman flew home. Lady Ann Hollis stayed.")
     assert sorted(d["record"]["name"] for d in of(out, "people")) == ["Ann Hollis",
                                                                        "Sadia Rahman"]
+
+
+def test_a_new_person_lists_known_people_with_similar_names():
+    text = "Prime Minister Mikhail Fradin arrived in Islamabad on Monday."
+    (person,) = of(run(text, known=Known(people=[FRADKOV])), "people")
+    assert person["action"] == "create"
+    assert person["record"]["name"] == "Mikhail Fradin"
+    assert person["matches"][0]["id"] == "mikhail-fradkov"
+    assert 0.5 <= person["matches"][0]["score"] < 0.8

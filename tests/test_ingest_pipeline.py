@@ -130,6 +130,18 @@ def test_organizations_named_with_their_acronym():
     (org,) = of(run(text), "organizations")
     assert org["record"]["name"] == "East African Community"
     assert org["record"]["acronym"] == "EAC"
+    (membership,) = org["record"]["memberships"]
+    assert (membership["country"], membership["status"], membership["from"]) == (
+        "KE", "member", "2000")
+    assert membership["sources"][0]["quote"] == text
+
+
+def test_a_request_for_observer_status_is_an_application():
+    text = ("Russia backed Pakistan’s request for observer status at the Shanghai Cooperation "
+            "Organisation (SCO) in 2005.")
+    (org,) = of(run(text), "organizations")
+    assert [(m["country"], m["status"]) for m in org["record"]["memberships"]] == [
+        ("PK", "applicant")]
 
 
 def test_a_known_organization_is_not_drafted_again():
@@ -164,3 +176,55 @@ def test_a_restatement_of_an_existing_record_is_an_add_source_draft():
     assert ("agreements", ("KE", "CN"), "2024-03-13") in asked
     mou = next(d for d in of(out, "agreements") if d["record"]["kind"] == "mou")
     assert mou["action"] == "create"  # another date: another agreement
+
+
+def test_texts_with_nothing_to_draft_give_no_drafts():
+    for text in ("", "   \n\n  ", "Hello.", "COMMENTS (3)\nNice piece."):
+        assert run(text) == []
+
+
+def test_a_document_without_a_date_reads_only_stated_dates():
+    text = ("Kenya and China signed a loan agreement on Wednesday. They signed a trade agreement "
+            "in 2019.")
+    out = run(text, {"id": "test-doc", "title": "", "published": None, "authors": []})
+    assert [d["record"]["date"] for d in of(out, "agreements")] == [None, "2019"]
+
+
+def test_long_runs_without_structure_do_not_stall():
+    # each of these once took seconds to minutes in a regular expression
+    for text in ("A" * 5000, "Aa " * 2000, "“" * 2000):
+        assert run(text) == []
+    run("Bank of " * 500 + "(ABC)")  # every draft it gives still checked
+
+
+def test_an_agreement_at_a_known_meeting_names_it_and_a_quote_there_is_about_it():
+    text = ("Kenya and China signed a rail loan agreement on Wednesday during President Ruth "
+            "Wanjiru's visit to Beijing. “It is a good day,” Wanjiru said during the visit to "
+            "Beijing on Wednesday.")
+    visit = {"id": "2024-wanjiru-visit-to-beijing", "title": "Ruth Wanjiru visits Beijing",
+             "kind": "state_visit", "countries": ["KE", "CN"], "date": "2024-03-13",
+             "summary": "President Ruth Wanjiru's state visit to Beijing."}
+
+    def candidates(resource, countries, when):
+        return [visit] if resource == "meetings" else []
+
+    out = run(text, known=Known(candidates=candidates))
+    meetings = of(out, "meetings")
+    assert meetings and all(m["action"] == "add_source" for m in meetings)
+    (agreement,) = of(out, "agreements")
+    assert agreement["record"]["meeting"] == "2024-wanjiru-visit-to-beijing"
+    (quote,) = of(out, "commentary", kind="quote")
+    assert quote["record"]["subjects"] == [{"type": "meeting",
+                                            "id": "2024-wanjiru-visit-to-beijing"}]
+
+
+def test_importing_the_interface_loads_no_model():
+    # web workers build Known and enqueue jobs; spaCy must load only where extraction runs
+    import subprocess
+    import sys
+
+    code = ("import sys, api.ingest; api.ingest.Known(); "
+            "print('spacy' in sys.modules, 'api.ingest.pipeline' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, check=True)
+    assert result.stdout.split() == ["False", "False"]

@@ -58,3 +58,9 @@ def test_reported_speech_is_a_quote_of_kind_reported():
     assert quote["speech"] == "reported"
     assert quote["text"] == "Ghanaian firms would invest in the port"
     assert quote["author"]["name"] == "Ruth Amoah"
+
+
+def test_he_said_after_a_quote_is_the_person_named_before():
+    text = "Ruth Amoah spoke on Monday. “The port opens in May,” she said."
+    (quote,) = quotes(text)
+    assert quote["author"] == {"name": "Ruth Amoah", "person": None}

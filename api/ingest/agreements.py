@@ -21,57 +21,30 @@ _KINDS = (
     (re.compile(r"deal|contract", re.I), "deal"),
 )
 _STATUSES = (
-    (
-        re.compile(r"\bunder\s+consideration|\bconsidering\b|\bconsidered\b", re.I),
-        "under_consideration",
-    ),
+    (re.compile(r"\bunder\s+consideration|\bconsidering\b|\bconsidered\b", re.I),
+     "under_consideration"),
     (re.compile(r"\bnegotiat", re.I), "negotiating"),
     (re.compile(r"\bratif", re.I), "ratified"),
     (re.compile(r"\bin\s+force\b|\btook\s+effect|\bcame\s+into\s+effect", re.I), "in_force"),
     (re.compile(r"\blapsed|\bexpired|\bscrapped|\bcancell?ed|\bterminated", re.I), "lapsed"),
-    (
-        re.compile(r"\bsign(?:ed|ing|s)?\b|\bconcluded\b|\binked\b|\bsealed\b|\bstruck\b", re.I),
-        "signed",
-    ),
-    (
-        re.compile(
-            r"\bexpress(?:ed|es)?\s+(?:its\s+|their\s+)?interest|\bdesire|\bwants?\s+to|"
-            r"\bkeen\b|\bseek|\binterested\b|\bhop(?:e|es|ed|ing)\b|\bwish",
-            re.I,
-        ),
-        "expressed_interest",
-    ),
+    (re.compile(r"\bsign(?:ed|ing|s)?\b|\bconcluded\b|\binked\b|\bsealed\b|\bstruck\b", re.I),
+     "signed"),
+    (re.compile(r"\bexpress(?:ed|es)?\s+(?:its\s+|their\s+)?interest|\bdesire|\bwants?\s+to|"
+                r"\bkeen\b|\bseek|\binterested\b|\bhop(?:e|es|ed|ing)\b|\bwish", re.I),
+     "expressed_interest"),
     (re.compile(r"\bpropos|\boffer", re.I), "proposed"),
 )
 SECTORS = (
-    "debt",
-    "oil",
-    "gas",
-    "energy",
-    "nuclear",
-    "defence",
-    "defense",
-    "trade",
-    "investment",
-    "agriculture",
-    "education",
-    "health",
-    "security",
-    "space",
-    "railway",
-    "infrastructure",
-    "fisheries",
-    "mining",
-    "technology",
-    "aviation",
+    "debt", "oil", "gas", "energy", "nuclear", "defence", "defense", "trade", "investment",
+    "agriculture", "education", "health", "security", "space", "railway", "infrastructure",
+    "fisheries", "mining", "technology", "aviation",
 )
-_DEFENCE = re.compile(
-    r"\b(?:helicopters?|fighter|jets?|tanks?|missiles?|arms|military|weapons?)\b", re.I
-)
+_DEFENCE = re.compile(r"\b(?:helicopters?|fighter|jets?|tanks?|missiles?|arms|military|weapons?)\b",
+                      re.I)
 
 
 def _refers_back(sentence, match: re.Match) -> bool:
-    """ "the agreement" with nothing new about it (no date, no value, no "of ...") names an
+    """"the agreement" with nothing new about it (no date, no value, no "of ...") names an
     agreement already drafted from an earlier sentence."""
     before = sentence.text[: match.start()]
     after = sentence.text[match.end() :]
@@ -153,7 +126,7 @@ def draft(article: Article) -> list[dict]:
                 value = {"amount": amount.amount, "currency": amount.currency}
                 if amount.inferred_currency:
                     inferred.append("value.currency")
-                reasons.append(f"value read from '{article.text[amount.start : amount.end]}'")
+                reasons.append(f"value read from '{article.text[amount.start:amount.end]}'")
                 break
         if not read:
             inferred.append("status")

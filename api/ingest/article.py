@@ -95,11 +95,8 @@ def read(nlp, text: str, document: dict, known) -> Article:
     quoted = [(q.start, q.end) for q in quotes.find(text, *lay.body)]
     for sentence in sents:
         # a date inside quotation marks is what was said, not when
-        sentence.dates = [
-            m
-            for m in dates.find(sentence.text, sentence.start, ref)
-            if not any(a <= m.start < b for a, b in quoted)
-        ]
+        sentence.dates = [m for m in dates.find(sentence.text, sentence.start, ref)
+                          if not any(a <= m.start < b for a, b in quoted)]
         sentence.people = people.find(sentence.span, text, extra) if sentence.span else []
         mentions += sentence.people
         spans = [(m.start, m.end) for m in sentence.people]
@@ -151,22 +148,8 @@ def _tense(sentence: Sentence) -> str:
     root = span.root
     tags = {root.tag_} | {c.tag_ for c in root.children if c.dep_ in ("aux", "auxpass")}
     words = {c.lower_ for c in root.children if c.dep_ in ("aux", "auxpass")}
-    if words & {
-        "has",
-        "have",
-        "is",
-        "are",
-        "am",
-        "will",
-        "shall",
-        "should",
-        "must",
-        "can",
-        "may",
-        "would",
-        "could",
-        "might",
-    } or tags & {"VBZ", "VBP", "MD"}:
+    if words & {"has", "have", "is", "are", "am", "will", "shall", "should", "must", "can",
+                "may", "would", "could", "might"} or tags & {"VBZ", "VBP", "MD"}:
         return "present"
     if tags & {"VBD"} or words & {"was", "were", "had", "did"}:
         return "past"
@@ -201,13 +184,12 @@ def _date_sentences(article: Article) -> None:
 
 
 def _resolve_counterparts(article: Article) -> None:
-    """ "his Pakistani counterpart X" holds the office of the person named before it."""
+    """"his Pakistani counterpart X" holds the office of the person named before it."""
     for sentence in article.sentences:
         for i, mention in enumerate(sentence.people):
             if mention.title == "Counterpart":
-                other = next(
-                    (m for m in sentence.people[:i] if m.title and m.title != "Counterpart"), None
-                )
+                other = next((m for m in sentence.people[:i] if m.title and
+                              m.title != "Counterpart"), None)
                 mention.title = other.title if other else None
     for person in article.persons:
         titled = [m for m in person.mentions if m.title]
@@ -228,18 +210,18 @@ def _known_roles(article: Article) -> None:
                 for mention in sentence.people:
                     if mention.cluster >= 0 and article.persons[mention.cluster] is person:
                         sentence.countries.append(
-                            countries.Mention(mention.start, mention.end, person.country, "role")
-                        )
+                            countries.Mention(mention.start, mention.end, person.country, "role"))
                 sentence.countries.sort(key=lambda m: m.start)
 
 
 def _find_quotes(article: Article) -> None:
     start, end = article.layout.body
-    found = quotes.find(article.text, start, end)
-    for quote in found:
+    found = []
+    for quote in quotes.find(article.text, start, end):
         sentence = next((s for s in article.sentences if s.start <= quote.start < s.end), None)
         if sentence is None:
             continue
+        found.append(quote)
         last = next((s for s in reversed(article.sentences) if s.start < quote.end), sentence)
         quote.context = (min(sentence.start, quote.start), max(last.end, quote.end))
         quote.sentence = sentence.index
@@ -250,11 +232,8 @@ def _find_quotes(article: Article) -> None:
             if quote.speaker is not None:
                 sentence = last
                 quote.sentence = last.index
-        if quote.speaker is not None:
-            quote.speaker = sentence.people[quote.speaker]
-        elif not quote.anonymous and re.search(
-            rf"\b(?:he|she)\s+{quotes.SAY}\b", article.text[quote.end : last.end + 1]
-        ):
+        pronoun = re.search(rf"\b(?:he|she)\s+{quotes.SAY}\b", article.text[quote.end : last.end])
+        if quote.speaker is None and not quote.anonymous and pronoun:
             quote.speaker = _last_person_before(article, sentence)
         sentence.quotes.append(quote)
     _carry_speakers(article, found)
@@ -268,14 +247,9 @@ def _carry_speakers(article: Article, found: list[quotes.Quote]) -> None:
     for quote in found:
         sentence = article.sentences[quote.sentence]
         opens = sentence.start == quote.start
-        if (
-            quote.speaker is None
-            and not quote.anonymous
-            and opens
-            and previous is not None
-            and previous.speaker is not None
-            and quote.sentence - previous.sentence <= 1
-        ):
+        if (quote.speaker is None and not quote.anonymous and opens and previous is not None
+                and previous.speaker is not None
+                and quote.sentence - previous.sentence <= 1):
             quote.speaker = previous.speaker
             before = article.when(article.sentences[previous.sentence])
             quote.carried = before[0] if before[1] in ("stated", "narrative") else None

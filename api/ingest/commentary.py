@@ -49,7 +49,7 @@ def _op_ed(article: Article) -> dict | None:
         "kind": "op_ed",
         "author": author,
         "speech": None,
-        "text": article.document.get("title") or article.text[slice(*article.layout.title)],
+        "text": article.document.get("title") or article.text[slice(*article.layout.byline)],
         "document": article.id,
         "published": article.document.get("published"),
         "published_text": None,
@@ -93,7 +93,7 @@ def _direct(article: Article) -> list[dict]:
         sentence = article.sentences[quote.sentence]
         when, how = article.when(sentence)
         published = when if how in ("stated", "narrative") else None
-        if getattr(quote, "carried", None) is not None:
+        if quote.carried is not None:
             published, how = quote.carried, "narrative"  # the same remarks, the same day
         author, speaker_country = _speaker(article, quote.speaker)
         found, padded = _countries(article, quote.start, quote.end, speaker_country, published)
@@ -130,14 +130,8 @@ def _reported(article: Article) -> list[dict]:
         if sentence.span is None:
             continue
         for left, right, clause_start, clause_end in quotes.reported(sentence.span):
-            speaker = next(
-                (
-                    m
-                    for m in sentence.people
-                    if left <= m.start < right + 1 or m.start <= left < m.end
-                ),
-                None,
-            )
+            speaker = next((m for m in sentence.people if left <= m.start < right + 1
+                            or m.start <= left < m.end), None)
             if speaker is None:
                 continue
             if any(q.start < clause_end and clause_start < q.end for q in sentence.quotes):
@@ -145,9 +139,8 @@ def _reported(article: Article) -> list[dict]:
             when, how = article.when(sentence)
             published = when if how in ("stated", "narrative") else None
             author, speaker_country = _speaker(article, speaker)
-            found, padded = _countries(
-                article, clause_start, clause_end, speaker_country, published
-            )
+            found, padded = _countries(article, clause_start, clause_end, speaker_country,
+                                       published)
             record = {
                 "kind": "quote",
                 "author": author,
@@ -164,7 +157,8 @@ def _reported(article: Article) -> list[dict]:
                 "inferred": (["published"] if how == "narrative" else [])
                 + (["countries"] if padded else []),
             }
-            out.append(make("commentary", record, 0.6, [f"reported speech of {author['name']}"]))
+            out.append(make("commentary", record, 0.6,
+                            [f"reported speech of {author['name']}"]))
     return out
 
 
@@ -177,8 +171,7 @@ def _advises(sentence) -> bool:
     if re.search(r"\b(?:should|must|ought)\b", aux):
         return True
     return root.lower_ in ("need", "needs", "has", "have") and any(
-        c.dep_ == "xcomp" for c in root.children
-    )
+        c.dep_ == "xcomp" for c in root.children)
 
 
 def _recommendations(article: Article) -> list[dict]:

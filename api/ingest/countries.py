@@ -44,50 +44,19 @@ FORMER = (
 )
 _FORMER_BY_ID = {f.id: f for f in FORMER}
 _FORMER_NAMES = {
-    "soviet": "SUHH",
-    "soviets": "SUHH",
-    "soviet union": "SUHH",
-    "ussr": "SUHH",
-    "north vietnam": "VDVN",
-    "north vietnamese": "VDVN",
-    "czechoslovakia": "CSHH",
-    "czechoslovak": "CSHH",
-    "yugoslavia": "YUCS",
-    "yugoslav": "YUCS",
-    "east germany": "DDDE",
-    "east german": "DDDE",
-    "west germany": "DE",
-    "west german": "DE",
+    "soviet": "SUHH", "soviets": "SUHH", "soviet union": "SUHH", "ussr": "SUHH",
+    "north vietnam": "VDVN", "north vietnamese": "VDVN", "czechoslovakia": "CSHH",
+    "czechoslovak": "CSHH", "yugoslavia": "YUCS", "yugoslav": "YUCS",
+    "east germany": "DDDE", "east german": "DDDE", "west germany": "DE", "west german": "DE",
 }
 # Prefixes of compound adjectives ("Indo-Soviet", "Sino-Russian").
-_PREFIXES = {
-    "indo": "IN",
-    "sino": "CN",
-    "russo": "RU",
-    "anglo": "GB",
-    "franco": "FR",
-    "afro": None,
-    "euro": None,
-    "italo": "IT",
-    "nippo": "JP",
-    "turco": "TR",
-}
+_PREFIXES = {"indo": "IN", "sino": "CN", "russo": "RU", "anglo": "GB", "franco": "FR",
+             "afro": None, "euro": None, "italo": "IT", "nippo": "JP", "turco": "TR"}
 # Capitals countryinfo lacks or has out of date, and cities newspapers use as metonyms.
 _CAPITALS_EXTRA = {
-    "astana": "KZ",
-    "washington": "US",
-    "brasilia": "BR",
-    "new delhi": "IN",
-    "delhi": "IN",
-    "kyiv": "UA",
-    "kiev": "UA",
-    "beijing": "CN",
-    "naypyidaw": "MM",
-    "whitehall": "GB",
-    "the kremlin": "RU",
-    "kremlin": "RU",
-    "the white house": "US",
-    "downing street": "GB",
+    "astana": "KZ", "washington": "US", "brasilia": "BR", "new delhi": "IN", "delhi": "IN",
+    "kyiv": "UA", "kiev": "UA", "beijing": "CN", "naypyidaw": "MM", "whitehall": "GB",
+    "the kremlin": "RU", "kremlin": "RU", "the white house": "US", "downing street": "GB",
 }
 REGIONS = {
     "central asia": ("KZ", "KG", "TJ", "TM", "UZ"),
@@ -171,9 +140,8 @@ def find(text: str, offset: int = 0, exclude: list[tuple[int, int]] = ()) -> lis
                 break
     for region, ids in REGIONS.items():
         for match in re.finditer(rf"\b{region}\b", text, re.I):
-            found.extend(
-                Mention(offset + match.start(), offset + match.end(), c, "region") for c in ids
-            )
+            found.extend(Mention(offset + match.start(), offset + match.end(), c, "region")
+                         for c in ids)
     return sorted(found, key=lambda m: m.start)
 
 
@@ -187,9 +155,8 @@ def _mention(chunk: str, start: int, text: str, offset: int) -> list[Mention]:
             code = _PREFIXES.get(part.lower()) if part.lower() in _PREFIXES else None
             found = (code, "demonym") if code else lookup(part)
             if found:
-                parts.append(
-                    Mention(offset + position, offset + position + len(part), found[0], found[1])
-                )
+                parts.append(Mention(offset + position, offset + position + len(part), found[0],
+                                     found[1]))
             position += len(part) + 1
         return parts
     if hit is None:
@@ -208,23 +175,10 @@ def _names_of(code: str) -> frozenset[str]:
     if entry is None:
         return frozenset()
     names = {entry.name, getattr(entry, "common_name", ""), getattr(entry, "official_name", "")}
-    extra = {
-        "RU": {"Russia"},
-        "US": {"America", "United States"},
-        "GB": {"Britain", "UK"},
-        "KR": {"South Korea"},
-        "KP": {"North Korea"},
-        "IR": {"Iran"},
-        "SY": {"Syria"},
-        "VN": {"Vietnam"},
-        "TW": {"Taiwan"},
-        "BO": {"Bolivia"},
-        "VE": {"Venezuela"},
-        "TZ": {"Tanzania"},
-        "MD": {"Moldova"},
-        "LA": {"Laos"},
-        "CZ": {"Czech Republic"},
-    }
+    extra = {"RU": {"Russia"}, "US": {"America", "United States"}, "GB": {"Britain", "UK"},
+             "KR": {"South Korea"}, "KP": {"North Korea"}, "IR": {"Iran"}, "SY": {"Syria"},
+             "VN": {"Vietnam"}, "TW": {"Taiwan"}, "BO": {"Bolivia"}, "VE": {"Venezuela"},
+             "TZ": {"Tanzania"}, "MD": {"Moldova"}, "LA": {"Laos"}, "CZ": {"Czech Republic"}}
     names |= extra.get(code, set())
     return frozenset(key(n) for n in names if n)
 
@@ -255,31 +209,13 @@ def capital_at_date(mention: Mention, when: str | None) -> str:
 def name(code: str) -> str:
     """The everyday name of a country id."""
     if code in _FORMER_BY_ID:
-        return {
-            "SUHH": "the Soviet Union",
-            "VDVN": "North Vietnam",
-            "CSHH": "Czechoslovakia",
-            "YUCS": "Yugoslavia",
-            "DDDE": "East Germany",
-        }[code]
-    everyday = {
-        "RU": "Russia",
-        "TR": "Turkey",
-        "US": "the United States",
-        "GB": "the United Kingdom",
-        "IR": "Iran",
-        "KR": "South Korea",
-        "KP": "North Korea",
-        "SY": "Syria",
-        "VN": "Vietnam",
-        "TW": "Taiwan",
-        "TZ": "Tanzania",
-        "VE": "Venezuela",
-        "BO": "Bolivia",
-        "MD": "Moldova",
-        "LA": "Laos",
-        "CZ": "Czechia",
-    }
+        return {"SUHH": "the Soviet Union", "VDVN": "North Vietnam", "CSHH": "Czechoslovakia",
+                "YUCS": "Yugoslavia", "DDDE": "East Germany"}[code]
+    everyday = {"RU": "Russia", "TR": "Turkey", "US": "the United States",
+                "GB": "the United Kingdom", "IR": "Iran", "KR": "South Korea",
+                "KP": "North Korea", "SY": "Syria",
+                "VN": "Vietnam", "TW": "Taiwan", "TZ": "Tanzania", "VE": "Venezuela",
+                "BO": "Bolivia", "MD": "Moldova", "LA": "Laos", "CZ": "Czechia"}
     if code in everyday:
         return everyday[code]
     entry = pycountry.countries.get(alpha_2=code)

@@ -35,28 +35,20 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("my", re.compile(rf"\b{_MONTH},?\s+{_YEAR}\b", re.I)),
     ("md", re.compile(rf"{_LEAD}{_MONTH}\s+{_DAY}{_NO_YEAR}", re.I)),
     ("dm", re.compile(rf"{_LEAD}(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}{_NO_YEAR}", re.I)),
-    (
-        "m",
-        re.compile(
-            rf"\b(?:in|since|from|until|till|by|last|this|next)\s+{_MONTH}"
-            r"\b(?![\s,]*\d)",
-            re.I,
-        ),
-    ),
-    (
-        "weekday",
-        re.compile(
-            r"\b(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I
-        ),
-    ),
-    ("relyear", re.compile(r"\b(?P<rel>last|this|next|previous|past|coming)\s+year\b", re.I)),
+    ("m", re.compile(rf"\b(?:in|since|from|until|till|by|last|this|next)\s+{_MONTH}"
+                     r"\b(?![\s,]*\d)", re.I)),
+    ("weekday", re.compile(
+        r"\b(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)),
+    ("relyear", re.compile(r"\b(?P<rel>last|this|next|previous|past|coming)\s+"
+                           r"(?:(?:financial|fiscal|calendar)\s+)?year\b", re.I)),
     ("relmonth", re.compile(r"\b(?P<rel>last|this|next|previous|past|coming)\s+month\b", re.I)),
     ("relday", re.compile(r"\b(?P<rel>yesterday|today|tomorrow)\b", re.I)),
     ("y", re.compile(rf"(?<![\d$€£¥.,])\b{_YEAR}\b{_NOT_A_YEAR}", re.I)),
 ]
 
 _FUTURE = re.compile(
-    r"\b(?:will|shall|is to|are to|is due|are due|plans? to|next|coming|upcoming|scheduled)\b",
+    r"\b(?:will|shall|is to|are to|is due|are due|plans? to|(?:is|are)\s+expected|"
+    r"upcoming|scheduled)\b",
     re.I,
 )
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’(?!\w)")

@@ -48,10 +48,8 @@ def _input(resource: str) -> Schema:
 
 def problems(draft: dict, text: str) -> list[str]:
     """Why a draft cannot be offered: schema errors or a citation that does not verify."""
-    found = [
-        f"{field}: {messages}"
-        for field, messages in _input(draft["resource"]).validate(draft["record"]).items()
-    ]
+    found = [f"{field}: {messages}" for field, messages in
+             _input(draft["resource"]).validate(draft["record"]).items()]
     for path, source in citations.walk(draft["record"]):
         for field, reason in citations.verify(source, text):
             found.append(f"{path}.{field} {reason}")

@@ -58,34 +58,18 @@ def from_fixtures(document: str) -> list[Gold]:
         for record in json.loads((ROOT / "fixtures" / f"{name}.json").read_text("utf-8")):
             if resource == "quotes" and record.get("kind") != "quote":
                 continue
-            if (
-                not any(s["document"] == document for _, s in citations.walk(record))
-                and resource != "people"
-            ):
+            if not any(s["document"] == document for _, s in citations.walk(record)) and \
+                    resource != "people":
                 continue
             if resource == "people":
                 roles = record.get("roles") or []
-                gold.append(
-                    Gold(
-                        resource,
-                        record["id"],
-                        _spans(record),
-                        {roles[0]["country"]} if roles and roles[0].get("country") else None,
-                        None,
-                        [record["name"]] + [a["name"] for a in record.get("aliases")],
-                    )
-                )
+                gold.append(Gold(resource, record["id"], _spans(record),
+                                 {roles[0]["country"]} if roles and roles[0].get("country")
+                                 else None, None,
+                                 [record["name"]] + [a["name"] for a in record.get("aliases")]))
                 continue
-            gold.append(
-                Gold(
-                    resource,
-                    record["id"],
-                    _spans(record),
-                    set(record["countries"]),
-                    record.get(_DATE[resource]),
-                    text=record.get("text"),
-                )
-            )
+            gold.append(Gold(resource, record["id"], _spans(record), set(record["countries"]),
+                             record.get(_DATE[resource]), text=record.get("text")))
     return gold
 
 
@@ -98,17 +82,9 @@ def from_gold_file(path: Path, name: str, text: str) -> list[Gold]:
             start = text.index(item["quote"])
             spans.append((start, start + len(item["quote"])))
         countries = set(item["countries"]) if item.get("countries") is not None else None
-        gold.append(
-            Gold(
-                item["resource"],
-                item.get("label") or item.get("quote", "")[:40],
-                spans,
-                countries,
-                item.get("date"),
-                item.get("names"),
-                item.get("text") or item.get("quote"),
-            )
-        )
+        gold.append(Gold(item["resource"], item.get("label") or item.get("quote", "")[:40],
+                         spans, countries, item.get("date"), item.get("names"),
+                         item.get("text") or item.get("quote")))
     return gold
 
 
@@ -125,21 +101,15 @@ def _date_right(found: str | None, wanted: str | None) -> bool:
 
 def _candidates(gold: Gold, drafts: list[dict]) -> list[dict]:
     if gold.resource == "quotes":
-        return [
-            d
-            for d in drafts
-            if d["resource"] == "commentary" and d["record"].get("kind") == "quote"
-        ]
+        return [d for d in drafts if d["resource"] == "commentary"
+                and d["record"].get("kind") == "quote"]
     return [d for d in drafts if d["resource"] == gold.resource]
 
 
 def _same_person(draft: dict, gold: Gold) -> bool:
     names = [draft["record"]["name"]] + [a["name"] for a in draft["record"].get("aliases", [])]
-    return any(
-        key(a) == key(b) or fuzz.ratio(key(a), key(b)) >= 85
-        for a in names
-        for b in gold.names or []
-    )
+    return any(key(a) == key(b) or fuzz.ratio(key(a), key(b)) >= 85
+               for a in names for b in gold.names or [])
 
 
 def score(gold: Gold, drafts: list[dict]) -> tuple[bool, bool]:
@@ -159,16 +129,13 @@ def score(gold: Gold, drafts: list[dict]) -> tuple[bool, bool]:
             continue
         if not _overlaps(_spans(record), gold.spans):
             continue
-        if (
-            gold.resource == "quotes"
-            and fuzz.partial_ratio(key(record.get("text") or ""), key(gold.text or "")) < 80
-        ):
+        if gold.resource == "quotes" and fuzz.partial_ratio(
+                key(record.get("text") or ""), key(gold.text or "")) < 80:
             continue  # another quote cited in the same sentence
         proposed = True
         field = _DATE[gold.resource]
         if set(record.get("countries") or []) == gold.countries and _date_right(
-            record.get(field), gold.date
-        ):
+                record.get(field), gold.date):
             right = True
     return proposed, right
 
@@ -181,13 +148,8 @@ def evaluate(text: str, document: dict, gold: list[Gold], nlp=None) -> dict:
         for _, source in citations.walk(draft["record"]):
             checked += 1
             bad += bool(citations.verify(source, text))
-    report = {
-        "drafts": len(drafts),
-        "citations": checked,
-        "citations_failing": bad,
-        "resources": {},
-        "misses": [],
-    }
+    report = {"drafts": len(drafts), "citations": checked, "citations_failing": bad,
+              "resources": {}, "misses": []}
     for resource in RESOURCES:
         items = [g for g in gold if g.resource == resource]
         if not items:
@@ -198,11 +160,8 @@ def evaluate(text: str, document: dict, gold: list[Gold], nlp=None) -> dict:
             "proposed": sum(p for _, p, _ in results),
             "right": sum(r for _, _, r in results),
         }
-        report["misses"] += [
-            f"{resource}: {g.label} ({'wrong countries/date' if p else 'missed'})"
-            for g, p, r in results
-            if not r
-        ]
+        report["misses"] += [f"{resource}: {g.label} ({'wrong countries/date' if p else 'missed'})"
+                             for g, p, r in results if not r]
     return report
 
 
@@ -244,10 +203,8 @@ def render(title: str, report: dict) -> str:
     lines = [title, f"{'resource':<12} {'gold':>4} {'proposed':>14} {'right':>14}"]
     for resource, c in report["resources"].items():
         proposed, right = c["proposed"] / c["gold"], c["right"] / c["gold"]
-        lines.append(
-            f"{resource:<12} {c['gold']:>4} {c['proposed']:>4} ({proposed:>5.0%})"
-            f" {c['right']:>5} ({right:>5.0%})"
-        )
+        lines.append(f"{resource:<12} {c['gold']:>4} {c['proposed']:>4} ({proposed:>5.0%})"
+                     f" {c['right']:>5} ({right:>5.0%})")
     good = report["citations"] - report["citations_failing"]
     lines.append(f"drafts: {report['drafts']}; citations verified: {good}/{report['citations']}")
     lines += [f"  not right: {m}" for m in report["misses"]]

@@ -10,30 +10,14 @@ from api.ingest.drafts import make
 
 _KINDS = (
     (re.compile(r"\bpropos(?:al|ed|es)\b", re.I), "proposal"),
-    (
-        re.compile(
-            r"\b(?:supported|backed|opposed|condemned|welcomed|reiterated|rejected|"
-            r"endorsed|recogni[sz]ed|criticised|criticized|called\s+for)\b",
-            re.I,
-        ),
-        "position",
-    ),
-    (
-        re.compile(
-            r"\b(?:during|throughout)\s+the\s+(?:decade|years|period)\b|\bhave\s+(?:steadily\s+)?"
-            r"(?:improved|deteriorated|grown|declined)\b|\bhistorically\b",
-            re.I,
-        ),
-        "period",
-    ),
-    (
-        re.compile(
-            r"\b(?:disintegration|collapse|dissolution|independence|emergence|invasion|"
-            r"occupation|war|coup|elected|election|sanctions|withdrawal|ceasefire)\b",
-            re.I,
-        ),
-        "development",
-    ),
+    (re.compile(r"\b(?:supported|backed|opposed|condemned|welcomed|reiterated|rejected|"
+                r"endorsed|recogni[sz]ed|criticised|criticized|called\s+for)\b", re.I),
+     "position"),
+    (re.compile(r"\b(?:during|throughout)\s+the\s+(?:decade|years|period)\b|\bhave\s+(?:steadily\s+)?"
+                r"(?:improved|deteriorated|grown|declined)\b|\bhistorically\b", re.I), "period"),
+    (re.compile(r"\b(?:disintegration|collapse|dissolution|independence|emergence|invasion|"
+                r"occupation|war|coup|elected|election|sanctions|withdrawal|ceasefire)\b",
+                re.I), "development"),
 )
 
 

@@ -9,13 +9,8 @@ from api.ingest.article import Article
 from api.ingest.drafts import make
 
 _MEASURES = (
-    (
-        re.compile(
-            r"\btrade\s+(?:turnover|volume)|\bvolume\s+of\s+trade|\bbilateral\s+trade\b", re.I
-        ),
-        "trade_turnover",
-        "trade turnover",
-    ),
+    (re.compile(r"\btrade\s+(?:turnover|volume)|\bvolume\s+of\s+trade|\bbilateral\s+trade\b",
+                re.I), "trade_turnover", "trade turnover"),
     (re.compile(r"\bexports?\b", re.I), "exports", "exports"),
     (re.compile(r"\bimports?\b", re.I), "imports", "imports"),
     (re.compile(r"\btrade\b", re.I), "trade", "trade"),
@@ -28,11 +23,8 @@ _MEASURES = (
     (re.compile(r"\bgrowth\b", re.I), "growth", "growth"),
 )
 _AGREEMENT = re.compile(r"\b(?:agreement|deal|MoU|treaty|accord|contract|loan)\b", re.I)
-_ANNUAL = re.compile(
-    r"\bannual(?:ly)?\b|\b(?:per|a)\s+year\b(?!\s+(?:earlier|before|ago))|"
-    r"\byearly\b",
-    re.I,
-)
+_ANNUAL = re.compile(r"\bannual(?:ly)?\b|\b(?:per|a)\s+year\b(?!\s+(?:earlier|before|ago))|"
+                     r"\byearly\b", re.I)
 
 
 def draft(article: Article) -> list[dict]:
@@ -40,20 +32,16 @@ def draft(article: Article) -> list[dict]:
     for sentence in article.sentences:
         if not sentence.money or _AGREEMENT.search(sentence.text):
             continue
-        measure = next(
-            ((kind, label) for pattern, kind, label in _MEASURES if pattern.search(sentence.text)),
-            None,
-        )
+        measure = next(((kind, label) for pattern, kind, label in _MEASURES
+                        if pattern.search(sentence.text)), None)
         if measure is None:
             continue
         kind, label = measure
         amount = sentence.money[0]
         when, how = article.when(sentence)
         if sentence.dates:  # the date written nearest the figure is the period it covers
-            nearest = min(
-                sentence.dates,
-                key=lambda m: min(abs(m.start - amount.end), abs(amount.start - m.end)),
-            )
+            nearest = min(sentence.dates, key=lambda m: min(abs(m.start - amount.end),
+                                                            abs(amount.start - m.end)))
             when = nearest.value
         period = when
         inferred = []
@@ -86,12 +74,11 @@ def draft(article: Article) -> list[dict]:
             "notes": [],
             "inferred": sorted(set(inferred)),
         }
-        reasons = [f"'{label}' with the figure '{article.text[amount.start : amount.end]}'"]
+        reasons = [f"'{label}' with the figure '{article.text[amount.start:amount.end]}'"]
         if period:
             reasons.append(f"period {period} ({how})")
-        out.append(
-            make("indicators", record, 0.55 + 0.2 * bool(period) + 0.1 * (not padded), reasons)
-        )
+        out.append(make("indicators", record, 0.55 + 0.2 * bool(period) + 0.1 * (not padded),
+                        reasons))
     return out
 
 

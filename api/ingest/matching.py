@@ -10,13 +10,8 @@ from api.ingest import dates
 
 RESTATES = 0.75  # the score from which a draft is read as the same fact
 LISTED = 0.35  # the lowest score worth showing a curator
-_TEXT = {
-    "agreements": "title",
-    "meetings": "title",
-    "events": "title",
-    "indicators": "title",
-    "commentary": "text",
-}
+_TEXT = {"agreements": "title", "meetings": "title", "events": "title", "indicators": "title",
+         "commentary": "text"}
 
 
 def score(resource: str, record: dict, other: dict) -> float:
@@ -25,13 +20,8 @@ def score(resource: str, record: dict, other: dict) -> float:
     overlap = len(mine & theirs) / len(mine | theirs) if mine | theirs else 0.0
     field = _TEXT[resource]
     words = fuzz.token_set_ratio(record.get(field) or "", other.get(field) or "") / 100
-    summary = (
-        fuzz.token_set_ratio(
-            record.get("summary") or record.get("text") or "",
-            other.get("summary") or other.get("text") or "",
-        )
-        / 100
-    )
+    summary = fuzz.token_set_ratio(record.get("summary") or record.get("text") or "",
+                                   other.get("summary") or other.get("text") or "") / 100
     date_field = {"indicators": "period", "commentary": "published"}.get(resource, "date")
     a, b = record.get(date_field), other.get(date_field)
     if a and b:
@@ -57,9 +47,8 @@ def apply(draft: dict, known) -> dict:
     date_field = {"indicators": "period", "commentary": "published"}.get(resource, "date")
     when = record.get(date_field)
     candidates = known.candidates(resource, list(record.get("countries") or []), when) or []
-    scored = sorted(
-        ((score(resource, record, c), c.get("id")) for c in candidates if c.get("id")), reverse=True
-    )
+    scored = sorted(((score(resource, record, c), c.get("id")) for c in candidates if c.get("id")),
+                    reverse=True)
     draft["matches"] = [{"id": i, "score": s} for s, i in scored[:3] if s >= LISTED]
     if scored and scored[0][0] >= RESTATES:
         best_score, best_id = scored[0]

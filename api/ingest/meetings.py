@@ -36,9 +36,8 @@ _MULTI_WORDS = re.compile(r"\b(?:meetings|capitals|leaders\s+have\s+since)\b", r
 def draft(article: Article) -> list[dict]:
     out = []
     for sentence in article.sentences:
-        match = next(
-            (m for m in _TRIGGER.finditer(sentence.text) if not _refers_back(sentence, m)), None
-        )
+        match = next((m for m in _TRIGGER.finditer(sentence.text)
+                      if not _refers_back(sentence, m)), None)
         if match is None or _MULTI_WORDS.search(sentence.text) and not sentence.dates:
             continue
         when, how = article.when(sentence)
@@ -54,7 +53,8 @@ def draft(article: Article) -> list[dict]:
             location = {"city": venue.city, "country": countries.capital_at_date(venue, when)}
         if not destination and not _MEET.search(sentence.text):
             continue  # "his visit" refers back to a visit already drafted
-        dated_venue = bool(sentence.dates) and (venue is not None or article.actors(sentence, when))
+        dated_venue = bool(sentence.dates) and (venue is not None or
+                                                article.actors(sentence, when))
         if not participants and not destination and not summit and not dated_venue:
             continue
         head = any((p.get("role") or "").lower() in people.HEADS for p in participants)
@@ -111,14 +111,12 @@ def draft(article: Article) -> list[dict]:
 
 
 def _refers_back(sentence, match: re.Match) -> bool:
-    """ "after the talks", "during the visit": a meeting drafted from an earlier sentence,
+    """"after the talks", "during the visit": a meeting drafted from an earlier sentence,
     unless this one dates it."""
     before = sentence.text[: match.start()]
-    return bool(
-        re.search(r"\b(?:the|this|that|these|those|his|her|their)\s+$", before, re.I)
-        and not sentence.dates
-        and not re.match(r"\s+(?:to|of|with)\b", sentence.text[match.end() :])
-    )
+    return bool(re.search(r"\b(?:the|this|that|these|those|his|her|their)\s+$", before, re.I)
+                and not sentence.dates and not re.match(r"\s+(?:to|of|with)\b",
+                                                       sentence.text[match.end():]))
 
 
 def _participants(article: Article, sentence, when) -> tuple[list[dict], list[str]]:
@@ -130,14 +128,8 @@ def _participants(article: Article, sentence, when) -> tuple[list[dict], list[st
         seen.add(id(person))
         country = mention.country or person.country
         country = countries.at_date(country, when) if country else None
-        out.append(
-            {
-                "person": person.person,
-                "role": mention.title or person.title,
-                "country": country,
-                "_name": person.name,
-            }
-        )
+        out.append({"person": person.person, "role": mention.title or person.title,
+                    "country": country, "_name": person.name})
         if country:
             found.append(country)
     for match in _OFFICE_ONLY.finditer(sentence.text):
@@ -167,9 +159,13 @@ def visit_destination(article: Article, sentence, when) -> dict | None:
     match = _DESTINATION.search(sentence.text)
     if match is None:
         return None
-    place = match.group("place").split()[0]
-    place = re.sub(r"(?:’s|'s)$", "", place)
-    hit = countries.lookup(place)
+    words = re.sub(r"(?:’s|'s)$", "", match.group("place")).split()
+    hit, place = None, None
+    for place in (" ".join(words), words[0]):  # "New Delhi" before "New"
+        place = re.sub(r"(?:’s|'s)$", "", place)
+        hit = countries.lookup(place)
+        if hit:
+            break
     if not hit:
         return None
     code, how = hit
@@ -186,8 +182,7 @@ def _occasion(article: Article, sentence, summit) -> dict | None:
         name = ((summit.group("name") or "") + summit.group("word")).strip()
     for record in getattr(article.known, "organizations", []) or []:
         names = [record.get("name"), record.get("acronym")] + [
-            a.get("name") for a in record.get("aliases") or []
-        ]
+            a.get("name") for a in record.get("aliases") or []]
         if any(n and re.search(rf"\b{re.escape(n)}\b", sentence.text) for n in names):
             organization = record.get("id")
             break
@@ -225,9 +220,8 @@ def _summit_draft(article, sentence, summit, when, participants, result, venue) 
 
 
 def _title(kind: str, participants: list[dict], location: dict | None, occasion) -> str:
-    names = [
-        p.get("_name") or p.get("role") for p in participants if p.get("_name") or p.get("role")
-    ]
+    names = [p.get("_name") or p.get("role") for p in participants if p.get("_name") or
+             p.get("role")]
     where = None
     if location:
         where = location.get("city") or countries.name(location.get("country") or "")

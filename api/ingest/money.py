@@ -14,94 +14,26 @@ from decimal import Decimal, InvalidOperation
 
 # Symbols and prefixes written before the number; longest first so "US$" wins over "$".
 _SYMBOLS = {
-    "US$": "USD",
-    "USD": "USD",
-    "$": "USD",
-    "R$": "BRL",
-    "BRL": "BRL",
-    "KSh": "KES",
-    "Ksh": "KES",
-    "KShs": "KES",
-    "KES": "KES",
-    "€": "EUR",
-    "EUR": "EUR",
-    "£": "GBP",
-    "GBP": "GBP",
-    "¥": "JPY",
-    "JPY": "JPY",
-    "CN¥": "CNY",
-    "RMB": "CNY",
-    "CNY": "CNY",
-    "₹": "INR",
-    "INR": "INR",
-    "Rs.": "INR",
-    "Rs": "INR",
-    "PKR": "PKR",
-    "C$": "CAD",
-    "CAD": "CAD",
-    "A$": "AUD",
-    "AU$": "AUD",
-    "AUD": "AUD",
-    "HK$": "HKD",
-    "S$": "SGD",
-    "NZ$": "NZD",
-    "₽": "RUB",
-    "RUB": "RUB",
-    "₦": "NGN",
-    "NGN": "NGN",
-    "R": "ZAR",
-    "ZAR": "ZAR",
-    "₩": "KRW",
-    "KRW": "KRW",
-    "CHF": "CHF",
-    "₺": "TRY",
-    "TRY": "TRY",
-    "Tk": "BDT",
-    "BDT": "BDT",
-    "EGP": "EGP",
-    "SAR": "SAR",
-    "AED": "AED",
+    "US$": "USD", "USD": "USD", "$": "USD", "R$": "BRL", "BRL": "BRL", "KSh": "KES",
+    "Ksh": "KES", "KShs": "KES", "KES": "KES", "€": "EUR", "EUR": "EUR", "£": "GBP",
+    "GBP": "GBP", "¥": "JPY", "JPY": "JPY", "CN¥": "CNY", "RMB": "CNY", "CNY": "CNY",
+    "₹": "INR", "INR": "INR", "Rs.": "INR", "Rs": "INR", "PKR": "PKR", "C$": "CAD",
+    "CAD": "CAD", "A$": "AUD", "AU$": "AUD", "AUD": "AUD", "HK$": "HKD", "S$": "SGD",
+    "NZ$": "NZD", "₽": "RUB", "RUB": "RUB", "₦": "NGN", "NGN": "NGN", "R": "ZAR",
+    "ZAR": "ZAR", "₩": "KRW", "KRW": "KRW", "CHF": "CHF", "₺": "TRY", "TRY": "TRY",
+    "Tk": "BDT", "BDT": "BDT", "EGP": "EGP", "SAR": "SAR", "AED": "AED",
 }
 # Currency words written after the number.
 _WORDS = {
-    "dollars": "USD",
-    "us dollars": "USD",
-    "euros": "EUR",
-    "euro": "EUR",
-    "pounds": "GBP",
-    "yen": "JPY",
-    "yuan": "CNY",
-    "renminbi": "CNY",
-    "rupees": "INR",
-    "roubles": "RUB",
-    "rubles": "RUB",
-    "reais": "BRL",
-    "shillings": "KES",
-    "naira": "NGN",
-    "rand": "ZAR",
-    "won": "KRW",
-    "lira": "TRY",
-    "taka": "BDT",
-    "dirhams": "AED",
-    "riyals": "SAR",
+    "dollars": "USD", "us dollars": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
+    "yen": "JPY", "yuan": "CNY", "renminbi": "CNY", "rupees": "INR", "roubles": "RUB",
+    "rubles": "RUB", "reais": "BRL", "shillings": "KES", "naira": "NGN", "rand": "ZAR",
+    "won": "KRW", "lira": "TRY", "taka": "BDT", "dirhams": "AED", "riyals": "SAR",
 }
 SCALES = {
-    "thousand": 10**3,
-    "k": 10**3,
-    "million": 10**6,
-    "mn": 10**6,
-    "m": 10**6,
-    "mln": 10**6,
-    "billion": 10**9,
-    "bn": 10**9,
-    "b": 10**9,
-    "bln": 10**9,
-    "trillion": 10**12,
-    "tn": 10**12,
-    "crore": 10**7,
-    "crores": 10**7,
-    "lakh": 10**5,
-    "lakhs": 10**5,
+    "thousand": 10**3, "k": 10**3, "million": 10**6, "mn": 10**6, "m": 10**6, "mln": 10**6,
+    "billion": 10**9, "bn": 10**9, "b": 10**9, "bln": 10**9, "trillion": 10**12, "tn": 10**12,
+    "crore": 10**7, "crores": 10**7, "lakh": 10**5, "lakhs": 10**5,
 }
 _NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = (
@@ -164,12 +96,10 @@ def find(text: str, offset: int = 0, countries: tuple[str, ...] = ()) -> list[Am
         if symbol == "¥" and _YUAN.search(text):
             currency = "CNY"
         if symbol in ("Rs", "Rs."):
-            currency = next(
-                (_RUPEE_BY_COUNTRY[c] for c in countries if c in _RUPEE_BY_COUNTRY), "INR"
-            )
-        found.append(
-            Amount(offset + match.start(), offset + match.end(), amount, currency, None, inferred)
-        )
+            currency = next((_RUPEE_BY_COUNTRY[c] for c in countries if c in _RUPEE_BY_COUNTRY),
+                            "INR")
+        found.append(Amount(offset + match.start(), offset + match.end(), amount, currency, None,
+                            inferred))
         taken.append(match.span())
     for match in _AFTER.finditer(text):
         if any(match.start() < e and s < match.end() for s, e in taken):
@@ -179,19 +109,10 @@ def find(text: str, offset: int = 0, countries: tuple[str, ...] = ()) -> list[Am
             continue
         currency = _WORDS[match.group("word").lower()]
         if currency == "INR":
-            currency = next(
-                (_RUPEE_BY_COUNTRY[c] for c in countries if c in _RUPEE_BY_COUNTRY), "INR"
-            )
-        found.append(
-            Amount(
-                offset + match.start(),
-                offset + match.end(),
-                amount,
-                currency,
-                None,
-                match.group("word").lower() == "dollars",
-            )
-        )
+            currency = next((_RUPEE_BY_COUNTRY[c] for c in countries if c in _RUPEE_BY_COUNTRY),
+                            "INR")
+        found.append(Amount(offset + match.start(), offset + match.end(), amount, currency, None,
+                            match.group("word").lower() == "dollars"))
         taken.append(match.span())
     for match in _FIGURE.finditer(text):
         if any(match.start() < e and s < match.end() for s, e in taken):
@@ -201,8 +122,7 @@ def find(text: str, offset: int = 0, countries: tuple[str, ...] = ()) -> list[Am
             continue
         unit = match.group("unit").lower().replace(" ", "")
         unit = "percent" if unit in ("%", "percent") else unit
-        found.append(
-            Amount(offset + match.start(), offset + match.end(), amount, None, unit, False)
-        )
+        found.append(Amount(offset + match.start(), offset + match.end(), amount, None, unit,
+                            False))
         taken.append(match.span())
     return sorted(found, key=lambda a: a.start)

@@ -74,7 +74,7 @@ class Person:
 
 def clean(name: str) -> str:
     """A name without a possessive, honorifics or surrounding punctuation."""
-    name = re.sub(r"(?:’s|'s|’|')$", "", name.strip(' ,.;:()“”"‘’'))
+    name = re.sub(r"(?:’s|'s|’|')$", "", name.strip(" ,.;:()“”\"‘’"))
     return _HONORIFICS.sub("", name).strip()
 
 
@@ -82,9 +82,8 @@ def title_case(title: str) -> str:
     words = re.sub(r"\s+", " ", title.strip()).split(" ")
     words = [w for w in words if w.lower() not in ("then", "former")]
     if words and words[-1].lower() in ("ministers", "presidents", "secretaries"):
-        words[-1] = (
-            words[-1][:-1] if not words[-1].lower().endswith("ies") else words[-1][:-3] + "y"
-        )
+        words[-1] = words[-1][:-1] if not words[-1].lower().endswith("ies") else \
+            words[-1][:-3] + "y"
     small = {"of", "for", "and", "the"}
     return " ".join(w.lower() if w.lower() in small else w.capitalize() for w in words)
 
@@ -98,8 +97,7 @@ def find(doc_span, text: str, extra_names: list[str] = ()) -> list[Mention]:
         raw = ent.text
         before = ent.doc.text[max(0, ent.start_char - 24) : ent.start_char]
         titled = ent.label_ == "ORG" and (
-            _HONORIFICS.match(raw) and len(raw.split()) > 2 or _TITLED.search(before)
-        )
+            _HONORIFICS.match(raw) and len(raw.split()) > 2 or _TITLED.search(before))
         if ent.label_ != "PERSON" and not titled and key(clean(raw)) not in known:
             continue
         name = clean(raw)
@@ -114,7 +112,7 @@ def find(doc_span, text: str, extra_names: list[str] = ()) -> list[Mention]:
 
 
 def _coordinated(found: list[Mention], text: str) -> None:
-    """ "energy ministers Ahmet Kaya and Rashad Aliyev": the office before a list of names
+    """"energy ministers Ahmet Kaya and Rashad Aliyev": the office before a list of names
     belongs to each of them."""
     for before, mention in zip(found, found[1:], strict=False):
         if mention.title or not before.title or before.role_span is None:
@@ -210,12 +208,16 @@ def names_of(record: dict) -> list[str]:
     return [record.get("name", "")] + [a.get("name", "") for a in record.get("aliases") or []]
 
 
-def link(person: Person, known: list[dict]) -> tuple[str | None, float]:
-    """The known person a name refers to, and how sure: exact names and aliases score 1;
-    a misspelling ("Mekhail Fredkov" for Mikhail Fradkov) scores its similarity."""
-    best, best_score = None, 0.0
+LINKED = 0.8  # the similarity from which a name is read as a known person's
+
+
+def similar(person: Person, known: list[dict]) -> list[tuple[str, float]]:
+    """Known people by how well their names match this one's: exact names and aliases
+    score 1; a misspelling ("Mekhail Fredkov" for Mikhail Fradkov) its similarity."""
     forms = {key(m.name) for m in person.mentions} | {key(person.name)}
+    scores: dict[str, float] = {}
     for record in known:
+        best = 0.0
         for name in names_of(record):
             k = key(name)
             if not k:
@@ -229,11 +231,21 @@ def link(person: Person, known: list[dict]) -> tuple[str | None, float]:
                     score = fuzz.ratio(form, surname) / 100 * 0.95 if surname else 0
                 else:
                     score = max(fuzz.ratio(form, k), fuzz.token_sort_ratio(form, k)) / 100
-                if score > best_score:
-                    best, best_score = record.get("id"), score
-    if best_score >= 0.8:
-        return best, round(best_score, 3)
-    return None, round(best_score, 3)
+                    if len(k.split()) > 1:  # the surnames must be alike too: Fradin is not Fradkov
+                        score = min(score, fuzz.ratio(form.split()[-1], k.split()[-1]) / 100)
+                best = max(best, score)
+        if record.get("id"):
+            scores[record["id"]] = round(best, 3)
+    return sorted(scores.items(), key=lambda item: -item[1])
+
+
+def link(person: Person, known: list[dict]) -> tuple[str | None, float]:
+    """The known person a name refers to (or None), and the best similarity found."""
+    ranked = similar(person, known)
+    if not ranked:
+        return None, 0.0
+    best, score = ranked[0]
+    return (best if score >= LINKED else None), score
 
 
 def known_country(record: dict) -> str | None:

@@ -38,8 +38,7 @@ def _new_person(article: Article, person: people.Person) -> dict:
         first.setdefault(mention.name, mention)
     aliases = [
         {"name": name, "kind": "common", "sources": [article.cite(m.start, m.end)]}
-        for name, m in first.items()
-        if name != person.name
+        for name, m in first.items() if name != person.name
     ]
     roles = []
     reasons = ["the parser tags the name as a person"]
@@ -55,28 +54,23 @@ def _new_person(article: Article, person: people.Person) -> dict:
                 inferred.append("roles[0].country")
         if country:
             country = countries.at_date(country, when)
-        roles.append(
-            {
-                "title": titled.title,
-                "country": country,
-                "from": None,
-                "to": None,
-                "sources": [article.cite(*titled.role_span)],
-            }
-        )
+        roles.append({
+            "title": titled.title,
+            "country": country,
+            "from": None,
+            "to": None,
+            "sources": [article.cite(*titled.role_span)],
+        })
         reasons.append(f"office '{titled.title}' written beside the name")
-    record = {
-        "name": person.name,
-        "aliases": aliases,
-        "roles": roles,
-        "notes": [],
-        "inferred": inferred,
-    }
-    draft = make(
-        "people", record, 0.55 + 0.2 * bool(roles) + 0.05 * len(person.mentions) / 3, reasons
-    )
-    if person.score:
-        draft["reasons"].append(f"closest known person scores {person.score}")
+    record = {"name": person.name, "aliases": aliases, "roles": roles, "notes": [],
+              "inferred": inferred}
+    draft = make("people", record, 0.55 + 0.2 * bool(roles) + 0.05 * len(person.mentions) / 3,
+                 reasons)
+    known = getattr(article.known, "people", []) or []
+    draft["matches"] = [{"id": i, "score": score} for i, score in people.similar(person, known)
+                        [:3] if score >= 0.5]
+    if draft["matches"]:
+        draft["reasons"].append("similar to known people, but not enough to be one of them")
     return draft
 
 
@@ -101,21 +95,15 @@ def _new_spelling(article: Article, person: people.Person, record: dict) -> dict
         form = key(mention.name)
         if form in known or form in surnames or form in {key(a) for a in added}:
             continue  # a name it has, or its surname alone
-        aliases.append(
-            {
-                "name": mention.name,
-                "kind": "source_spelling",
-                "sources": [article.cite(mention.start, mention.end)],
-            }
-        )
+        aliases.append({"name": mention.name, "kind": "source_spelling",
+                        "sources": [article.cite(mention.start, mention.end)]})
         added.append(mention.name)
     if not added:
         return None
     # only what accepting adds: the spellings, each citing this document
     body = {"name": record.get("name"), "aliases": aliases}
-    draft = make(
-        "people", body, person.score, [f"'{name}' read as {record.get('name')}" for name in added]
-    )
+    draft = make("people", body, person.score,
+                 [f"'{name}' read as {record.get('name')}" for name in added])
     draft["action"] = "add_source"
     draft["target"] = record.get("id")
     draft["matches"] = [{"id": record.get("id"), "score": person.score}]

@@ -1,5 +1,6 @@
 """Extraction from top to bottom: read the article once, then each drafting step in order,
-then matching against existing records, then the checks every draft must pass."""
+matching against existing records, links between drafts and the records they restate,
+then the checks every draft must pass."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from api.ingest import (
     drafts,
     events,
     indicators,
+    links,
     matching,
     meetings,
     organizations,
@@ -36,13 +38,15 @@ def run(nlp, text: str, document: dict, known) -> list[dict]:
     """Drafts for one document; a draft that fails its schema or a citation is dropped
     (and logged), so every draft returned can be accepted as it stands."""
     read = article.read(nlp, text, document, known)
+    made = []
+    for _, step in STEPS:
+        made += [matching.apply(draft, known) for draft in step(read)]
+    links.apply(made)
     out = []
-    for name, step in STEPS:
-        for draft in step(read):
-            draft = matching.apply(draft, known)
-            found = drafts.problems(draft, text)
-            if found:
-                log.warning("dropped a %s draft: %s", name, "; ".join(found))
-                continue
-            out.append(draft)
+    for draft in made:
+        found = drafts.problems(draft, text)
+        if found:
+            log.warning("dropped a %s draft: %s", draft["resource"], "; ".join(found))
+            continue
+        out.append(draft)
     return out

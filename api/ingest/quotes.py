@@ -37,9 +37,11 @@ class Quote:
     end: int  # just past the closing mark
     text: str  # the words, pieces joined when the quote runs over paragraphs
     speech: str = "direct"
-    speaker: int | None = None  # index of the person mention who said it
+    speaker: object = None  # the person mention (people.Mention) who said it
     anonymous: bool = False
     context: tuple[int, int] | None = None  # the sentence span with the attribution
+    sentence: int = -1  # index of the sentence that dates and attributes it
+    carried: str | None = None  # the date of the attributed quote it continues
 
 
 def _closing_single(text: str, i: int) -> bool:
@@ -54,7 +56,7 @@ def find(text: str, start: int, end: int) -> list[Quote]:
     i = start
     while i < end:
         ch = text[i]
-        if ch in '“‘"' and (i == 0 or not text[i - 1].isalnum()):
+        if ch in "“‘\"" and (i == 0 or not text[i - 1].isalnum()):
             close = _close(text, i, end)
             if close is None:
                 i += 1
@@ -77,6 +79,11 @@ def _close(text: str, i: int, end: int):
     a = i + 1
     j = a
     while j < end:
+        # jump to the next closing mark or line break (str.find keeps long texts linear)
+        marks = [k for k in (text.find(closer, j, end), text.find("\n", j, end)) if k >= 0]
+        if not marks:
+            return None
+        j = min(marks)
         ch = text[j]
         if ch == closer and (closer != "’" or _closing_single(text, j)):
             pieces.append((a, j))
@@ -86,7 +93,7 @@ def _close(text: str, i: int, end: int):
             k = j
             while k < end and text[k].isspace():
                 k += 1
-            if opener != "‘" and k < end and text[k] == opener and "\n\n" in text[j : k + 1]:
+            if opener != "‘" and k < end and text[k] == opener and "\n\n" in text[j:k + 1]:
                 pieces.append((a, j))
                 a = j = k + 1
                 continue
@@ -124,19 +131,13 @@ def reported(span) -> list[tuple[int, int, int, int]]:
         if len(words) < 3:
             continue
         left = min(t.idx for t in subject.subtree)
-        out.append(
-            (
-                left,
-                subject.idx + len(subject.text),
-                words[0].idx,
-                words[-1].idx + len(words[-1].text),
-            )
-        )
+        out.append((left, subject.idx + len(subject.text), words[0].idx,
+                    words[-1].idx + len(words[-1].text)))
     return out
 
 
 def attribute(quote: Quote, sentence_start: int, sentence: str, people: list) -> None:
-    """Set the speaker (index into ``people``, mentions of the sentence) or mark the quote
+    """Set the speaker (one of ``people``, the sentence's mentions) or mark the quote
     anonymous. The attribution after a quote that opens the sentence wins; otherwise the
     nearest name before it."""
     outside_before = sentence[: max(0, quote.start - sentence_start)]
@@ -144,18 +145,18 @@ def attribute(quote: Quote, sentence_start: int, sentence: str, people: list) ->
     before = [(i, p) for i, p in enumerate(people) if p.end <= quote.start]
     after = [(i, p) for i, p in enumerate(people) if p.start >= quote.end]
     said_after = re.match(rf"^[,\s]*(?:{SAY}\s+|was\s+how\s+)", outside_after)
-    opens = not outside_before.strip(' “‘"')
+    opens = not outside_before.strip(" “‘\"")
     if (opens or said_after) and after:
         window = outside_after[: after[0][1].start - quote.end]
         if not _ANONYMOUS.search(window):
-            quote.speaker = after[0][0]
+            quote.speaker = after[0][1]
             return
     if before:
         window = outside_before[before[-1][1].end - sentence_start :]
         if not _ANONYMOUS.search(window):
-            quote.speaker = before[-1][0]
+            quote.speaker = before[-1][1]
             return
     if after and not _ANONYMOUS.search(outside_after[: after[0][1].start - quote.end]):
-        quote.speaker = after[0][0]
+        quote.speaker = after[0][1]
         return
     quote.anonymous = bool(_ANONYMOUS.search(outside_before + " " + outside_after))
