@@ -11,7 +11,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATASETTE = ROOT / "benchmarks" / ".venv" / "bin" / "python"
 
-
 def test_the_harness_runs_on_a_tiny_corpus(tmp_path):
     assert shutil.which("wrk"), "wrk is missing: 'make test' installs it (make bench-tools)"
     out = tmp_path / "results.json"

@@ -14,15 +14,8 @@ from tests.conftest import DOCUMENT, SEEDS
 
 CITED = ("agreements", "meetings", "events", "indicators", "commentary")
 ALL_RESOURCES = CITED + ("people", "organizations", "documents")
-FURNITURE = (
-    "Reply",
-    "VIEW MORE COMMENTS",
-    "Replying to",
-    "Comments are moderated",
-    "Comments FAQ",
-    "COMMENTS (5)",
-    " | 13 years ago | ",
-)
+FURNITURE = ("Reply", "VIEW MORE COMMENTS", "Replying to", "Comments are moderated",
+             "Comments FAQ", "COMMENTS (5)", " | 13 years ago | ")
 
 
 # --- helpers -----------------------------------------------------------------
@@ -65,8 +58,8 @@ def assert_cited(source: dict, text: str, *, containing: str | None = None) -> N
     assert source["document"] == DOCUMENT
     start, end = source["start"], source["end"]
     assert text[start:end] == source["quote"]
-    assert text[max(0, start - 32) : start] == source["prefix"]
-    assert text[end : end + 32] == source["suffix"]
+    assert text[max(0, start - 32):start] == source["prefix"]
+    assert text[end:end + 32] == source["suffix"]
     if containing is not None:
         assert containing in source["quote"], (containing, source["quote"])
 
@@ -115,11 +108,8 @@ def test_document_dates_and_comment_counts(client, text):
     assert doc["comments_displayed"] == 5
     assert doc["comments_captured"] == 2
     assert "COMMENTS (5)" in text
-    captured = [
-        c
-        for c in collect(client, "/v1/commentary?kind=reader_comment")
-        if c["document"] == DOCUMENT
-    ]
+    captured = [c for c in collect(client, "/v1/commentary?kind=reader_comment")
+                if c["document"] == DOCUMENT]
     assert len(captured) == doc["comments_captured"]
 
 
@@ -175,15 +165,12 @@ def test_2005_debt_rescheduling(client, text):
     assert "value.currency" in agreement["inferred"]
 
 
-@pytest.mark.parametrize(
-    "window, found",
-    [
-        ("from=2005-03-31&to=2005-03-31", True),
-        ("from=2005-01-01&to=2005-03-01", True),
-        ("from=2005-04-01&to=2005-12-31", False),
-        ("from=2004-01-01&to=2005-02-28", False),
-    ],
-)
+@pytest.mark.parametrize("window, found", [
+    ("from=2005-03-31&to=2005-03-31", True),
+    ("from=2005-01-01&to=2005-03-01", True),
+    ("from=2005-04-01&to=2005-12-31", False),
+    ("from=2004-01-01&to=2005-02-28", False),
+])
 def test_month_precision_date_overlaps_filters(client, window, found):
     assert ("2005-debt-rescheduling" in ids(client, f"/v1/agreements?{window}")) is found
 
@@ -202,8 +189,7 @@ def test_2007_oil_mou_belongs_to_the_petroleum_ministers_visit(client, text):
     assert visit["outcomes"] == ["2007-oil-sector-mou"]
     assert visit["location"] == {"city": "Moscow", "country": "RU"}
     assert "2007-oil-sector-mou" in ids(
-        client, "/v1/agreements?country=PK&country=RU&from=2007-11-19&to=2007-11-19"
-    )
+        client, "/v1/agreements?country=PK&country=RU&from=2007-11-19&to=2007-11-19")
 
 
 def test_role_only_participant_has_no_person(client, text):
@@ -216,13 +202,10 @@ def test_role_only_participant_has_no_person(client, text):
     assert_cited(visit["sources"][0], text, containing="petroleum minister")
 
 
-@pytest.mark.parametrize(
-    "resource, record_id",
-    [
-        ("agreements", "1969-helicopter-deal"),
-        ("meetings", "1969-yahya-khan-visit-to-moscow"),
-    ],
-)
+@pytest.mark.parametrize("resource, record_id", [
+    ("agreements", "1969-helicopter-deal"),
+    ("meetings", "1969-yahya-khan-visit-to-moscow"),
+])
 def test_1969_records_belong_to_the_soviet_union(client, resource, record_id):
     record = get_json(client, f"/v1/{resource}/{record_id}")
     assert record["date"] == "1969"
@@ -262,13 +245,10 @@ def test_russia_is_not_the_soviet_union(client):
     assert russia["historical"] is False
 
 
-@pytest.mark.parametrize(
-    "record_id, kind, status, phrase",
-    [
-        ("2010-mi-35-purchase", "purchase", "expressed_interest", "expressed interest"),
-        ("2010-defence-collaboration-mou", "mou", "under_consideration", "under consideration"),
-    ],
-)
+@pytest.mark.parametrize("record_id, kind, status, phrase", [
+    ("2010-mi-35-purchase", "purchase", "expressed_interest", "expressed interest"),
+    ("2010-defence-collaboration-mou", "mou", "under_consideration", "under consideration"),
+])
 def test_pending_defence_agreements(client, text, record_id, kind, status, phrase):
     agreement = get_json(client, f"/v1/agreements/{record_id}")
     assert agreement["kind"] == kind
@@ -300,24 +280,19 @@ def test_dushanbe_sideline_meeting(client, text):
     assert meeting["location"] == {"city": "Dushanbe", "country": "TJ"}
     assert sorted(meeting["countries"]) == ["PK", "RU"]
     assert {(p["person"], p["country"]) for p in meeting["participants"]} == {
-        ("vladimir-putin", "RU"),
-        ("yousaf-raza-gilani", "PK"),
-    }
+        ("vladimir-putin", "RU"), ("yousaf-raza-gilani", "PK")}
     assert meeting["occasion"]["organization"] == "sco"
     assert meeting["outcomes"] == ["2010-comprehensive-partnership"]
     assert_cited(meeting["sources"][0], text, containing="November 25, 2010")
     assert "Dushanbe" in meeting["sources"][0]["quote"]
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "person=vladimir-putin",
-        "person=yousaf-raza-gilani",
-        "person=vladimir-putin&person=yousaf-raza-gilani",
-        "country=PK&country=RU&from=2010-11-25&to=2010-11-25",
-    ],
-)
+@pytest.mark.parametrize("query", [
+    "person=vladimir-putin",
+    "person=yousaf-raza-gilani",
+    "person=vladimir-putin&person=yousaf-raza-gilani",
+    "country=PK&country=RU&from=2010-11-25&to=2010-11-25",
+])
 def test_dushanbe_meeting_is_found_by_filters(client, query):
     assert "2010-putin-gilani-dushanbe" in ids(client, f"/v1/meetings?{query}")
 
@@ -325,9 +300,8 @@ def test_dushanbe_meeting_is_found_by_filters(client, query):
 def test_putin_quote_is_tied_to_the_dushanbe_meeting(client, text):
     quotes = collect(client, "/v1/commentary?author=vladimir-putin&kind=quote")
     allies = next(q for q in quotes if "allies" in q["text"])
-    assert allies["text"] == (
-        "Without any condition here we are your allies in the full sense of the word"
-    )
+    assert allies["text"] == ("Without any condition here we are your allies in the full "
+                              "sense of the word")
     assert allies["speech"] == "direct"
     assert allies["published"] == "2010-11-25"
     assert {"type": "meeting", "id": "2010-putin-gilani-dushanbe"} in allies["subjects"]
@@ -381,10 +355,8 @@ def test_sco_keeps_the_sources_spelling(client, text):
 
 
 def test_repeated_sentence_is_cited_at_both_offsets(client, text):
-    sentence = (
-        "Pakistan has an important place in Russia’s foreign policy, being one of "
-        "the major influential Muslim countries."
-    )
+    sentence = ("Pakistan has an important place in Russia’s foreign policy, being one of "
+                "the major influential Muslim countries.")
     occurrences = [m.start() for m in re.finditer(re.escape(sentence), text)]
     assert len(occurrences) == 2
     record = get_json(client, "/v1/commentary/2010-siddiqui-important-place")
@@ -403,23 +375,18 @@ def test_quotation_with_no_speaker(client, text):
     unattributed = [q for q in quotes if q["author"] is None]
     assert [q["id"] for q in unattributed] == ["2010-unattributed-security-architecture"]
     quote = unattributed[0]
-    assert quote["text"] == (
-        "evolving new security architecture in the Asia pacific region "
-        "as well Greater Eurasian Region"
-    )
+    assert quote["text"] == ("evolving new security architecture in the Asia pacific region "
+                             "as well Greater Eurasian Region")
     assert quote["speech"] == "direct"
     assert quote["published"] is None
     assert_cited(quote["sources"][0], text, containing=f"“{quote['text']}”")
     assert any("no speaker" in note for note in quote["notes"])
 
 
-@pytest.mark.parametrize(
-    "record_id, author, body",
-    [
-        ("comment-binwakeel-hogwash", "binwakeel", "Hogwash!"),
-        ("comment-someone-nice-one", "Someone", "Haha...nice one El Edroos :)"),
-    ],
-)
+@pytest.mark.parametrize("record_id, author, body", [
+    ("comment-binwakeel-hogwash", "binwakeel", "Hogwash!"),
+    ("comment-someone-nice-one", "Someone", "Haha...nice one El Edroos :)"),
+])
 def test_reader_comments_are_undated(client, text, record_id, author, body):
     comment = get_json(client, f"/v1/commentary/{record_id}")
     assert comment["kind"] == "reader_comment"
@@ -444,14 +411,11 @@ def test_page_furniture_is_not_commentary(client, text, furniture):
         assert furniture not in record["text"], record["id"]
 
 
-@pytest.mark.parametrize(
-    "record_id, author, speech",
-    [
-        ("2007-fradkov-important-step", "mikhail-fradkov", "direct"),
-        ("2010-gilani-comprehensive-partnership", "yousaf-raza-gilani", "direct"),
-        ("2010-putin-russian-companies-interested", "vladimir-putin", "reported"),
-    ],
-)
+@pytest.mark.parametrize("record_id, author, speech", [
+    ("2007-fradkov-important-step", "mikhail-fradkov", "direct"),
+    ("2010-gilani-comprehensive-partnership", "yousaf-raza-gilani", "direct"),
+    ("2010-putin-russian-companies-interested", "vladimir-putin", "reported"),
+])
 def test_speakers_are_linked(client, text, record_id, author, speech):
     quote = get_json(client, f"/v1/commentary/{record_id}")
     assert quote["kind"] == "quote"

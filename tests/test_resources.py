@@ -192,8 +192,7 @@ def test_a_database_of_another_layout_is_not_ready_and_refuses_writes(db_path, t
     assert ready.status_code == 503
     assert "run 'briefs build'" in ready.get_json()["detail"]
     _, secret = Tokens(tmp_path / "auth.db").create("t")
-    response = client.post(
-        "/v1/events", json={"title": "x"}, headers={"Authorization": f"Bearer {secret}"}
-    )
+    response = client.post("/v1/events", json={"title": "x"},
+                           headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 503
     assert response.content_type == "application/problem+json"
