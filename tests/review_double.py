@@ -25,8 +25,9 @@ def cite(document: dict, text: str, quote: str) -> dict:
 class HandDrafts:
     """Drafts of the test article, as extraction would propose them."""
 
-    def __init__(self, restates: str | None = None) -> None:
+    def __init__(self, restates: str | None = None, variant: str = "") -> None:
         self.restates = restates  # an existing agreement to corroborate, if any
+        self.variant = variant  # added to titles and texts: other records, other ids
         self.asked: list = []
 
     def known(self, people, organizations, candidates):
@@ -41,7 +42,7 @@ class HandDrafts:
                 "action": "create",
                 "target": None,
                 "record": {
-                    "title": "Nairobi–Mombasa highway loan",
+                    "title": "Nairobi–Mombasa highway loan" + self.variant,
                     "kind": "agreement",
                     "status": "signed",
                     "countries": ["KE", "JP"],
@@ -60,7 +61,7 @@ class HandDrafts:
                 "action": "create",
                 "target": None,
                 "record": {
-                    "title": "Wekesa–Morita meeting in Nairobi",
+                    "title": "Wekesa–Morita meeting in Nairobi" + self.variant,
                     "kind": "official_visit",
                     "date": "2026-03-04",
                     "location": {"city": "Nairobi", "country": "KE"},
@@ -82,8 +83,8 @@ class HandDrafts:
                     "kind": "quote",
                     "author": {"name": "Amina Wekesa", "person": None},
                     "speech": "direct",
-                    "text": "This road carries most of what East Africa buys and sells, "
-                    "and we intend to make it safe and fast again",
+                    "text": f"{self.variant} This road carries most of what East Africa "
+                    "buys and sells, and we intend to make it safe and fast again".strip(),
                     "document": document["id"],
                     "published": document["published"],
                     "countries": ["KE"],
@@ -100,7 +101,7 @@ class HandDrafts:
                 "action": "create",
                 "target": None,
                 "record": {
-                    "title": "Port talks",
+                    "title": "Port talks" + self.variant,
                     "kind": "development",
                     "date": "2026-03",
                     "countries": ["KE", "JP"],

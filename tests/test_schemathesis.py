@@ -510,7 +510,7 @@ def seed_review_work(app, db: Path, secret: str) -> None:
     ):
         response = client.post(path, json=body, headers=auth)
         assert response.status_code == 201, response.get_data(as_text=True)
-    # Three texts of the article, four drafts each: d1 to d12.
+    # Three texts of the article, four drafts each (d1 to d12), of twelve distinct records.
     for copy in ("", " Second copy.", " Third copy."):
         body = {**article(), "text": article()["text"] + copy}
         if copy:
@@ -518,7 +518,7 @@ def seed_review_work(app, db: Path, secret: str) -> None:
         response = client.post("/v1/documents", json=body, headers=auth)
         assert response.status_code == 201, response.get_data(as_text=True)
         job = Review(Writer(db)).add_job(response.get_json()["id"])
-        jobs.run(db, job.id, extractor=HandDrafts())
+        jobs.run(db, job.id, extractor=HandDrafts(variant=copy))
 
 
 def change_feed(client) -> list[dict]:
