@@ -228,3 +228,25 @@ def test_importing_the_interface_loads_no_model():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60, check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_a_date_in_a_relative_clause_dates_that_clause_only():
+    text = ("The two leaders met in Seoul on March 16, 2023. They agreed to restore a pact that "
+            "Seoul had threatened to scrap in 2019. Brazil, which signed a trade deal with "
+            "Kenya in March 2005, is watching.")
+    pacts = {d["record"]["title"]: d["record"]["date"] for d in of(run(text), "agreements")}
+    assert pacts == {"Pact": "2023-03-16", "Trade deal": "2005-03"}
+
+
+def test_the_three_countries_are_the_three_named_before():
+    text = ("Talks between Egypt, Ethiopia and Sudan ended on Monday. In 2015 the three "
+            "countries signed a declaration of principles in Khartoum.")
+    (declaration,) = of(run(text), "agreements")
+    assert declaration["record"]["kind"] == "joint_statement"
+    assert sorted(declaration["record"]["countries"]) == ["EG", "ET", "SD"]
+
+
+def test_talks_without_a_deal_draft_no_agreement():
+    text = "Talks between Egypt and Ethiopia ended on Monday without a deal."
+    assert of(run(text), "agreements") == []
+    assert of(run(text), "meetings")[0]["record"]["date"] == "2024-03-11"

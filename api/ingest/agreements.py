@@ -10,13 +10,14 @@ from api.ingest.drafts import make, sentence_case
 
 _TRIGGER = re.compile(
     r"\b(?:memorandums?\s+of\s+understanding|MoUs?|MOUs?|agreements?|accords?|treat(?:y|ies)|"
-    r"pacts?|deals?|contracts?|joint\s+(?:statement|declaration)|(?:strategic|comprehensive)"
+    r"pacts?|deals?|contracts?|(?:joint\s+)?(?:statement|declaration)s?\s+of\s+\w+|"
+    r"joint\s+(?:statement|declaration)|(?:strategic|comprehensive)"
     r"\s+partnership|purchases?)\b"
 )
 _KINDS = (
     (re.compile(r"memorandum|MoU|MOU"), "mou"),
     (re.compile(r"treat", re.I), "treaty"),
-    (re.compile(r"joint", re.I), "joint_statement"),
+    (re.compile(r"joint|statement|declaration", re.I), "joint_statement"),
     (re.compile(r"purchase", re.I), "purchase"),
     (re.compile(r"deal|contract", re.I), "deal"),
 )
@@ -48,6 +49,9 @@ def _refers_back(sentence, match: re.Match) -> bool:
     agreement already drafted from an earlier sentence."""
     before = sentence.text[: match.start()]
     after = sentence.text[match.end() :]
+    if re.search(r"\b(?:without|no|never|failed\s+to\s+(?:reach|agree))\s+(?:an?\s+|any\s+)?"
+                 r"(?:\w+\s+)?$", before, re.I):
+        return True  # "ended without a deal": no agreement at all
     definite = re.search(r"\b(?:the|this|that|these|those)\s+$", before, re.I)
     specified = re.match(r"\s+(?:of|on|for|to|with|between)\b", after)
     return bool(definite and not specified and not sentence.dates and not sentence.money)
@@ -105,7 +109,7 @@ def draft(article: Article) -> list[dict]:
         kind = kind_of(trigger)
         if kind == "purchase" and not re.search(r"\bpurchase\s+of\b", sentence.text):
             kind = "purchase"
-        when, how = article.when(sentence)
+        when, how = article.when_at(sentence, sentence.start + match.start())
         status, read = status_of(sentence.text, how in ("stated", "narrative"))
         if kind == "purchase" and status == "signed" and re.search(r"\binterest", sentence.text):
             status = "expressed_interest"
@@ -113,7 +117,8 @@ def draft(article: Article) -> list[dict]:
         inferred = []
         found = article.actors(sentence, when)
         both = [c for c in found if c in _pair_forms(article, when)]
-        parties = both if len(both) >= 2 else found
+        grouped = article.group(sentence, when)  # "the three countries" names them all
+        parties = both if len(both) >= 2 and not grouped else found
         parties, padded = article.fill(parties, when)
         if padded:
             inferred.append("countries")

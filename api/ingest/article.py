@@ -16,6 +16,9 @@ from api.names import key
 
 _NOW = re.compile(r"\b(?:now|currently|at present|presently|these days|today)\b", re.I)
 NARRATIVE_PARAGRAPHS = 2  # how far back a past-tense sentence looks for its date
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
+_GROUP = re.compile(r"\b(?:the\s+)?(two|three|four|five|both)\s+(?:countries|nations|"
+                    r"governments|neighbours|neighbors|states|sides|capitals)\b", re.I)
 
 
 @dataclass
@@ -46,6 +49,17 @@ class Article:
         "none"."""
         return self.dates_of.get(sentence.index, (None, "none"))
 
+    def when_at(self, sentence: Sentence, offset: int) -> tuple[str | None, str]:
+        """The date of what is written at ``offset``: a relative clause's own date when the
+        offset is inside one ("Brazil, which signed a deal in March 2005, ..."), else the
+        sentence's."""
+        clause = _relative_clause(sentence, offset)
+        if clause is not None:
+            for mention in sentence.dates:
+                if _relative_clause(sentence, mention.start) == clause:
+                    return mention.value, "stated"
+        return self.when(sentence)
+
     def actors(self, sentence: Sentence, when: str | None, venues: bool = False) -> list[str]:
         """The countries a sentence names, as they stood at ``when``; venues ("in
         Dushanbe") left out unless asked for."""
@@ -56,7 +70,25 @@ class Article:
             code = countries.capital_at_date(mention, when)
             if code not in out:
                 out.append(code)
+        for code in self.group(sentence, when):
+            if code not in out:
+                out.append(code)
         return out
+
+    def group(self, sentence: Sentence, when: str | None) -> list[str]:
+        """"the three countries": the three countries the latest sentence naming exactly
+        three of them named."""
+        match = _GROUP.search(sentence.text)
+        if match is None:
+            return []
+        size = _NUMBERS[match.group(1).lower()]
+        for earlier in reversed(self.sentences[: sentence.index + 1]):
+            named = list(dict.fromkeys(
+                countries.capital_at_date(m, when) for m in earlier.countries
+                if m.via != "region" and not (m.venue and earlier is sentence)))
+            if len(named) == size:
+                return named
+        return []
 
     def fill(self, found: list[str], when: str | None, minimum: int = 2) -> tuple[list[str], bool]:
         """Countries padded from the article's main pair: a sentence about "the two
@@ -157,17 +189,20 @@ def _tense(sentence: Sentence) -> str:
 
 
 def _date_sentences(article: Article) -> None:
-    """Each sentence's date. A past-tense sentence without one continues the story of the
-    latest dated sentence when it follows it directly, or is close (same or next
-    paragraph) and about the same people, or names nobody and stays in its paragraph."""
+    """Each sentence's date: the first date of its main clause (not one inside a relative
+    clause: "a pact that Seoul threatened to scrap in 2019"). A past-tense sentence
+    without one continues the story of the latest dated sentence when it follows it
+    directly, is in the same paragraph as the story, or is in the next and about the
+    same people."""
     ref = article.ref.isoformat() if article.ref else None
     last: tuple[str, int, int] | None = None  # the latest date: value, paragraph, sentence
     cast: set[int] = set()  # the people of that part of the story
     for sentence in article.sentences:
         here = {m.cluster for m in sentence.people}
         tense = _tense(sentence)
-        if sentence.dates:
-            value = sentence.dates[0].value
+        main = [m for m in sentence.dates if not _subordinate(sentence, m)]
+        if main:
+            value = main[0].value
             article.dates_of[sentence.index] = (value, "stated")
             # only a dated past event starts a story ("in force since 2014" does not)
             last = (value, sentence.paragraph, sentence.index) if tense != "present" else None
@@ -177,10 +212,27 @@ def _date_sentences(article: Article) -> None:
             article.dates_of[sentence.index] = (ref, "present")
         elif tense == "past" and last and sentence.paragraph - last[1] < NARRATIVE_PARAGRAPHS:
             follows = sentence.index == last[2] + 1
-            if follows or (here and here & cast) or (not here and sentence.paragraph == last[1]):
+            if follows or (here and here & cast) or sentence.paragraph == last[1]:
                 article.dates_of[sentence.index] = (last[0], "narrative")
                 if here:  # the story goes on here, with these people
                     last, cast = (last[0], sentence.paragraph, last[2]), cast | here
+
+
+def _relative_clause(sentence: Sentence, offset: int) -> int | None:
+    """The token index of the relative clause the text at ``offset`` is in, or None."""
+    if sentence.span is None:
+        return None
+    token = next((t for t in sentence.span if t.idx <= offset < t.idx + len(t.text)), None)
+    while token is not None and token.head.i != token.i:
+        if token.dep_ == "relcl":
+            return token.i
+        token = token.head
+    return None
+
+
+def _subordinate(sentence: Sentence, mention: dates.Mention) -> bool:
+    """The date sits in a relative clause, so it dates something else than the sentence."""
+    return _relative_clause(sentence, mention.start) is not None
 
 
 def _resolve_counterparts(article: Article) -> None:

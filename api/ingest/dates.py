@@ -43,6 +43,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
                            r"(?:(?:financial|fiscal|calendar)\s+)?year\b", re.I)),
     ("relmonth", re.compile(r"\b(?P<rel>last|this|next|previous|past|coming)\s+month\b", re.I)),
     ("relday", re.compile(r"\b(?P<rel>yesterday|today|tomorrow)\b", re.I)),
+    ("relweek", re.compile(r"\b(?P<rel>last|this|next|previous|past|coming)\s+week\b", re.I)),
     ("y", re.compile(rf"(?<![\d$€£¥.,])\b{_YEAR}\b{_NOT_A_YEAR}", re.I)),
 ]
 
@@ -89,7 +90,8 @@ def find(text: str, offset: int = 0, ref: date | None = None) -> list[Mention]:
             if value is None:
                 continue
             taken.append((a, b))
-            relative = kind in ("md", "dm", "m", "weekday", "relyear", "relmonth", "relday")
+            relative = kind in ("md", "dm", "m", "weekday", "relyear", "relmonth", "relweek",
+                                "relday")
             found.append(Mention(offset + a, offset + b, value, relative))
     return sorted(found, key=lambda m: m.start)
 
@@ -137,6 +139,9 @@ def _value(kind: str, match: re.Match, ref: date | None, future: bool) -> str | 
         shift = {"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1}.get(rel, 0)
         year, month0 = divmod(ref.year * 12 + ref.month - 1 + shift, 12)
         return f"{year:04d}-{month0 + 1:02d}"
+    if kind == "relweek":  # a week is no precision of ours: the month it falls in
+        shift = {"last": -7, "previous": -7, "past": -7, "next": 7, "coming": 7}.get(rel, 0)
+        return (ref + timedelta(days=shift)).isoformat()[:7]
     if kind == "relday":
         shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[rel]
         return (ref + timedelta(days=shift)).isoformat()

@@ -40,7 +40,7 @@ def draft(article: Article) -> list[dict]:
                       if not _refers_back(sentence, m)), None)
         if match is None or _MULTI_WORDS.search(sentence.text) and not sentence.dates:
             continue
-        when, how = article.when(sentence)
+        when, how = article.when_at(sentence, sentence.start + match.start())
         participants, participant_countries = _participants(article, sentence, when)
         destination = visit_destination(article, sentence, when)
         sideline = _SIDELINES.search(sentence.text)
@@ -71,7 +71,7 @@ def draft(article: Article) -> list[dict]:
         found = list(dict.fromkeys(participant_countries))
         if destination and destination["country"] not in found:
             found.append(destination["country"])
-        if kind in ("bilateral_meeting", "sideline_meeting"):
+        if kind in ("bilateral_meeting", "sideline_meeting", "summit"):
             found += [c for c in article.actors(sentence, when) if c not in found]
         inferred = []
         result, padded = article.fill(found, when)

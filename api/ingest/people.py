@@ -100,6 +100,11 @@ def find(doc_span, text: str, extra_names: list[str] = ()) -> list[Mention]:
             _HONORIFICS.match(raw) and len(raw.split()) > 2 or _TITLED.search(before))
         if ent.label_ != "PERSON" and not titled and key(clean(raw)) not in known:
             continue
+        end = ent.end
+        while end < len(ent.doc) and ent.doc[end].pos_ == "PROPN" and \
+                ent.doc[end].is_title and ent.doc[end].ent_type_ in ("", "PERSON"):
+            end += 1  # "Yoon Suk" + "Yeol": a name the parser cut short
+        raw = ent.doc[ent.start : end].text
         name = clean(raw)
         if not name or not re.match(r"[A-Z]", name) or countries.lookup(name):
             continue
