@@ -107,8 +107,6 @@ def draft(article: Article) -> list[dict]:
         if _refers_back(sentence, match):
             continue
         kind = kind_of(trigger)
-        if kind == "purchase" and not re.search(r"\bpurchase\s+of\b", sentence.text):
-            kind = "purchase"
         when, how = article.when_at(sentence, sentence.start + match.start())
         status, read = status_of(sentence.text, how in ("stated", "narrative"))
         if kind == "purchase" and status == "signed" and re.search(r"\binterest", sentence.text):

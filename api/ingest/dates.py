@@ -163,10 +163,3 @@ def _year_of_month(month: int, ref: date, future: bool) -> int:
     if future:
         return ref.year if month >= ref.month else ref.year + 1
     return ref.year if month <= ref.month else ref.year - 1
-
-
-def truncate(value: str | None, precision_of: str | None) -> str | None:
-    """``value`` cut to the precision of another date (for comparing at a source's precision)."""
-    if value is None or precision_of is None:
-        return value
-    return value[: len(precision_of)]
