@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from api.ingest import countries
 from api.ingest.article import Article
 from api.ingest.drafts import make, sentence_case
 
@@ -162,6 +163,5 @@ def draft(article: Article) -> list[dict]:
 
 
 def _pair_forms(article: Article, when: str | None) -> set[str]:
-    from api.ingest import countries
-
+    """The article's two countries as they stood at ``when`` and as they stand now."""
     return {countries.at_date(c, when) for c in article.pair} | set(article.pair)

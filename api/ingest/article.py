@@ -140,7 +140,7 @@ def read(nlp, text: str, document: dict, known) -> Article:
         more = people.surnames(text, sentence.start, sentence.end, parts, taken)
         if more:
             for mention in more:
-                people._office(mention, text)
+                people.office(mention, text)
             sentence.people = sorted(sentence.people + more, key=lambda m: m.start)
             mentions += more
             spans = [(m.start, m.end) for m in sentence.people]

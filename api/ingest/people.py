@@ -111,7 +111,7 @@ def find(doc_span, text: str, extra_names: list[str] = ()) -> list[Mention]:
         offset = ent.start_char + raw.find(name) if name in raw else ent.start_char
         found.append(Mention(offset, offset + len(name), name))
     for mention in found:
-        _office(mention, text)
+        office(mention, text)
     _coordinated(found, text)
     return found
 
@@ -144,7 +144,8 @@ def split_owner(owner: str | None, title: str) -> tuple[str | None, str]:
     return country, title_case(" ".join(words))
 
 
-def _office(mention: Mention, text: str) -> None:
+def office(mention: Mention, text: str) -> None:
+    """Set the office and country written beside a name (before it, or after a comma)."""
     before = text[max(0, mention.start - 80) : mention.start]
     match = _OFFICE_BEFORE.search(before)
     if match:
