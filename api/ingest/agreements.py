@@ -29,13 +29,14 @@ _STATUSES = (
     (re.compile(r"\bratif", re.I), "ratified"),
     (re.compile(r"\bin\s+force\b|\btook\s+effect|\bcame\s+into\s+effect", re.I), "in_force"),
     (re.compile(r"\blapsed|\bexpired|\bscrapped|\bcancell?ed|\bterminated", re.I), "lapsed"),
-    (re.compile(r"\bsign(?:ed|ing|s)?\b|\bconcluded\b|\binked\b|\bsealed\b|\bstruck\b", re.I),
-     "signed"),
-    (re.compile(r"\bexpress(?:ed|es)?\s+(?:its\s+|their\s+)?interest|\bdesire|\bwants?\s+to|"
+    (re.compile(r"(?<!\bto\s)\bsign(?:ed|ing|s)?\b|\bconcluded\b|\binked\b|\bsealed\b|"
+                r"\bstruck\b", re.I), "signed"),  # "wants to sign" is no signature
+    (re.compile(r"\bexpress(?:ed|es)?\s+(?:its\s+|their\s+)?interest|\bdesire|\bwant(?:s|ed)?\s+to|"
                 r"\bkeen\b|\bseek|\binterested\b|\bhop(?:e|es|ed|ing)\b|\bwish", re.I),
      "expressed_interest"),
     (re.compile(r"\bpropos|\boffer", re.I), "proposed"),
 )
+_NOT_YET = ("proposed", "expressed_interest", "under_consideration", "negotiating")
 SECTORS = (
     "debt", "oil", "gas", "energy", "nuclear", "defence", "defense", "trade", "investment",
     "agriculture", "education", "health", "security", "space", "railway", "infrastructure",
@@ -110,6 +111,12 @@ def draft(article: Article) -> list[dict]:
         kind = kind_of(trigger)
         when, how = article.when_at(sentence, sentence.start + match.start())
         status, read = status_of(sentence.text, how in ("stated", "narrative"))
+        ref = article.ref.isoformat() if article.ref else None
+        if status in _NOT_YET and when and ref and when > ref:
+            # "wanted to sign a deal next year": the interest is dated, not the hoped signing;
+            # by a date of the sentence that is not ahead, else the document's
+            past = [m.value for m in sentence.dates if m.value <= ref]
+            when, how = (past[0], "stated") if past else (ref, "present")
         if kind == "purchase" and status == "signed" and re.search(r"\binterest", sentence.text):
             status = "expressed_interest"
         reasons = [f"'{trigger}' names an agreement"]

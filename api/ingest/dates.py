@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -76,17 +77,24 @@ def reference(document: dict) -> date | None:
     return None
 
 
-def find(text: str, offset: int = 0, ref: date | None = None) -> list[Mention]:
-    """Every date in ``text`` (a sentence at ``offset`` in the document), in text order."""
+def find(text: str, offset: int = 0, ref: date | None = None,
+         future: Callable[[int], bool] | None = None) -> list[Mention]:
+    """Every date in ``text`` (a sentence at ``offset`` in the document), in text order.
+
+    ``future`` tells, for a date at a document offset, whether the verb it belongs to is
+    in the future tense (the parse knows: "will resume ..., they announced on Tuesday" is
+    a past Tuesday); without it, a "will" anywhere outside quotes makes the sentence
+    future."""
     taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _DECADE.finditer(text)]
     found: list[Mention] = []
-    future = bool(_FUTURE.search(_QUOTED.sub(" ", text)))  # "will" inside a quote is not
+    anywhere = bool(_FUTURE.search(_QUOTED.sub(" ", text)))  # "will" inside a quote is not
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             a, b = match.span()
             if any(a < e and s < b for s, e in taken):
                 continue
-            value = _value(kind, match, ref, future)
+            ahead = future(offset + a) if future is not None else anywhere
+            value = _value(kind, match, ref, ahead)
             if value is None:
                 continue
             taken.append((a, b))
