@@ -49,3 +49,14 @@ def test_relative_words_need_a_document_date():
 def test_the_byline_date_is_the_reference_when_the_page_gives_one():
     assert dates.reference({"published": "2010-11-30", "dated": "2010-11-29"}) == date(2010, 11, 29)
     assert dates.reference({"published": "2010-11-30"}) == date(2010, 11, 30)
+
+
+def test_a_week_is_read_as_the_month_it_falls_in():
+    assert [m.value for m in dates.find("They meet next week.", 0, date(2024, 3, 28))] == [
+        "2024-04"]
+    assert [m.value for m in dates.find("They met last week.", 0, THURSDAY)] == ["2024-03"]
+
+
+def test_a_date_inside_a_quote_does_not_make_the_sentence_future():
+    found = dates.find("“We will finish it,” she said on Wednesday.", 0, THURSDAY)
+    assert [m.value for m in found] == ["2024-03-13"]

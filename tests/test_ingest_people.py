@@ -85,3 +85,9 @@ def test_a_new_person_lists_known_people_with_similar_names():
     assert person["record"]["name"] == "Mikhail Fradin"
     assert person["matches"][0]["id"] == "mikhail-fradkov"
     assert 0.5 <= person["matches"][0]["score"] < 0.8
+
+
+def test_a_name_the_parser_cut_short_is_completed():
+    text = "South Korean President Yoon Suk Yeol's visit to Tokyo on Thursday was brief."
+    (person,) = of(run(text), "people")
+    assert person["record"]["name"] == "Yoon Suk Yeol"

@@ -228,3 +228,52 @@ def test_importing_the_interface_loads_no_model():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60, check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_a_date_in_a_relative_clause_dates_that_clause_only():
+    text = ("The two leaders met in Seoul on March 16, 2023. They agreed to restore a pact that "
+            "Seoul had threatened to scrap in 2019. Brazil, which signed a trade deal with "
+            "Kenya in March 2005, is watching.")
+    pacts = {d["record"]["title"]: d["record"]["date"] for d in of(run(text), "agreements")}
+    assert pacts == {"Pact": "2023-03-16", "Trade deal": "2005-03"}
+
+
+def test_the_three_countries_are_the_three_named_before():
+    text = ("Talks between Egypt, Ethiopia and Sudan ended on Monday. In 2015 the three "
+            "countries signed a declaration of principles in Khartoum.")
+    (declaration,) = of(run(text), "agreements")
+    assert declaration["record"]["kind"] == "joint_statement"
+    assert sorted(declaration["record"]["countries"]) == ["EG", "ET", "SD"]
+
+
+def test_talks_without_a_deal_draft_no_agreement():
+    text = "Talks between Egypt and Ethiopia ended on Monday without a deal."
+    assert of(run(text), "agreements") == []
+    assert of(run(text), "meetings")[0]["record"]["date"] == "2024-03-11"
+
+
+def test_a_flashback_does_not_date_what_follows_about_the_present_story():
+    text = ("Minister Lai Okoro said on Wednesday that the bronzes would return. President "
+            "Ada Eze first promised the return in 2017. “This is a proud day,” Okoro told "
+            "guests.")
+    (quote,) = of(run(text), "commentary", kind="quote", speech="direct")
+    assert quote["record"]["published"] == "2024-03-13"
+
+
+def test_a_future_in_reported_words_does_not_move_the_day_they_were_said():
+    text = ("Brazil and Argentina will resume joint research, their ministers announced on "
+            "Tuesday. Brazil wanted to sign a car trade deal with Argentina next year, "
+            "officials said on Tuesday.")
+    (deal,) = of(run(text), "agreements")
+    assert deal["record"]["status"] == "expressed_interest"
+    assert deal["record"]["date"] == "2024-03-12"  # the Tuesday before, not the next one
+
+
+def test_in_a_visit_the_host_is_from_the_place_visited():
+    text = ("Chinese President Xi Jinping arrived in Kazakhstan on Wednesday and met President "
+            "Kassym-Jomart Tokayev.")
+    out = run(text)
+    roles = {d["record"]["name"]: d["record"]["roles"][0]["country"] for d in of(out, "people")}
+    assert roles == {"Xi Jinping": "CN", "Kassym-Jomart Tokayev": "KZ"}
+    (visit,) = of(out, "meetings")
+    assert [p["country"] for p in visit["record"]["participants"]] == ["CN", "KZ"]

@@ -64,3 +64,11 @@ def test_he_said_after_a_quote_is_the_person_named_before():
     text = "Ruth Amoah spoke on Monday. “The port opens in May,” she said."
     (quote,) = quotes(text)
     assert quote["author"] == {"name": "Ruth Amoah", "person": None}
+
+
+def test_reported_speech_of_a_person_named_in_apposition():
+    text = ("The French ambassador, Ana Duval, said on Monday the two countries would expand "
+            "exchanges next year.")
+    (quote,) = quotes(text)
+    assert quote["author"]["name"] == "Ana Duval"
+    assert quote["published"] == "2024-03-11"  # "next year" is what she said, not when

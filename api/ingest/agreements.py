@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import re
 
+from api.ingest import countries
 from api.ingest.article import Article
 from api.ingest.drafts import make, sentence_case
 
 _TRIGGER = re.compile(
     r"\b(?:memorandums?\s+of\s+understanding|MoUs?|MOUs?|agreements?|accords?|treat(?:y|ies)|"
-    r"pacts?|deals?|contracts?|joint\s+(?:statement|declaration)|(?:strategic|comprehensive)"
+    r"pacts?|deals?|contracts?|(?:joint\s+)?(?:statement|declaration)s?\s+of\s+\w+|"
+    r"joint\s+(?:statement|declaration)|(?:strategic|comprehensive)"
     r"\s+partnership|purchases?)\b"
 )
 _KINDS = (
     (re.compile(r"memorandum|MoU|MOU"), "mou"),
     (re.compile(r"treat", re.I), "treaty"),
-    (re.compile(r"joint", re.I), "joint_statement"),
+    (re.compile(r"joint|statement|declaration", re.I), "joint_statement"),
     (re.compile(r"purchase", re.I), "purchase"),
     (re.compile(r"deal|contract", re.I), "deal"),
 )
@@ -27,13 +29,14 @@ _STATUSES = (
     (re.compile(r"\bratif", re.I), "ratified"),
     (re.compile(r"\bin\s+force\b|\btook\s+effect|\bcame\s+into\s+effect", re.I), "in_force"),
     (re.compile(r"\blapsed|\bexpired|\bscrapped|\bcancell?ed|\bterminated", re.I), "lapsed"),
-    (re.compile(r"\bsign(?:ed|ing|s)?\b|\bconcluded\b|\binked\b|\bsealed\b|\bstruck\b", re.I),
-     "signed"),
-    (re.compile(r"\bexpress(?:ed|es)?\s+(?:its\s+|their\s+)?interest|\bdesire|\bwants?\s+to|"
+    (re.compile(r"(?<!\bto\s)\bsign(?:ed|ing|s)?\b|\bconcluded\b|\binked\b|\bsealed\b|"
+                r"\bstruck\b", re.I), "signed"),  # "wants to sign" is no signature
+    (re.compile(r"\bexpress(?:ed|es)?\s+(?:its\s+|their\s+)?interest|\bdesire|\bwant(?:s|ed)?\s+to|"
                 r"\bkeen\b|\bseek|\binterested\b|\bhop(?:e|es|ed|ing)\b|\bwish", re.I),
      "expressed_interest"),
     (re.compile(r"\bpropos|\boffer", re.I), "proposed"),
 )
+_NOT_YET = ("proposed", "expressed_interest", "under_consideration", "negotiating")
 SECTORS = (
     "debt", "oil", "gas", "energy", "nuclear", "defence", "defense", "trade", "investment",
     "agriculture", "education", "health", "security", "space", "railway", "infrastructure",
@@ -48,6 +51,9 @@ def _refers_back(sentence, match: re.Match) -> bool:
     agreement already drafted from an earlier sentence."""
     before = sentence.text[: match.start()]
     after = sentence.text[match.end() :]
+    if re.search(r"\b(?:without|no|never|failed\s+to\s+(?:reach|agree))\s+(?:an?\s+|any\s+)?"
+                 r"(?:\w+\s+)?$", before, re.I):
+        return True  # "ended without a deal": no agreement at all
     definite = re.search(r"\b(?:the|this|that|these|those)\s+$", before, re.I)
     specified = re.match(r"\s+(?:of|on|for|to|with|between)\b", after)
     return bool(definite and not specified and not sentence.dates and not sentence.money)
@@ -103,17 +109,22 @@ def draft(article: Article) -> list[dict]:
         if _refers_back(sentence, match):
             continue
         kind = kind_of(trigger)
-        if kind == "purchase" and not re.search(r"\bpurchase\s+of\b", sentence.text):
-            kind = "purchase"
-        when, how = article.when(sentence)
+        when, how = article.when_at(sentence, sentence.start + match.start())
         status, read = status_of(sentence.text, how in ("stated", "narrative"))
+        ref = article.ref.isoformat() if article.ref else None
+        if status in _NOT_YET and when and ref and when > ref:
+            # "wanted to sign a deal next year": the interest is dated, not the hoped signing;
+            # by a date of the sentence that is not ahead, else the document's
+            past = [m.value for m in sentence.dates if m.value <= ref]
+            when, how = (past[0], "stated") if past else (ref, "present")
         if kind == "purchase" and status == "signed" and re.search(r"\binterest", sentence.text):
             status = "expressed_interest"
         reasons = [f"'{trigger}' names an agreement"]
         inferred = []
         found = article.actors(sentence, when)
         both = [c for c in found if c in _pair_forms(article, when)]
-        parties = both if len(both) >= 2 else found
+        grouped = article.group(sentence, when)  # "the three countries" names them all
+        parties = both if len(both) >= 2 and not grouped else found
         parties, padded = article.fill(parties, when)
         if padded:
             inferred.append("countries")
@@ -159,6 +170,5 @@ def draft(article: Article) -> list[dict]:
 
 
 def _pair_forms(article: Article, when: str | None) -> set[str]:
-    from api.ingest import countries
-
+    """The article's two countries as they stood at ``when`` and as they stand now."""
     return {countries.at_date(c, when) for c in article.pair} | set(article.pair)

@@ -4,6 +4,7 @@ countries, the date a past-tense sentence continues from, who is who)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,6 +17,9 @@ from api.names import key
 
 _NOW = re.compile(r"\b(?:now|currently|at present|presently|these days|today)\b", re.I)
 NARRATIVE_PARAGRAPHS = 2  # how far back a past-tense sentence looks for its date
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
+_GROUP = re.compile(r"\b(?:the\s+)?(two|three|four|five|both)\s+(?:countries|nations|"
+                    r"governments|neighbours|neighbors|states|sides|capitals)\b", re.I)
 
 
 @dataclass
@@ -46,6 +50,18 @@ class Article:
         "none"."""
         return self.dates_of.get(sentence.index, (None, "none"))
 
+    def when_at(self, sentence: Sentence, offset: int) -> tuple[str | None, str]:
+        """The date of what is written at ``offset``: the own date of a relative clause or of
+        reported words when the offset is inside one ("Brazil, which signed a deal in March
+        2005, ..."; "he added that negotiators visited Moscow in May 1976"), else the
+        sentence's."""
+        clause = _relative_clause(sentence, offset)
+        if clause is not None:
+            for mention in sentence.dates:
+                if _relative_clause(sentence, mention.start) == clause:
+                    return mention.value, "stated"
+        return self.when(sentence)
+
     def actors(self, sentence: Sentence, when: str | None, venues: bool = False) -> list[str]:
         """The countries a sentence names, as they stood at ``when``; venues ("in
         Dushanbe") left out unless asked for."""
@@ -56,7 +72,25 @@ class Article:
             code = countries.capital_at_date(mention, when)
             if code not in out:
                 out.append(code)
+        for code in self.group(sentence, when):
+            if code not in out:
+                out.append(code)
         return out
+
+    def group(self, sentence: Sentence, when: str | None) -> list[str]:
+        """"the three countries": the three countries the latest sentence naming exactly
+        three of them named."""
+        match = _GROUP.search(sentence.text)
+        if match is None:
+            return []
+        size = _NUMBERS[match.group(1).lower()]
+        for earlier in reversed(self.sentences[: sentence.index + 1]):
+            named = list(dict.fromkeys(
+                countries.capital_at_date(m, when) for m in earlier.countries
+                if m.via != "region" and not (m.venue and earlier is sentence)))
+            if len(named) == size:
+                return named
+        return []
 
     def fill(self, found: list[str], when: str | None, minimum: int = 2) -> tuple[list[str], bool]:
         """Countries padded from the article's main pair: a sentence about "the two
@@ -95,7 +129,8 @@ def read(nlp, text: str, document: dict, known) -> Article:
     quoted = [(q.start, q.end) for q in quotes.find(text, *lay.body)]
     for sentence in sents:
         # a date inside quotation marks is what was said, not when
-        sentence.dates = [m for m in dates.find(sentence.text, sentence.start, ref)
+        ahead = functools.partial(_future, sentence)
+        sentence.dates = [m for m in dates.find(sentence.text, sentence.start, ref, ahead)
                           if not any(a <= m.start < b for a, b in quoted)]
         sentence.people = people.find(sentence.span, text, extra) if sentence.span else []
         mentions += sentence.people
@@ -108,7 +143,7 @@ def read(nlp, text: str, document: dict, known) -> Article:
         more = people.surnames(text, sentence.start, sentence.end, parts, taken)
         if more:
             for mention in more:
-                people._office(mention, text)
+                people.office(mention, text)
             sentence.people = sorted(sentence.people + more, key=lambda m: m.start)
             mentions += more
             spans = [(m.start, m.end) for m in sentence.people]
@@ -156,31 +191,104 @@ def _tense(sentence: Sentence) -> str:
     return "none"
 
 
+@dataclass
+class _Story:
+    """A dated past event and the sentences that go on telling it."""
+
+    date: str
+    paragraph: int  # the latest paragraph it is told in
+    sentence: int  # the sentence that dates it
+    cast: set[int]  # the people in it
+
+
 def _date_sentences(article: Article) -> None:
-    """Each sentence's date. A past-tense sentence without one continues the story of the
-    latest dated sentence when it follows it directly, or is close (same or next
-    paragraph) and about the same people, or names nobody and stays in its paragraph."""
+    """Each sentence's date: the first date of its main clause (not one inside a relative
+    clause: "a pact that Seoul threatened to scrap in 2019"). A past-tense sentence
+    without one goes on with a story told before: the latest one its people are in (a
+    flashback to 2017 does not date what the minister said on Wednesday); else, naming
+    no one from any story, the story told last when it directly follows the sentence
+    that dates it or is in the paragraph it was last told in."""
     ref = article.ref.isoformat() if article.ref else None
-    last: tuple[str, int, int] | None = None  # the latest date: value, paragraph, sentence
-    cast: set[int] = set()  # the people of that part of the story
+    stories: list[_Story] = []
+    latest: _Story | None = None
     for sentence in article.sentences:
         here = {m.cluster for m in sentence.people}
         tense = _tense(sentence)
-        if sentence.dates:
-            value = sentence.dates[0].value
+        main = [m for m in sentence.dates if not _subordinate(sentence, m)]
+        if main:
+            value = main[0].value
             article.dates_of[sentence.index] = (value, "stated")
             # only a dated past event starts a story ("in force since 2014" does not)
-            last = (value, sentence.paragraph, sentence.index) if tense != "present" else None
-            cast = set(here)
+            latest = None
+            if tense != "present":
+                latest = _Story(value, sentence.paragraph, sentence.index, set(here))
+                stories.append(latest)
             continue
         if tense == "present" and ref:
             article.dates_of[sentence.index] = (ref, "present")
-        elif tense == "past" and last and sentence.paragraph - last[1] < NARRATIVE_PARAGRAPHS:
-            follows = sentence.index == last[2] + 1
-            if follows or (here and here & cast) or (not here and sentence.paragraph == last[1]):
-                article.dates_of[sentence.index] = (last[0], "narrative")
-                if here:  # the story goes on here, with these people
-                    last, cast = (last[0], sentence.paragraph, last[2]), cast | here
+            continue
+        if tense != "past":
+            continue
+        story = next((s for s in reversed(stories) if here & s.cast), None)
+        if story is None and latest is not None and not here & set().union(
+                *(s.cast for s in stories)):
+            near = sentence.paragraph - latest.paragraph < NARRATIVE_PARAGRAPHS
+            if near and (sentence.index == latest.sentence + 1
+                         or sentence.paragraph == latest.paragraph):
+                story = latest
+        if story is not None:
+            article.dates_of[sentence.index] = (story.date, "narrative")
+            story.cast |= here
+            story.paragraph = sentence.paragraph
+            latest = story
+
+
+_FUTURE_AUX = {"will", "shall", "'ll", "’ll"}
+_FUTURE_VERBS = {"expected", "due", "scheduled", "set", "poised", "planned", "plans", "plan"}
+
+
+def _future(sentence: Sentence, offset: int) -> bool:
+    """The verb a date at ``offset`` belongs to speaks of the future: "will meet on
+    Monday", "is expected to visit next month"."""
+    if sentence.span is None:
+        return False
+    token = next((t for t in sentence.span if t.idx <= offset < t.idx + len(t.text)), None)
+    while token is not None:
+        if token.lower_ in _FUTURE_VERBS:  # "due", "expected", "scheduled"
+            return True
+        if token.pos_ in ("VERB", "AUX"):
+            words = {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
+            if words & _FUTURE_AUX:
+                return True
+            head = token.head
+            # "is expected to visit": the verb governing an infinitive decides
+            if token.dep_ == "xcomp" and head.i != token.i:
+                token = head
+                continue
+            return False
+        if token.head.i == token.i:
+            return False
+        token = token.head
+    return False
+
+
+def _relative_clause(sentence: Sentence, offset: int) -> int | None:
+    """Where the relative clause or the reported words the text at ``offset`` is in
+    begin, or None."""
+    if sentence.span is None:
+        return None
+    token = next((t for t in sentence.span if t.idx <= offset < t.idx + len(t.text)), None)
+    while token is not None and token.head.i != token.i:
+        if token.dep_ == "relcl":
+            return token.idx
+        token = token.head
+    return next((a for _, _, a, b in quotes.reported(sentence.span) if a <= offset < b), None)
+
+
+def _subordinate(sentence: Sentence, mention: dates.Mention) -> bool:
+    """The date sits in a relative clause or in reported words ("said the two countries
+    would expand exchanges next year"), so it dates something else than the sentence."""
+    return _relative_clause(sentence, mention.start) is not None
 
 
 def _resolve_counterparts(article: Article) -> None:

@@ -130,9 +130,9 @@ def _reported(article: Article) -> list[dict]:
         if sentence.span is None:
             continue
         for left, right, clause_start, clause_end in quotes.reported(sentence.span):
-            speaker = next((m for m in sentence.people if left <= m.start < right + 1
+            speaker = next((m for m in sentence.people if left <= m.start < right
                             or m.start <= left < m.end), None)
-            if speaker is None:
+            if speaker is None or speaker.start >= clause_start:
                 continue
             if any(q.start < clause_end and clause_start < q.end for q in sentence.quotes):
                 continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -43,6 +44,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
                            r"(?:(?:financial|fiscal|calendar)\s+)?year\b", re.I)),
     ("relmonth", re.compile(r"\b(?P<rel>last|this|next|previous|past|coming)\s+month\b", re.I)),
     ("relday", re.compile(r"\b(?P<rel>yesterday|today|tomorrow)\b", re.I)),
+    ("relweek", re.compile(r"\b(?P<rel>last|this|next|previous|past|coming)\s+week\b", re.I)),
     ("y", re.compile(rf"(?<![\d$€£¥.,])\b{_YEAR}\b{_NOT_A_YEAR}", re.I)),
 ]
 
@@ -75,21 +77,29 @@ def reference(document: dict) -> date | None:
     return None
 
 
-def find(text: str, offset: int = 0, ref: date | None = None) -> list[Mention]:
-    """Every date in ``text`` (a sentence at ``offset`` in the document), in text order."""
+def find(text: str, offset: int = 0, ref: date | None = None,
+         future: Callable[[int], bool] | None = None) -> list[Mention]:
+    """Every date in ``text`` (a sentence at ``offset`` in the document), in text order.
+
+    ``future`` tells, for a date at a document offset, whether the verb it belongs to is
+    in the future tense (the parse knows: "will resume ..., they announced on Tuesday" is
+    a past Tuesday); without it, a "will" anywhere outside quotes makes the sentence
+    future."""
     taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _DECADE.finditer(text)]
     found: list[Mention] = []
-    future = bool(_FUTURE.search(_QUOTED.sub(" ", text)))  # "will" inside a quote is not
+    anywhere = bool(_FUTURE.search(_QUOTED.sub(" ", text)))  # "will" inside a quote is not
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             a, b = match.span()
             if any(a < e and s < b for s, e in taken):
                 continue
-            value = _value(kind, match, ref, future)
+            ahead = future(offset + a) if future is not None else anywhere
+            value = _value(kind, match, ref, ahead)
             if value is None:
                 continue
             taken.append((a, b))
-            relative = kind in ("md", "dm", "m", "weekday", "relyear", "relmonth", "relday")
+            relative = kind in ("md", "dm", "m", "weekday", "relyear", "relmonth", "relweek",
+                                "relday")
             found.append(Mention(offset + a, offset + b, value, relative))
     return sorted(found, key=lambda m: m.start)
 
@@ -137,6 +147,9 @@ def _value(kind: str, match: re.Match, ref: date | None, future: bool) -> str | 
         shift = {"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1}.get(rel, 0)
         year, month0 = divmod(ref.year * 12 + ref.month - 1 + shift, 12)
         return f"{year:04d}-{month0 + 1:02d}"
+    if kind == "relweek":  # a week is no precision of ours: the month it falls in
+        shift = {"last": -7, "previous": -7, "past": -7, "next": 7, "coming": 7}.get(rel, 0)
+        return (ref + timedelta(days=shift)).isoformat()[:7]
     if kind == "relday":
         shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[rel]
         return (ref + timedelta(days=shift)).isoformat()
@@ -158,10 +171,3 @@ def _year_of_month(month: int, ref: date, future: bool) -> int:
     if future:
         return ref.year if month >= ref.month else ref.year + 1
     return ref.year if month <= ref.month else ref.year - 1
-
-
-def truncate(value: str | None, precision_of: str | None) -> str | None:
-    """``value`` cut to the precision of another date (for comparing at a source's precision)."""
-    if value is None or precision_of is None:
-        return value
-    return value[: len(precision_of)]

@@ -60,10 +60,3 @@ def sentence_case(words: str) -> str:
     """A title from a phrase of the text: spaces tidied, first letter upper case."""
     words = re.sub(r"\s+", " ", words).strip(" ,.;:")
     return words[:1].upper() + words[1:] if words else words
-
-
-def as_input(resource: str, stored: dict) -> dict:
-    """A stored record's JSON cut down to the fields its input schema takes."""
-    fields = _input(resource).fields
-    names = {f.data_key or n for n, f in fields.items()}
-    return {k: v for k, v in stored.items() if k in names}

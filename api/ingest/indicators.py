@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from api.ingest import countries
 from api.ingest.article import Article
 from api.ingest.drafts import make
 
@@ -83,6 +84,4 @@ def draft(article: Article) -> list[dict]:
 
 
 def _names(codes: list[str]) -> list[str]:
-    from api.ingest.countries import name
-
-    return [name(c) for c in codes]
+    return [countries.name(c) for c in codes]

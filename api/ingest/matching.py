@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from api.ingest import dates
-
 RESTATES = 0.75  # the score from which a draft is read as the same fact
 LISTED = 0.35  # the lowest score worth showing a curator
 _TEXT = {"agreements": "title", "meetings": "title", "events": "title", "indicators": "title",
@@ -56,10 +54,3 @@ def apply(draft: dict, known) -> dict:
         draft["target"] = best_id
         draft["reasons"].append(f"restates {best_id} (score {best_score}): adds this citation")
     return draft
-
-
-def same_date(a: str | None, b: str | None) -> bool:
-    """Two dates agree at the coarser one's precision."""
-    if not a or not b:
-        return False
-    return dates.truncate(a, b) == b[: len(a)] if len(a) >= len(b) else a == b[: len(a)]

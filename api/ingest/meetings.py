@@ -22,7 +22,8 @@ _SUMMIT = re.compile(
     r"(?:\s+(?:in|at)\s+(?P<city>[A-Z][\w-]+))?",
 )
 _DESTINATION = re.compile(
-    r"\b(?:visit(?:ed|s|ing)?(?:\s+to)?|trip\s+to|arrived\s+in|travell?ed\s+to)\s+"
+    r"\b(?:visit(?:ed|s|ing)?(?:\s+to)?|trip\s+to|arriv(?:ed|es|ing)\s+in|"
+    r"travel(?:l?ed|s|l?ing)?\s+to|flew\s+to|fly\s+to)\s+"
     r"(?:the\s+)?(?P<place>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)"
 )
 # An office named without a person: "Pakistan’s petroleum minister".
@@ -40,7 +41,7 @@ def draft(article: Article) -> list[dict]:
                       if not _refers_back(sentence, m)), None)
         if match is None or _MULTI_WORDS.search(sentence.text) and not sentence.dates:
             continue
-        when, how = article.when(sentence)
+        when, how = article.when_at(sentence, sentence.start + match.start())
         participants, participant_countries = _participants(article, sentence, when)
         destination = visit_destination(article, sentence, when)
         sideline = _SIDELINES.search(sentence.text)
@@ -71,7 +72,7 @@ def draft(article: Article) -> list[dict]:
         found = list(dict.fromkeys(participant_countries))
         if destination and destination["country"] not in found:
             found.append(destination["country"])
-        if kind in ("bilateral_meeting", "sideline_meeting"):
+        if kind in ("bilateral_meeting", "sideline_meeting", "summit"):
             found += [c for c in article.actors(sentence, when) if c not in found]
         inferred = []
         result, padded = article.fill(found, when)
@@ -90,6 +91,9 @@ def draft(article: Article) -> list[dict]:
         title = _title(kind, participants, location, occasion)
         for participant in participants:
             participant.pop("_name", None)
+            participant.pop("_start", None)
+        if location:
+            location.pop("_at", None)
         record = {
             "title": title,
             "kind": kind,
@@ -129,7 +133,7 @@ def _participants(article: Article, sentence, when) -> tuple[list[dict], list[st
         country = mention.country or person.country
         country = countries.at_date(country, when) if country else None
         out.append({"person": person.person, "role": mention.title or person.title,
-                    "country": country, "_name": person.name})
+                    "country": country, "_name": person.name, "_start": mention.start})
         if country:
             found.append(country)
     for match in _OFFICE_ONLY.finditer(sentence.text):
@@ -139,16 +143,21 @@ def _participants(article: Article, sentence, when) -> tuple[list[dict], list[st
         country = countries.at_date(owner, when)
         if any(p["role"] == title and p["country"] == country for p in out):
             continue
-        out.append({"person": None, "role": title, "country": country, "_name": None})
+        out.append({"person": None, "role": title, "country": country, "_name": None,
+                    "_start": sentence.start + match.start()})
         found.append(country)
     return out, found
 
 
 def _guess_countries(participants: list[dict], result: list[str], destination) -> None:
-    """A visitor whose country the sentence does not give comes from the other party."""
+    """In a visit, whose country the sentence does not give: one named before the place
+    visited is the visitor, from the other party; one named after it, the host."""
     host = destination["country"] if destination else None
     for participant in participants:
         if participant["country"] is None and host:
+            if participant.get("_start", 0) > destination["_at"]:
+                participant["country"] = host
+                continue
             others = [c for c in result if c != host]
             if len(others) == 1:
                 participant["country"] = others[0]
@@ -169,10 +178,11 @@ def visit_destination(article: Article, sentence, when) -> dict | None:
     if not hit:
         return None
     code, how = hit
+    at = sentence.start + match.start("place")  # where the place is named
     if how == "capital":
         mention = countries.Mention(0, 0, code, how, False, place)
-        return {"city": place, "country": countries.capital_at_date(mention, when)}
-    return {"city": None, "country": countries.at_date(code, when)}
+        return {"city": place, "country": countries.capital_at_date(mention, when), "_at": at}
+    return {"city": None, "country": countries.at_date(code, when), "_at": at}
 
 
 def _occasion(article: Article, sentence, summit) -> dict | None:

@@ -34,7 +34,7 @@ OFFICE = (
 # An office before a name: "Russian Prime Minister Vladimir Putin", "then president Yahya",
 # "his Pakistani counterpart Yousaf Raza Gilani".
 _OFFICE_BEFORE = re.compile(
-    rf"(?:(?P<owner>[A-Z][\w-]+)(?:’s|'s)?\s+)?(?:then[\s-]+|former\s+)?(?P<title>{OFFICE})\s+$",
+    rf"(?:(?P<owner>[A-Z][\w-]+)(?:’s|'s)?\s+)?(?:then[\s-]+|former\s+)?(?P<title>{OFFICE}),?\s+$",
     re.I,
 )
 # An office after a name: "Vladimir Putin, the Russian prime minister,".
@@ -100,13 +100,18 @@ def find(doc_span, text: str, extra_names: list[str] = ()) -> list[Mention]:
             _HONORIFICS.match(raw) and len(raw.split()) > 2 or _TITLED.search(before))
         if ent.label_ != "PERSON" and not titled and key(clean(raw)) not in known:
             continue
+        end = ent.end
+        while end < len(ent.doc) and ent.doc[end].pos_ == "PROPN" and \
+                ent.doc[end].is_title and ent.doc[end].ent_type_ in ("", "PERSON"):
+            end += 1  # "Yoon Suk" + "Yeol": a name the parser cut short
+        raw = ent.doc[ent.start : end].text
         name = clean(raw)
         if not name or not re.match(r"[A-Z]", name) or countries.lookup(name):
             continue
         offset = ent.start_char + raw.find(name) if name in raw else ent.start_char
         found.append(Mention(offset, offset + len(name), name))
     for mention in found:
-        _office(mention, text)
+        office(mention, text)
     _coordinated(found, text)
     return found
 
@@ -139,7 +144,8 @@ def split_owner(owner: str | None, title: str) -> tuple[str | None, str]:
     return country, title_case(" ".join(words))
 
 
-def _office(mention: Mention, text: str) -> None:
+def office(mention: Mention, text: str) -> None:
+    """Set the office and country written beside a name (before it, or after a comma)."""
     before = text[max(0, mention.start - 80) : mention.start]
     match = _OFFICE_BEFORE.search(before)
     if match:

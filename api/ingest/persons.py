@@ -49,7 +49,7 @@ def _new_person(article: Article, person: people.Person) -> dict:
         when = article.when(sentence)[0]
         country = titled.country or person.country
         if country is None:
-            country = _visitor_country(article, sentence, when)
+            country = _visitor_country(article, sentence, when, titled.start)
             if country:
                 inferred.append("roles[0].country")
         if country:
@@ -74,11 +74,14 @@ def _new_person(article: Article, person: people.Person) -> dict:
     return draft
 
 
-def _visitor_country(article: Article, sentence, when) -> str | None:
-    """A visitor comes from the other country of the two the sentence concerns."""
+def _visitor_country(article: Article, sentence, when, at: int) -> str | None:
+    """In a visit, a person named after the place visited is the host; one named before
+    it the visitor, from the other country of the two the sentence concerns."""
     destination = meetings.visit_destination(article, sentence, when)
     if destination is None:
         return None
+    if at > destination["_at"]:
+        return destination["country"]
     found, _ = article.fill(article.actors(sentence, when), when)
     others = [c for c in found if c != destination["country"]]
     return others[0] if len(others) == 1 else None

@@ -117,7 +117,7 @@ def reported(span) -> list[tuple[int, int, int, int]]:
         subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
         if subject is None or clause is None or clause.i < token.i:
-            continue
+            continue  # "X happened, officials said": the sentence's own fact, not a quote
         words = list(clause.subtree)
         for i, word in enumerate(words[:-1]):
             after = words[i + 1]
@@ -130,9 +130,9 @@ def reported(span) -> list[tuple[int, int, int, int]]:
             words = words[:-1]
         if len(words) < 3:
             continue
-        left = min(t.idx for t in subject.subtree)
-        out.append((left, subject.idx + len(subject.text), words[0].idx,
-                    words[-1].idx + len(words[-1].text)))
+        left = min(t.idx for t in subject.subtree)  # "The French ambassador, Ana Ruiz,"
+        right = max(t.idx + len(t.text) for t in subject.subtree)
+        out.append((left, right, words[0].idx, words[-1].idx + len(words[-1].text)))
     return out
 
 
