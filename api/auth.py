@@ -17,7 +17,17 @@ from pathlib import Path
 from api.db import BUSY_TIMEOUT_S, sqlite3
 
 PREFIX = "brf"
-SCOPES = ("agreements", "meetings", "events", "indicators", "commentary")
+SCOPES = (
+    "agreements",
+    "meetings",
+    "events",
+    "indicators",
+    "commentary",
+    "documents",
+    "people",
+    "organizations",
+    "drafts",
+)
 
 
 class AuthError(Exception):

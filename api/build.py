@@ -22,7 +22,7 @@ from api import catalog, citations, countries, fulltext, index
 from api.check import Dataset, Problem, check
 from schemas import dates
 
-SCHEMA_VERSION = "4"  # the table layout; a database of another layout must be rebuilt
+SCHEMA_VERSION = "5"  # the table layout; a database of another layout must be rebuilt
 
 
 class BuildError(Exception):
@@ -84,6 +84,7 @@ def _write(
     db: sqlite_utils.Database,
     records: dict[str, list[dict]],
     texts: dict[str, str],
+    htmls: dict[str, str],
     meta: dict[str, str],
 ) -> None:
     index.create(db)
@@ -97,6 +98,7 @@ def _write(
         everything += rows
     index.insert_search(db, everything)
     db["document_texts"].insert_all({"id": k, "text": v} for k, v in sorted(texts.items()))
+    db["document_html"].insert_all({"id": k, "html": v} for k, v in sorted(htmls.items()))
     db["meta"].insert_all({"key": k, "value": v} for k, v in sorted(meta.items()))
 
 
@@ -164,6 +166,7 @@ def build(
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(built_at)),
         "pycountry": countries.PYCOUNTRY_VERSION,
         "schema_version": SCHEMA_VERSION,
+        "drafts_version": "0",
         "counts": orjson.dumps({name: len(rows) for name, rows in records.items()}).decode(),
     }
     writer = Writer(db_path)
@@ -183,7 +186,7 @@ def build(
     shutil.rmtree(tmp_index, ignore_errors=True)
     try:
         db = sqlite_utils.Database(tmp)
-        _write(db, records, data.texts, meta)
+        _write(db, records, data.texts, data.htmls, meta)
         violations = db.execute("PRAGMA foreign_key_check").fetchall()
         if violations:
             raise RuntimeError(f"foreign keys violated: {violations[:5]}")

@@ -38,6 +38,7 @@ class Dataset:
 
     records: dict[str, dict[str, dict]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
+    htmls: dict[str, str] = field(default_factory=dict)  # the HTML a text was taken from
     files: dict[tuple[str, str], str] = field(default_factory=dict)  # (resource, id) -> file
 
 
@@ -126,6 +127,8 @@ class Checker:
                 )
             record["length"] = len(seed.text)
             self.data.texts[seed.id] = seed.text
+            if seed.html is not None:
+                self.data.htmls[seed.id] = seed.html
 
     def countries(self) -> None:
         table = countries.generated()

@@ -13,7 +13,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import ClientDisconnected
 
-from api import writes
+from api import articles, catalog, writes
 from api.auth import PREFIX, AuthError, Token, Tokens
 from api.catalog import Resource
 from api.errors import Problem, problem_response
@@ -127,19 +127,18 @@ def writer() -> writes.Writer:
     return current_app.extensions["briefs.writer"]
 
 
-def authenticate(resource: Resource) -> str:
-    """The name of the token presented, if it may write ``resource``; else 401 or 403."""
+def authenticate(resource: Resource | str) -> str:
+    """The name of the token presented, if it has the scope ``resource``; else 401 or 403."""
+    scope = resource if isinstance(resource, str) else resource.name
     token = _verified()
     if isinstance(token, AuthError):
         error = "" if token.reason == "missing" else ', error="invalid_token"'
         raise Problem(401, token.detail, headers={"WWW-Authenticate": REALM + error})
-    if resource.name not in token.scopes:
+    if scope not in token.scopes:
         raise Problem(
             403,
-            f"The token {token.name!r} may not write {resource.name}.",
-            headers={
-                "WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{resource.name}"'
-            },
+            f"The token {token.name!r} lacks the scope {scope!r}.",
+            headers={"WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{scope}"'},
         )
     g.actor = f"token:{token.id}:{token.name}"
     return g.actor
@@ -252,7 +251,25 @@ def record_response(resource: Resource, written: writes.Written, status: int) ->
 def write_error(error: writes.WriteError) -> Response:
     # Storage trouble passes: a client may retry later.
     headers = {"Retry-After": "60"} if error.status in (503, 507) else None
-    return problem_response(error.status, error.detail, headers, errors=error.errors)
+    return problem_response(
+        error.status, error.detail, headers, errors=error.errors, **error.extensions
+    )
+
+
+def create_document() -> Response:
+    """POST /v1/documents: metadata with the exact text, or with HTML to take it from."""
+    negotiate((JSON,))
+    actor = authenticate(catalog.DOCUMENTS)
+    body = json_body(JSON)
+    try:
+        metadata, text, html = articles.document_parts(body)
+    except articles.BadDocument as exc:
+        return problem_response(422, exc.detail, errors=exc.errors)
+    try:
+        written = writer().create_document(metadata, text, html, actor)
+    except writes.WriteError as exc:
+        return write_error(exc)
+    return record_response(catalog.DOCUMENTS, written, 201)
 
 
 def create(resource: Resource) -> Response:

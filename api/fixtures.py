@@ -27,6 +27,7 @@ class Seed:
     metadata: dict
     text_path: Path
     metadata_path: Path
+    html: str | None = None  # the page the text was taken from, when it came as HTML
     sha256: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -57,7 +58,9 @@ def read_seeds(seeds_dir: Path) -> list[Seed]:
         metadata = read_json(metadata_path)
         if not isinstance(metadata, dict):
             raise InputError(metadata_path, "must hold one JSON object")
-        seeds.append(Seed(text_path.stem, text, metadata, text_path, metadata_path))
+        html_path = text_path.with_suffix(".html")
+        html = html_path.read_bytes().decode("utf-8") if html_path.exists() else None
+        seeds.append(Seed(text_path.stem, text, metadata, text_path, metadata_path, html))
     return seeds
 
 

@@ -307,14 +307,23 @@ def _marked(body: bytes, groups: list[tuple[str, ...]]) -> bytes:
     return orjson.dumps(record)
 
 
-def paged(name: str, schema: Schema, args: dict, fetch: Fetch, extra=None) -> Response:
+def paged(
+    name: str,
+    schema: Schema,
+    args: dict,
+    fetch: Fetch,
+    extra=None,
+    offered: tuple[str, ...] = (JSON, CSV),
+    version: str | None = None,
+) -> Response:
     """Any collection: conditional GET, signed keyset cursors, Link header, JSON or CSV.
 
     ``fetch(after, limit)`` returns a page of serialized items; ``extra()`` gives
-    members added to a JSON page (facets).
+    members added to a JSON page (facets). The ETag is ``version``, by default the
+    data version.
     """
-    media_type = negotiate((JSON, CSV), args.get("format"))
-    etag = fresh(get_store().data_version(), media_type)
+    media_type = negotiate(offered, args.get("format"))
+    etag = fresh(version or get_store().data_version(), media_type)
     scope = _scope(name, args)
     after = None
     if "cursor" in args:

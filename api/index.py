@@ -31,6 +31,7 @@ EXTRA_COLUMNS: dict[str, dict[str, type]] = {
     "countries": {"historical": int, "continuator": str},
     "agreements": {"meeting": str},
     "commentary": {"document": str},
+    "documents": {"sha256": str},
 }
 FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
     "agreements": [("meeting", "meetings", "id")],
@@ -284,6 +285,26 @@ def create(db: sqlite_utils.Database) -> None:
     # What full-text search sees of each record; api.fulltext indexes it.
     db["search"].create({"type": str, "id": str, "title": str, "body": str}, pk=("type", "id"))
     db["meta"].create({"key": str, "value": str}, pk="key")
+    db["documents"].create_index(["sha256"], unique=True)
+    # The HTML a document's text was taken from, kept so extraction can be re-run.
+    db["document_html"].create(
+        {"id": str, "html": str}, pk="id", foreign_keys=[("id", "documents", "id")]
+    )
+    # Review: what extraction proposes, until a curator accepts or rejects it.
+    db.execute(
+        "CREATE TABLE drafts (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE, "
+        "document TEXT NOT NULL REFERENCES documents(id), resource TEXT NOT NULL, "
+        "state TEXT NOT NULL, fingerprint TEXT NOT NULL, json BLOB NOT NULL, "
+        "etag TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX drafts_document ON drafts(document, seq)")
+    db.execute("CREATE INDEX drafts_fingerprint ON drafts(document, fingerprint)")
+    db.execute("CREATE INDEX drafts_state ON drafts(state, seq)")
+    # Extraction jobs; `owner` is the worker process running one (host:pid).
+    db["jobs"].create(
+        {"id": str, "document": str, "state": str, "owner": str, "json": bytes, "etag": str},
+        pk="id",
+    )
     db["record_links"].create(
         {"resource": str, "record_id": str, "target": str, "target_id": str},
         pk=("target", "target_id", "resource", "record_id"),

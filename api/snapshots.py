@@ -91,6 +91,9 @@ def _make(db_path: Path, folder: Path, target: Path) -> None:
         copy = sqlite3.connect(partial, isolation_level=None)
         try:
             copy.execute("DELETE FROM idempotency")
+            # Review work is private to curators: drafts and jobs are not published.
+            copy.execute("DELETE FROM drafts")
+            copy.execute("DELETE FROM jobs")
             copy.execute("UPDATE changes SET actor = ''")
             copy.execute("UPDATE tombstones SET actor = ''")
             for (table,) in copy.execute(LITESTREAM_TABLES).fetchall():

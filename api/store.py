@@ -134,11 +134,6 @@ class Store:
         row = self.conn.execute(
             f"SELECT id, json, etag FROM {resource.name} WHERE id = ?", (record_id,)
         ).fetchone()
-        if row is None and resource in (catalog.COUNTRIES, catalog.PEOPLE):
-            resolved = self.resolve(resource, record_id)
-            row = self.conn.execute(
-                f"SELECT id, json, etag FROM {resource.name} WHERE id = ?", (resolved,)
-            ).fetchone()
         if row is None:
             deleted = self.conn.execute(
                 "SELECT deleted_at FROM tombstones WHERE resource = ? AND id = ?",
@@ -146,6 +141,12 @@ class Store:
             ).fetchone()
             if deleted:
                 raise Gone(resource.singular, record_id, deleted[0])
+        if row is None and resource in (catalog.COUNTRIES, catalog.PEOPLE):
+            resolved = self.resolve(resource, record_id)
+            row = self.conn.execute(
+                f"SELECT id, json, etag FROM {resource.name} WHERE id = ?", (resolved,)
+            ).fetchone()
+        if row is None:
             raise NotFound(resource.singular, record_id, self.suggest(resource, record_id))
         return Stored(*row)
 
@@ -159,6 +160,13 @@ class Store:
         if row is None:
             raise NotFound("document", document_id, self.suggest(catalog.DOCUMENTS, document_id))
         return row[0], row[1]
+
+    def document_html(self, document_id: str) -> str | None:
+        """The HTML a document's text was taken from, when it came as HTML."""
+        row = self.conn.execute(
+            "SELECT html FROM document_html WHERE id = ?", (document_id,)
+        ).fetchone()
+        return row[0] if row else None
 
     def page(
         self,
@@ -380,6 +388,79 @@ class Store:
             if row is not None:
                 found.append((name, row[0]))
         return found
+
+    # --- review ----------------------------------------------------------------
+
+    def drafts_version(self) -> str:
+        """The version of the drafts (every draft written, accepted or rejected bumps it)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'drafts_version'").fetchone()
+        return f"drafts.{row[0]}"
+
+    def drafts(
+        self,
+        document: str | None,
+        resource: str | None,
+        state: str | None,
+        limit: int,
+        after: list[str] | None = None,
+    ) -> Page:
+        """Drafts in the order they were made, filtered (keyset on their sequence)."""
+        where, params = [], []
+        for column, value in (("document", document), ("resource", resource), ("state", state)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if after:
+            where.append("seq > ?")
+            params.append(int(after[0]))
+        sql = "SELECT seq, json FROM drafts"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self.conn.execute(f"{sql} ORDER BY seq LIMIT ?", [*params, limit + 1]).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return Page([r[1] for r in rows], [str(rows[-1][0])] if more else None)
+
+    def draft(self, draft_id: str) -> Stored:
+        """One draft; Gone when its document was deleted."""
+        row = self.conn.execute(
+            "SELECT id, json, etag FROM drafts WHERE id = ?", (draft_id,)
+        ).fetchone()
+        if row is not None:
+            return Stored(*row)
+        deleted = self.conn.execute(
+            "SELECT deleted_at FROM tombstones WHERE resource = 'drafts' AND id = ?", (draft_id,)
+        ).fetchone()
+        if deleted:
+            raise Gone("draft", draft_id, deleted[0])
+        raise NotFound("draft", draft_id)
+
+    def job(self, job_id: str) -> Stored:
+        """One extraction job."""
+        row = self.conn.execute(
+            "SELECT id, json, etag FROM jobs WHERE id = ?", (job_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound("job", job_id)
+        return Stored(*row)
+
+    def near(
+        self, resource: Resource, countries: list[str], start: str | None, end: str | None, cap: int
+    ) -> list[bytes]:
+        """Up to ``cap`` records involving any of ``countries`` whose dates overlap
+        [start, end] (any date when ``start`` is None): candidates a draft may restate."""
+        if not countries:
+            return []
+        marks = ",".join("?" * len(countries))
+        sql = (
+            f"SELECT json FROM {resource.name} WHERE id IN (SELECT record_id FROM "
+            f"record_countries WHERE resource = ? AND country IN ({marks}))"
+        )
+        params: list = [resource.name, *countries]
+        if start is not None and resource.date:
+            sql += " AND date_start <= ? AND date_end >= ?"
+            params += [end, start]
+        return [r[0] for r in self.conn.execute(f"{sql} ORDER BY id LIMIT ?", [*params, cap])]
 
     def all(self, resource: Resource):
         """Every record of a resource, in id order (for the dataset download)."""

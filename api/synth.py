@@ -1218,6 +1218,7 @@ def _fill(corpus: Corpus, conn, chunks: Path, progress: bool, writer: Writer, to
         ),
         "pycountry": countries.PYCOUNTRY_VERSION,
         "schema_version": SCHEMA_VERSION,
+        "drafts_version": "0",
         "counts": orjson.dumps(corpus.counts).decode(),
         "fulltext": writer.fulltext_name(version),
     }

@@ -39,6 +39,8 @@ from api.db import BUSY_TIMEOUT_S, sqlite3
 from schemas.inputs import READ_ONLY
 
 WRITABLE = (
+    catalog.PEOPLE,
+    catalog.ORGANIZATIONS,
     catalog.AGREEMENTS,
     catalog.MEETINGS,
     catalog.EVENTS,
@@ -55,10 +57,13 @@ class WriteError(Exception):
 
     status = 400
 
-    def __init__(self, detail: str, errors: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self, detail: str, errors: dict[str, list[str]] | None = None, **extensions
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
+        self.extensions = extensions  # further problem members (``existing``)
 
 
 class Invalid(WriteError):
@@ -137,7 +142,8 @@ def request_digest(body: object, method: str, path: str) -> str:
     return hashlib.sha256(f"{method} {path}\n".encode() + canonical).hexdigest()
 
 
-def _now() -> str:
+def utc_now() -> str:
+    """Now, in UTC, as ISO 8601 to the second (audit and review times)."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
@@ -356,13 +362,13 @@ class Writer:
                     )
                 if state == "done":
                     return Replay(status, orjson.loads(headers), body, record_id)
-                if _alive(owner) and time.time() - started < IN_FLIGHT_TIMEOUT_S:
+                if alive(owner) and time.time() - started < IN_FLIGHT_TIMEOUT_S:
                     raise Conflict("A request with this Idempotency-Key is still in flight.")
             conn.execute(
                 "INSERT OR REPLACE INTO idempotency "
                 "(actor, key, request, state, started, owner) "
                 "VALUES (?, ?, ?, 'in_flight', ?, ?)",
-                (actor, key, digest, time.time(), _owner()),
+                (actor, key, digest, time.time(), process_owner()),
             )
         return None
 
@@ -391,12 +397,9 @@ class Writer:
         done in the same transaction, so a create is never committed without it
         (a worker killed in between cannot make a retry create twice).
         """
-        _refuse_read_only(body)
         with self.transaction() as conn:
-            record_id = self._new_id(conn, resource, body)
-            record = self._validate(conn, resource, {"id": record_id, **body})
-            written = self._store(conn, resource, record)
-            self._log(conn, actor, "create", resource, record_id, None, written.json)
+            written = self.create_in(conn, resource, body, actor)
+            record_id = written.id
             if idempotency_key is not None:
                 conn.execute(
                     "UPDATE idempotency SET state = 'done', status = 201, headers = '{}', "
@@ -405,10 +408,21 @@ class Writer:
                 )
         return written
 
+    def create_in(self, conn, resource: Resource, body: dict, actor: str) -> Written:
+        """``create`` inside a transaction the caller holds."""
+        _refuse_read_only(body)
+        record_id = self._new_id(conn, resource, body)
+        record = self._validate(conn, resource, {"id": record_id, **body})
+        written = self._store(conn, resource, record)
+        self._log(conn, actor, "create", resource, record_id, None, written.json)
+        return written
+
     def update(
         self, resource: Resource, record_id: str, patch: dict, if_match: str | None, actor: str
     ) -> Written:
         """Apply a merge patch to the stored record and store the validated result."""
+        if resource is catalog.DOCUMENTS:
+            _refuse_text_change(patch)
         touched = sorted(set(patch) & READ_ONLY)
         if touched:
             raise Invalid(
@@ -421,12 +435,82 @@ class Writer:
             raise Invalid("Unknown fields.", {path: ["Unknown field."] for path in unknown})
         with self.transaction() as conn:
             before = self._current(conn, resource, record_id, if_match)
-            stored = orjson.loads(before.json)
-            for derived in READ_ONLY - {"id"}:
-                stored.pop(derived, None)
-            record = self._validate(conn, resource, merge_patch(stored, patch))
-            written = self._store(conn, resource, record, replaces=True)
-            self._log(conn, actor, "update", resource, record_id, before.json, written.json)
+            written = self.replace_in(
+                conn, resource, before, merge_patch(self.editable(before), patch), actor
+            )
+        return written
+
+    def editable(self, stored: Written) -> dict:
+        """A stored record without the fields the server derives (what a patch applies to)."""
+        record = orjson.loads(stored.json)
+        for derived in READ_ONLY - {"id"}:
+            record.pop(derived, None)
+        record.pop("length", None)  # a document's, derived from its text
+        return record
+
+    def replace_in(self, conn, resource: Resource, before: Written, raw: dict, actor: str):
+        """Validate ``raw`` and store it in place of ``before`` (in the caller's transaction)."""
+        record = self._validate(conn, resource, raw)
+        if resource is catalog.DOCUMENTS:
+            record["length"] = len(self._text(conn, record["id"]) or "")
+        written = self._store(conn, resource, record, replaces=True)
+        if resource is catalog.DOCUMENTS:
+            self._refresh_cited_from(conn, record["id"])
+        self._log(conn, actor, "update", resource, before.id, before.json, written.json)
+        return written
+
+    def _refresh_cited_from(self, conn, document: str) -> None:
+        """The records citing a document whose date changed: when they were first cited
+        (what ``as_of`` filters on) is worked out again."""
+        citing = conn.execute(
+            "SELECT resource, record_id FROM record_links "
+            "WHERE target = 'documents' AND target_id = ?",
+            (document,),
+        ).fetchall()
+        for name, record_id in citing:
+            table = catalog.BY_NAME[name].name
+            (body,) = conn.execute(
+                f"SELECT json FROM {table} WHERE id = ?", (record_id,)
+            ).fetchone()
+            record = orjson.loads(body)
+            first = index.cited_from(record, self._published(conn, record))
+            conn.execute(f"UPDATE {table} SET cited_from = ? WHERE id = ?", (first, record_id))
+            conn.execute(
+                "UPDATE timeline SET cited_from = ? WHERE resource = ? AND id = ?",
+                (first, table, record_id),
+            )
+
+    def current(self, conn, resource: Resource, record_id: str) -> Written:
+        """The stored record (Missing or Gone when there is none), whatever its version."""
+        return self._current(conn, resource, record_id, "*")
+
+    def create_document(self, metadata: dict, text: str, html: str | None, actor: str) -> Written:
+        """Store a new document: its metadata, its exact text and the HTML it came from.
+
+        The text's SHA-256 is computed here; a text already stored is a Conflict
+        naming the document that holds it.
+        """
+        _refuse_read_only(metadata)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        with self.transaction() as conn:
+            same = conn.execute("SELECT id FROM documents WHERE sha256 = ?", (digest,)).fetchone()
+            if same:
+                raise Conflict(
+                    f"This text is stored already, as the document {same[0]!r}.",
+                    existing=same[0],
+                )
+            record_id = self._new_id(conn, catalog.DOCUMENTS, metadata)
+            record = self._validate(
+                conn, catalog.DOCUMENTS, {"id": record_id, **metadata, "sha256": digest}
+            )
+            record["length"] = len(text)
+            conn.execute("INSERT INTO document_texts (id, text) VALUES (?, ?)", (record_id, text))
+            if html is not None:
+                conn.execute(
+                    "INSERT INTO document_html (id, html) VALUES (?, ?)", (record_id, html)
+                )
+            written = self._store(conn, catalog.DOCUMENTS, record)
+            self._log(conn, actor, "create", catalog.DOCUMENTS, record_id, None, written.json)
         return written
 
     def delete(self, resource: Resource, record_id: str, if_match: str | None, actor: str) -> None:
@@ -445,12 +529,25 @@ class Writer:
             self._unindex(conn, resource, record_id)
             conn.execute(
                 "INSERT INTO tombstones VALUES (?, ?, ?, ?)",
-                (resource.name, record_id, _now(), actor),
+                (resource.name, record_id, utc_now(), actor),
             )
+            if resource is catalog.DOCUMENTS:
+                self._forget_document(conn, record_id, actor)
             self._refresh_outcomes(conn, resource, record, None)
             self._log(conn, actor, "delete", resource, record_id, before.json, None)
 
     # --- steps -------------------------------------------------------------------
+
+    def _forget_document(self, conn, document: str, actor: str) -> None:
+        """A deleted document's text, HTML and drafts go with it (drafts leave tombstones)."""
+        conn.execute("DELETE FROM document_texts WHERE id = ?", (document,))
+        conn.execute("DELETE FROM document_html WHERE id = ?", (document,))
+        conn.execute(
+            "INSERT INTO tombstones SELECT 'drafts', id, ?, ? FROM drafts WHERE document = ?",
+            (utc_now(), actor, document),
+        )
+        conn.execute("DELETE FROM drafts WHERE document = ?", (document,))
+        bump_drafts(conn)
 
     def _new_id(self, conn, resource: Resource, body: dict) -> str:
         title = body.get(resource.title)
@@ -516,6 +613,10 @@ class Writer:
             )
         return record
 
+    def text_in(self, conn, document: str) -> str | None:
+        """A document's text, read in the caller's transaction (None if there is none)."""
+        return self._text(conn, document)
+
     def _text(self, conn, document: str) -> str | None:
         row = conn.execute("SELECT text FROM document_texts WHERE id = ?", (document,)).fetchone()
         return row[0] if row else None
@@ -561,12 +662,14 @@ class Writer:
         ):
             for item in items:
                 _insert(conn, table, item)
+        for name in rows.names:
+            _insert(conn, "names", name)
         _insert(conn, "search", rows.search)
         if rows.timeline:
             _insert(conn, "timeline", rows.timeline)
 
     def _unindex(self, conn, resource: Resource, record_id: str) -> None:
-        for table in ("record_countries", "record_people", "record_links"):
+        for table in ("record_countries", "record_people", "record_links", "names"):
             conn.execute(
                 f"DELETE FROM {table} WHERE resource = ? AND record_id = ?",
                 (resource.name, record_id),
@@ -613,7 +716,7 @@ class Writer:
         cursor = conn.execute(
             "INSERT INTO changes (at, actor, action, resource, record_id, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (_now(), actor, action, resource.name, record_id, before, after),
+            (utc_now(), actor, action, resource.name, record_id, before, after),
         )
         dataset = conn.execute("SELECT value FROM meta WHERE key = 'dataset_version'").fetchone()[0]
         conn.execute(
@@ -622,7 +725,8 @@ class Writer:
         )
 
 
-def _owner() -> str:
+def process_owner() -> str:
+    """This process, as this machine names it (host:pid)."""
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -672,7 +776,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _alive(owner: str | None) -> bool:
+def alive(owner: str | None) -> bool:
     """Whether the process that claimed a key may still answer it.
 
     A claim by a process of this machine that no longer exists (a worker
@@ -695,6 +799,24 @@ def _unknown_fields(schema, patch: dict, path: str = "") -> list[str]:
         elif isinstance(value, dict) and isinstance(field, fields.Nested):
             unknown += _unknown_fields(field.schema, value, f"{path}{key}.")
     return unknown
+
+
+def bump_drafts(conn) -> None:
+    """A new version of the drafts (their collection's ETag)."""
+    conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'drafts_version'")
+
+
+IMMUTABLE = ("text", "html", "sha256", "length")
+
+
+def _refuse_text_change(patch: dict) -> None:
+    touched = [f for f in IMMUTABLE if f in patch]
+    if touched:
+        raise Invalid(
+            "A document's text never changes (citations count into it): "
+            "post the new text as a new document.",
+            {f: ["Immutable: only the metadata of a document may change."] for f in touched},
+        )
 
 
 def _refuse_read_only(body: dict) -> None:

@@ -204,6 +204,11 @@ class ExternalIdsSchema(BaseSchema):
     )
 
 
+def no_external_ids() -> dict:
+    """The external ids of a record that has none (as loading ``{}`` gives them)."""
+    return {"wikidata": None}
+
+
 class RecordSchema(BaseSchema):
     """Fields every record has: its id and the curator's remarks."""
 

@@ -1,8 +1,12 @@
 """Source documents: the metadata beside each seed text."""
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from schemas.common import PartialDate, PersonRefSchema, RecordSchema, Text, WholeNumber
+from schemas.inputs import input_schema
+
+MAX_TEXT_LENGTH = 200_000  # code points: several times the longest article
+MAX_HTML_LENGTH = 1_000_000  # characters; the request body limit applies too
 
 
 class DocumentSchema(RecordSchema):
@@ -18,13 +22,18 @@ class DocumentSchema(RecordSchema):
         metadata={"description": "Byline date, when it differs from the publication date"},
     )
     retrieved = PartialDate(allow_none=True, load_default=None)
-    url = fields.Url(allow_none=True, load_default=None)
+    url = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Regexp(r"^https?://[^\s/?#]+[^\s]*$", error="Not an http(s) URL."),
+        metadata={"description": "Where the document was published (http or https)"},
+    )
     rights = Text(required=True)
     language = fields.String(required=True, validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Z]{2})?$"))
     sha256 = fields.String(
         required=True,
         validate=validate.Regexp(r"^[0-9a-f]{64}$"),
-        metadata={"description": "SHA-256 of the text's UTF-8 bytes"},
+        metadata={"description": "SHA-256 of the text's UTF-8 bytes", "server_sets": True},
     )
     length = WholeNumber(
         dump_only=True, metadata={"description": "Length of the text in code points"}
@@ -41,3 +50,32 @@ class DocumentSchema(RecordSchema):
         validate=validate.Range(min=0),
         metadata={"description": "How many comments the captured text holds"},
     )
+
+
+class DocumentCreateSchema(input_schema(DocumentSchema)):
+    """A new document: its metadata and either its exact text or the page's HTML.
+
+    The server computes ``sha256`` and ``length``. From ``html`` it keeps the
+    article's main text (trafilatura) and the HTML itself, so extraction can be
+    re-run.
+    """
+
+    class Meta(input_schema(DocumentSchema).Meta):
+        always_present = False
+
+    text = fields.String(
+        validate=validate.Length(min=1, max=MAX_TEXT_LENGTH),
+        metadata={"description": "The text, stored exactly; citations count into it"},
+    )
+    html = fields.String(
+        validate=validate.Length(min=1, max=MAX_HTML_LENGTH),
+        metadata={"description": "An HTML page whose main text becomes the document's text"},
+    )
+
+    @validates_schema
+    def _one_body(self, data, **kwargs):
+        given = [name for name in ("text", "html") if name in data]
+        if len(given) != 1:
+            raise ValidationError("Send the document as exactly one of text or html.", "text")
+        if "text" in data and not data["text"].strip():
+            raise ValidationError("The text is blank.", "text")

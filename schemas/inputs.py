@@ -67,9 +67,10 @@ def _plain_text(field: fields.Field) -> fields.Field:
     return field
 
 
-def _inferred_names_a_field(field: fields.List, schema: type[Schema]) -> fields.List:
-    """`inferred` with the rule RecordSchema enforces stated as a pattern: a path into a field."""
-    names = sorted(n for n in schema._declared_fields if n not in ("id", "notes", "inferred"))
+def _inferred_names_a_field(field: fields.List, members: dict) -> fields.List:
+    """`inferred` with the rule RecordSchema enforces stated as a pattern: a path into a
+    field of the body (``members``)."""
+    names = sorted(n for n in members if n not in ("id", "notes", "inferred"))
     field = copy.copy(field)
     field.inner = copy.copy(field.inner)
     pattern = rf"^(?:{'|'.join(map(re.escape, names))})(?:[.\[][^{CONTROL_CHARACTERS}]*)?$"
@@ -83,7 +84,7 @@ def _variant(
     make = part_patch_schema if optional else part_schema
     members = {}
     for name, field in schema._declared_fields.items():
-        if name in read_only or field.dump_only:
+        if name in read_only or field.dump_only or field.metadata.get("server_sets"):
             continue
         new = _retarget(field, make, part_schema)
         if name != "inferred":  # its own pattern below says what it may hold
@@ -95,7 +96,7 @@ def _variant(
             new.required = False
         members[name] = new
     if "inferred" in members:
-        members["inferred"] = _inferred_names_a_field(members["inferred"], schema)
+        members["inferred"] = _inferred_names_a_field(members["inferred"], members)
 
     class Meta(schema.Meta):
         always_present = False

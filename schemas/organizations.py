@@ -12,6 +12,7 @@ from schemas.common import (
     RecordSchema,
     Sources,
     Text,
+    no_external_ids,
 )
 
 MEMBERSHIP_STATUSES = ("member", "observer", "applicant", "dialogue_partner")
@@ -37,4 +38,4 @@ class OrganizationSchema(RecordSchema):
     acronym = fields.String(allow_none=True, load_default=None)
     aliases = fields.List(fields.Nested(AliasSchema), load_default=list)
     memberships = fields.List(fields.Nested(MembershipSchema), load_default=list)
-    external_ids = fields.Nested(ExternalIdsSchema, load_default=dict)
+    external_ids = fields.Nested(ExternalIdsSchema, load_default=no_external_ids)

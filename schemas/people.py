@@ -11,6 +11,7 @@ from schemas.common import (
     RecordSchema,
     Sources,
     Text,
+    no_external_ids,
 )
 
 
@@ -33,4 +34,4 @@ class PersonSchema(RecordSchema):
     name = Text(required=True)
     aliases = fields.List(fields.Nested(AliasSchema), load_default=list)
     roles = fields.List(fields.Nested(RoleSchema), load_default=list)
-    external_ids = fields.Nested(ExternalIdsSchema, load_default=dict)
+    external_ids = fields.Nested(ExternalIdsSchema, load_default=no_external_ids)

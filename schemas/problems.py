@@ -34,3 +34,6 @@ class ProblemSchema(BaseSchema):
     candidates = fields.List(
         fields.String(), metadata={"description": "Records an ambiguous name could mean"}
     )
+    existing = fields.String(
+        metadata={"description": "The record that already holds what was sent (a 409)"}
+    )

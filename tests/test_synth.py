@@ -33,7 +33,7 @@ def test_counts_and_meta(corpus):
     stored = dict(conn.execute("SELECT key, value FROM meta"))
     assert set(stored) == {
         "dataset_version", "data_version", "built_at", "pycountry", "schema_version", "counts",
-        "fulltext",
+        "fulltext", "drafts_version",
     }  # fmt: skip
     assert stored["dataset_version"] == meta["dataset_version"]
     for name, n in counts.items():

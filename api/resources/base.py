@@ -166,6 +166,8 @@ def resource_blueprint(
     description: str,
     key: str = "id",
     key_description: str = "Record id",
+    create_body: type[Schema] | None = None,
+    create_view=None,
 ) -> Blueprint:
     """A blueprint with ``GET /v1/<resource>`` and ``GET /v1/<resource>/{key}``."""
     blp = Blueprint(
@@ -216,8 +218,8 @@ def resource_blueprint(
     def item(_args, **path):
         return http.record(resource, path[key], key)
 
-    if resource in writes.WRITABLE:
-        _writes(blp, resource, singular)
+    if resource in writes.WRITABLE or create_view is not None:
+        _writes(blp, resource, singular, create_body, create_view)
     return blp
 
 
@@ -240,9 +242,15 @@ IDEMPOTENCY_KEY = {
 WRITE_ERRORS = (401, 403, 413, 415, 422, 429)
 
 
-def _writes(blp: Blueprint, resource: Resource, singular: str) -> None:
-    """POST on the collection; PATCH and DELETE on an item: token only."""
-    body = input_schema(resource.schema)
+def _writes(
+    blp: Blueprint, resource: Resource, singular: str, create_body=None, create_view=None
+) -> None:
+    """POST on the collection; PATCH and DELETE on an item: token only.
+
+    ``create_body`` and ``create_view`` replace the body and view of the POST
+    (a document's text is sent beside its metadata).
+    """
+    body = create_body or input_schema(resource.schema)
     patch = patch_schema(resource.schema)
     a = "an" if resource.singular[0] in "aeiou" else "a"
     limited = editing.limiter.limit(editing.write_limit)
@@ -268,6 +276,8 @@ def _writes(blp: Blueprint, resource: Resource, singular: str) -> None:
     @limited
     @auth_limited
     def create():
+        if create_view is not None:
+            return create_view()
         return editing.create(resource)
 
     @blp.route("/<string:id>", endpoint="update", methods=["PATCH"])

@@ -1,7 +1,8 @@
 """Source documents and their exact text: `/v1/documents`."""
 
-from api import catalog, http
+from api import catalog, editing, http
 from api.resources.base import CACHE_HEADERS, alternatives, resource_blueprint, strict_query
+from schemas.documents import DocumentCreateSchema
 from schemas.queries import DocumentQuery
 
 blp = resource_blueprint(
@@ -10,6 +11,8 @@ blp = resource_blueprint(
     plural="Documents",
     singular="Document",
     description="Source documents and their exact text",
+    create_body=DocumentCreateSchema,
+    create_view=editing.create_document,
 )
 
 

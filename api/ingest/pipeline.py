@@ -1,0 +1,52 @@
+"""Extraction from top to bottom: read the article once, then each drafting step in order,
+matching against existing records, links between drafts and the records they restate,
+then the checks every draft must pass."""
+
+from __future__ import annotations
+
+import logging
+
+from api.ingest import (
+    agreements,
+    article,
+    commentary,
+    drafts,
+    events,
+    indicators,
+    links,
+    matching,
+    meetings,
+    organizations,
+    persons,
+)
+
+log = logging.getLogger(__name__)
+
+# The drafting steps, in the order their drafts are listed.
+STEPS = (
+    ("agreements", agreements.draft),
+    ("meetings", meetings.draft),
+    ("events", events.draft),
+    ("indicators", indicators.draft),
+    ("commentary", commentary.draft),
+    ("people", persons.draft),
+    ("organizations", organizations.draft),
+)
+
+
+def run(nlp, text: str, document: dict, known) -> list[dict]:
+    """Drafts for one document; a draft that fails its schema or a citation is dropped
+    (and logged), so every draft returned can be accepted as it stands."""
+    read = article.read(nlp, text, document, known)
+    made = []
+    for _, step in STEPS:
+        made += [matching.apply(draft, known) for draft in step(read)]
+    links.apply(made)
+    out = []
+    for draft in made:
+        found = drafts.problems(draft, text)
+        if found:
+            log.warning("dropped a %s draft: %s", draft["resource"], "; ".join(found))
+            continue
+        out.append(draft)
+    return out

@@ -1,0 +1,74 @@
+"""Direct quotes in curly or straight marks, across paragraphs, with the speaker from the
+attribution before or after, or null when the source does not name one."""
+
+from tests.ingest_helpers import of, run
+
+
+def quotes(text, **document):
+    return [d["record"] for d in of(run(text), "commentary", kind="quote")]
+
+
+def test_curly_quote_with_the_speaker_after_it():
+    (quote,) = quotes("“We will build the line together,” President Ruth Amoah said on Monday.")
+    assert quote["text"] == "We will build the line together"
+    assert quote["author"] == {"name": "Ruth Amoah", "person": None}
+    assert quote["speech"] == "direct"
+    assert quote["published"] == "2024-03-11"
+
+
+def test_straight_quote_with_the_speaker_before_it():
+    (quote,) = quotes('Minister Tomas Berg told the council on Monday: "The border stays open."')
+    assert quote["text"] == "The border stays open."
+    assert quote["author"]["name"] == "Tomas Berg"
+
+
+def test_single_curly_quotes_are_told_from_apostrophes():
+    (quote,) = quotes("Tomas Berg called Norway’s offer an ‘important step’ on Monday.")
+    assert quote["text"] == "important step"
+    assert quote["author"]["name"] == "Tomas Berg"
+
+
+def test_a_quote_reopened_at_the_next_paragraph_continues():
+    text = ("Ruth Amoah spoke first. “We have waited a long time.\n\n"
+            "“Now the work begins,” Amoah said on Monday.")
+    (quote,) = quotes(text)
+    assert quote["text"] == "We have waited a long time. Now the work begins"
+    assert quote["author"]["name"] == "Ruth Amoah"
+    source = quote["sources"][0]
+    assert "\n\n" in source["quote"] and text[source["start"] : source["end"]] == source["quote"]
+
+
+def test_an_official_asking_not_to_be_named_is_no_speaker():
+    text = ("Ruth Amoah left early. One official said, asking not to be named, that "
+            "“the deal is not done yet.”")
+    (quote,) = quotes(text)
+    assert quote["author"] is None
+    assert any("does not name" in r for r in of(run(text), "commentary")[0]["reasons"])
+
+
+def test_a_quote_following_an_attributed_one_keeps_its_speaker():
+    text = "“We are ready,” Ruth Amoah said on Monday. “The money is there.”"
+    first, second = quotes(text)
+    assert second["author"] == first["author"] == {"name": "Ruth Amoah", "person": None}
+
+
+def test_reported_speech_is_a_quote_of_kind_reported():
+    text = "Ruth Amoah told reporters on Monday that Ghanaian firms would invest in the port."
+    (quote,) = quotes(text)
+    assert quote["speech"] == "reported"
+    assert quote["text"] == "Ghanaian firms would invest in the port"
+    assert quote["author"]["name"] == "Ruth Amoah"
+
+
+def test_he_said_after_a_quote_is_the_person_named_before():
+    text = "Ruth Amoah spoke on Monday. “The port opens in May,” she said."
+    (quote,) = quotes(text)
+    assert quote["author"] == {"name": "Ruth Amoah", "person": None}
+
+
+def test_reported_speech_of_a_person_named_in_apposition():
+    text = ("The French ambassador, Ana Duval, said on Monday the two countries would expand "
+            "exchanges next year.")
+    (quote,) = quotes(text)
+    assert quote["author"]["name"] == "Ana Duval"
+    assert quote["published"] == "2024-03-11"  # "next year" is what she said, not when
