@@ -149,16 +149,21 @@ MAX_DEPTH = 32  # records nest a few levels; nothing a client needs comes near t
 CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")  # the rule the input schemas publish
 
 
-def json_body(*media_types: str) -> dict:
+def json_body(*media_types: str, optional: bool = False) -> dict:
     """The request's JSON object; 415 for another media type, 400 for malformed JSON.
 
     A streamed (chunked) body over the size limit is a 413, not a truncated
     document; one nested deeper than MAX_DEPTH a 400; control characters in
-    any string a 422 naming where.
+    any string a 422 naming where. With ``optional``, no body at all is an
+    empty object.
     """
+    data = _read_body() if optional else None
+    if optional and not data:
+        return {}
     if request.mimetype not in media_types:
         raise Problem(415, f"Send the body as {' or '.join(media_types)}.")
-    data = _read_body()
+    if data is None:
+        data = _read_body()
     try:
         body = orjson.loads(data)
     except orjson.JSONDecodeError as exc:

@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+from api.processes import pid_alive
+
 log = logging.getLogger("briefs")
 RESTART_DELAY_S = 1.0
 
@@ -108,19 +110,9 @@ def replicate(config: Path, db: Path, interval: float = 0.1) -> None:
         time.sleep(interval)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def supervisor_running(db: Path) -> bool:
     try:
-        return _alive(int(pid_file(db).read_text()))
+        return pid_alive(int(pid_file(db).read_text()))
     except (OSError, ValueError):
         return False
 

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from api.db import open_readonly, sqlite3
+from api.processes import pid_alive
 
 # Litestream's own bookkeeping (_litestream_seq, _litestream_lock) on a replicated file
 LITESTREAM_TABLES = (
@@ -114,18 +115,8 @@ def _remove_stale(folder: Path) -> None:
     """Delete partial copies whose process is gone."""
     for path in folder.glob(".*.partial"):
         pid = path.name.rsplit(".", 2)[-2]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _off_the_loop(func, *args) -> None:

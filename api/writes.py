@@ -36,6 +36,7 @@ from api import build, catalog, citations, fulltext, index
 from api.catalog import Resource
 from api.check import flatten, record_problems
 from api.db import BUSY_TIMEOUT_S, sqlite3
+from api.processes import pid_alive
 from schemas.inputs import READ_ONLY
 
 WRITABLE = (
@@ -329,7 +330,7 @@ class Writer:
             if not dot or suffix not in ("tmp", "old"):
                 continue
             pid = stem.rpartition(".")[2].rpartition("-")[2]
-            if not pid.isdigit() or _pid_alive(int(pid)):
+            if not pid.isdigit() or pid_alive(int(pid)):
                 continue
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
@@ -766,16 +767,6 @@ def _high_water(conn) -> int:
     return int(row[0])
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def alive(owner: str | None) -> bool:
     """Whether the process that claimed a key may still answer it.
 
@@ -786,7 +777,7 @@ def alive(owner: str | None) -> bool:
     host, _, pid = (owner or "").rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return True
-    return int(pid) == os.getpid() or _pid_alive(int(pid))
+    return int(pid) == os.getpid() or pid_alive(int(pid))
 
 
 def _unknown_fields(schema, patch: dict, path: str = "") -> list[str]:

@@ -137,6 +137,9 @@ IDS = {
     "indicators": "2010-pakistan-russia-trade-turnover",
     "commentary": "2007-fradkov-important-step",
     "documents": "pakistan-russia-relations-a-new-beginning",
+    # Private to curators: parameters are checked before the token, so any id serves.
+    "drafts": "d1",
+    "jobs": "j1",
 }
 UNDOCUMENTED = "not_a_parameter"
 

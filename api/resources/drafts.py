@@ -99,9 +99,7 @@ def draft(_args, id):
 
 def _body(schema) -> dict:
     """The request's JSON object loaded by ``schema`` (no body at all is an empty one)."""
-    if not request.get_data(cache=True) and schema is ACCEPT:
-        return schema.load({})
-    body = editing.json_body(http.JSON)
+    body = editing.json_body(http.JSON, optional=schema is ACCEPT)
     try:
         return schema.load(body)
     except ValidationError as exc:
