@@ -3,7 +3,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from schemas.common import PartialDate, PersonRefSchema, RecordSchema, Text, WholeNumber
-from schemas.inputs import input_schema
+from schemas.inputs import CONTROL_CHARACTERS, input_schema, no_control_characters
 
 MAX_TEXT_LENGTH = 200_000  # code points: several times the longest article
 MAX_HTML_LENGTH = 1_000_000  # characters; the request body limit applies too
@@ -25,7 +25,10 @@ class DocumentSchema(RecordSchema):
     url = fields.String(
         allow_none=True,
         load_default=None,
-        validate=validate.Regexp(r"^https?://[^\s/?#]+[^\s]*$", error="Not an http(s) URL."),
+        validate=validate.Regexp(
+            rf"^https?://[^\s/?#{CONTROL_CHARACTERS}]+[^\s{CONTROL_CHARACTERS}]*$",
+            error="Not an http(s) URL.",
+        ),
         metadata={"description": "Where the document was published (http or https)"},
     )
     rights = Text(required=True)
@@ -64,11 +67,11 @@ class DocumentCreateSchema(input_schema(DocumentSchema)):
         always_present = False
 
     text = fields.String(
-        validate=validate.Length(min=1, max=MAX_TEXT_LENGTH),
+        validate=[validate.Length(min=1, max=MAX_TEXT_LENGTH), no_control_characters()],
         metadata={"description": "The text, stored exactly; citations count into it"},
     )
     html = fields.String(
-        validate=validate.Length(min=1, max=MAX_HTML_LENGTH),
+        validate=[validate.Length(min=1, max=MAX_HTML_LENGTH), no_control_characters()],
         metadata={"description": "An HTML page whose main text becomes the document's text"},
     )
 

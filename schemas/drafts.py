@@ -3,6 +3,7 @@
 from marshmallow import fields, validate
 
 from schemas.common import BaseSchema, Choice, Slug
+from schemas.inputs import no_control_characters
 from schemas.problems import ProblemSchema
 from schemas.queries import PageQuery
 
@@ -96,7 +97,9 @@ class DraftAcceptSchema(BaseSchema):
 class DraftRejectSchema(BaseSchema):
     """A reject, and why."""
 
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    reason = fields.String(
+        required=True, validate=[validate.Length(min=1, max=2000), no_control_characters()]
+    )
 
 
 class DraftQuery(PageQuery):

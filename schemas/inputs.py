@@ -24,6 +24,11 @@ CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 PLAIN_TEXT = rf"^[^{CONTROL_CHARACTERS}]*$"
 
 
+def no_control_characters() -> validate.Regexp:
+    """The rule every free-text input follows, stated as a pattern the OpenAPI document shows."""
+    return validate.Regexp(PLAIN_TEXT, error="Control characters are not allowed.")
+
+
 def _always_present(schema: type[Schema]) -> bool:
     return getattr(getattr(schema, "Meta", None), "always_present", False)
 
@@ -62,7 +67,7 @@ def _plain_text(field: fields.Field) -> fields.Field:
     field = copy.copy(field)
     field.validators = [
         *field.validators,
-        validate.Regexp(PLAIN_TEXT, error="Control characters are not allowed."),
+        no_control_characters(),
     ]
     return field
 
