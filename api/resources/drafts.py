@@ -98,8 +98,13 @@ def draft(_args, id):
 
 
 def _body(schema) -> dict:
-    """The request's JSON object loaded by ``schema`` (no body at all is an empty one)."""
-    if not request.get_data(cache=True) and schema is ACCEPT:
+    """The request's JSON object loaded by ``schema`` (no body at all is an empty accept).
+
+    Whether there is a body is told by the headers: reading it here would leave
+    nothing for ``json_body``, which reads the stream itself.
+    """
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if schema is ACCEPT and not request.content_length and not chunked:
         return schema.load({})
     body = editing.json_body(http.JSON)
     try:
