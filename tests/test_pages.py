@@ -328,9 +328,9 @@ def test_the_desk_may_call_the_api_and_holds_the_text_but_no_drafts(db_path, tmp
     assert response.headers["Content-Type"] == HTML
     policy = response.headers["Content-Security-Policy"]
     assert "connect-src 'self'" in policy and "unsafe-inline" not in policy
-    assert "connect-src" not in client.get(f"/documents/{document}").headers[
-        "Content-Security-Policy"
-    ]
+    assert (
+        "connect-src" not in client.get(f"/documents/{document}").headers["Content-Security-Policy"]
+    )
     body = response.get_data(as_text=True)
     assert '<script src="/pages/static/desk.js?v=' in body
     assert f'data-document="{document}"' in body

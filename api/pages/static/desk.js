@@ -110,6 +110,8 @@
       });
     });
     if (first) {
+      // Before the outermost highlight here, so that a tag never sits inside another's.
+      while (first.parentNode.matches("mark.draft")) { first = first.parentNode; }
       var tag = el("span", {"class": "draft-tag draft-" + draft.resource, "data-draft": draft.id,
                              "aria-hidden": "true"}, number + " " + singular(draft));
       first.parentNode.insertBefore(tag, first);
@@ -374,7 +376,7 @@
 
   // --- loading ------------------------------------------------------------------------
 
-  function load() {
+  function load(focus) {
     drafts = [];
     current = -1;
     list.textContent = "";
@@ -402,6 +404,7 @@
         list.appendChild(item(draft, i + 1));
       });
       say(drafts.length ? drafts.length + " open drafts. Press j for the first." : "No open drafts for this document.");
+      if (focus) { status.focus(); }
     }, function (result) {
       if (result && result.status) {
         say("The drafts could not be read. " + problem(result));
@@ -418,7 +421,7 @@
     if (!value) { return; }
     window.sessionStorage.setItem(KEY, value);
     tokenInput.value = "";
-    load();
+    load(true);
   });
   forget.addEventListener("click", function () {
     window.sessionStorage.removeItem(KEY);
