@@ -79,6 +79,9 @@ def test_the_desk_flow_accept_with_a_correction_and_reject(desk, browser):
 
     browser.get(f"{base}/desk/documents/{document}")
     assert browser.find_elements(By.CSS_SELECTOR, ".draft-item") == []  # nothing without a token
+    headings_in_order(browser)
+    check_accessible(browser)
+    screenshots(browser, "desk-token")
     box = browser.find_element(By.ID, "desk-token")
     box.send_keys(secret + "jkar")  # keys typed into a field are not desk commands
     box.send_keys(Keys.BACKSPACE * 4, Keys.ENTER)
