@@ -104,8 +104,15 @@ def test_the_desk_flow_accept_with_a_correction_and_reject(desk, browser):
     wait.until(lambda d: link.text == title)
     assert link.get_attribute("href") == f"{base}/agreements/{CORROBORATED}"
 
+    # A click on a highlight picks its draft (the innermost, where two cite the same words).
+    commentary = by_resource["commentary", "create"]
+    browser.find_element(By.CSS_SELECTOR, f'mark[data-draft="{commentary["id"]}"]').click()
+    assert current_draft(browser) == commentary["id"]
+    browser.find_element(By.ID, "desk-status").click()  # a place that is not a field
+
     # j walks the drafts, k goes back; the current draft's span is outlined.
-    press(browser, "j")
+    press(browser, "k")
+    press(browser, "k")
     assert current_draft(browser) == drafts[0]["id"]
     press(browser, "j")
     press(browser, "j")

@@ -429,6 +429,12 @@
     load();
     tokenInput.focus();
   });
+  textBox.addEventListener("click", function (event) {
+    var mark = event.target.closest("mark[data-draft]");
+    if (!mark) { return; }
+    var id = mark.getAttribute("data-draft");
+    select(drafts.findIndex(function (d) { return d.id === id; }));
+  });
   document.getElementById("draft-next").addEventListener("click", function () { select(current + 1); });
   document.getElementById("draft-previous").addEventListener("click", function () { select(current - 1); });
 
