@@ -11,6 +11,8 @@ import pytest
 from api import catalog
 from api.citations import walk
 from tests.conftest import DOCUMENT, writable_app
+from tests.review_double import HandDrafts
+from tests.test_review import article, extract, open_drafts
 
 HTML = "text/html; charset=utf-8"
 DEBT = "/agreements/2005-debt-rescheduling"
@@ -22,6 +24,7 @@ PAGES = [
     "/people/mikhail-fradkov",
     "/countries/PK",
     "/search?q=Fredkov",
+    f"/desk/documents/{DOCUMENT}",
 ]
 
 
@@ -308,3 +311,61 @@ def test_the_brief_page_says_what_it_rests_on(client):
     assert chronology.count("<li>") == len(
         client.get("/v1/briefs/PK/RU").get_json()["chronology"]["items"]
     )
+
+
+def test_the_desk_may_call_the_api_and_holds_the_text_but_no_drafts(db_path, tmp_path):
+    app, db, tokens = writable_app(db_path, tmp_path)
+    client = app.test_client()
+    _, secret = tokens.create("curator")
+    auth = {"Authorization": f"Bearer {secret}"}
+    document = client.post("/v1/documents", json=article(), headers=auth).get_json()["id"]
+    extract(client, auth, db, document, HandDrafts(restates="2005-debt-rescheduling"))
+    drafts = open_drafts(client, auth, document)
+    assert len(drafts) == 5
+
+    response = client.get(f"/desk/documents/{document}")  # no token: the page, not the drafts
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == HTML
+    policy = response.headers["Content-Security-Policy"]
+    assert "connect-src 'self'" in policy and "unsafe-inline" not in policy
+    assert (
+        "connect-src" not in client.get(f"/documents/{document}").headers["Content-Security-Policy"]
+    )
+    body = response.get_data(as_text=True)
+    assert '<script src="/pages/static/desk.js?v=' in body
+    assert f'data-document="{document}"' in body
+    for draft in drafts:
+        assert draft["id"] not in body
+    assert "Wekesa–Morita meeting" not in body and "data-draft" not in body
+    # The text is the document's, character for character, in pieces that say where they begin.
+    text = client.get(f"/v1/documents/{document}/text").get_data(as_text=True)
+    shown = body[body.index('<div class="doc-text" id="desk-text"') :]
+    shown = shown[shown.index(">") + 1 : shown.index("</div>")]
+    pieces = re.findall(r'<span (?:class="cited" )?data-at="(\d+)"[^>]*>(.*?)</span>', shown, re.S)
+    assert "".join(html.unescape(p) for _, p in pieces) == text
+    assert all(text[int(at) :].startswith(html.unescape(p)) for at, p in pieces)
+    with client.get("/pages/static/desk.js") as js:
+        assert js.status_code == 200 and "/v1/drafts" in js.get_data(as_text=True)
+
+
+def test_the_desk_marks_what_records_cite_and_escapes_the_document(db_path, tmp_path):
+    app, _, tokens = writable_app(db_path, tmp_path)
+    client = app.test_client()
+    _, secret = tokens.create("curator")
+    auth = {"Authorization": f"Bearer {secret}"}
+    hostile = {
+        **article(),
+        "title": '<script>alert("t")</script> loan',
+        "text": article()["text"] + "\n<img src=x onerror=alert(1)> & more.\n",
+    }
+    document = client.post("/v1/documents", json=hostile, headers=auth).get_json()["id"]
+    body = client.get(f"/desk/documents/{document}").get_data(as_text=True)
+    assert "<script>alert" not in body and "<img src=x" not in body
+    assert "Desk: &lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt; loan" in body
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; more." in body
+
+    seeded = client.get(f"/desk/documents/{DOCUMENT}").get_data(as_text=True)
+    _, spans = cited_spans(client, DOCUMENT)
+    assert seeded.count('<span class="cited"') >= len(spans)
+    missing = client.get("/desk/documents/nope")
+    assert missing.status_code == 404 and "No document" in missing.get_data(as_text=True)

@@ -75,6 +75,7 @@ class Piece:
     covering: list[str]
     starting: list[Span]
     title: str = ""  # who cites the words of this piece
+    start: int = 0  # where it begins in the text (characters)
 
 
 @dataclass
@@ -114,7 +115,7 @@ def mark_document(
         covering = [s for s in ordered if s.start <= a and b <= s.end]
         citers = dict.fromkeys(f"{c.kind}: {c.label}" for s in covering for c in s.cited_by)
         title = f"Cited by {'; '.join(citers)}" if citers else ""
-        pieces.append(Piece(text[a:b], [s.key for s in covering], starting.get(a, []), title))
+        pieces.append(Piece(text[a:b], [s.key for s in covering], starting.get(a, []), title, a))
     return MarkedDocument(ordered, pieces, total)
 
 

@@ -19,6 +19,7 @@ from api.briefs import COUNT_CAP, Brief
 from api.errors import Problem
 from api.pages import reading
 from api.response import Response
+from schemas.drafts import DRAFT_RESOURCES
 
 HERE = Path(__file__).parent
 blp = Blueprint(
@@ -33,6 +34,7 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+DESK_CSP = f"{CSP}; connect-src 'self'"  # the desk's script calls /v1/drafts
 BRIEF_LIMIT = 10  # items a brief page shows per section (as /v1/briefs by default)
 STRIP_LIMIT = 100  # records the timeline strip draws and the chronology lists
 LATEST = 5  # documents and changes on the home page
@@ -100,7 +102,7 @@ def asset(filename: str) -> str:
 @blp.after_request
 def security_headers(response: Response) -> Response:
     headers = response.headers
-    headers["Content-Security-Policy"] = CSP
+    headers["Content-Security-Policy"] = DESK_CSP if request.endpoint == "pages.desk" else CSP
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "same-origin"
     return response
@@ -258,6 +260,30 @@ def document(document_id: str):
         document=record,
         marked=marked,
         fields=fields.of(record, skip=("id", "title")),
+    )
+
+
+@blp.get("/desk/documents/<string:document_id>")
+def desk(document_id: str):
+    """The curator's desk: a document's text, cut at the spans records already cite.
+
+    The page holds no drafts: its script asks ``/v1/drafts`` for them with the
+    curator's token (kept in the tab's session storage), highlights their spans
+    in this text and accepts or rejects them through the same API.
+    """
+    data = http.get_store()
+    record = store.decode(data.get(catalog.DOCUMENTS, document_id).json)
+    etag = fresh()
+    text, _ = data.document_text(record["id"])
+    citing = [
+        (catalog.BY_NAME[name], store.decode(body)) for name, body in data.citing(record["id"])
+    ]
+    return page(
+        "desk.html",
+        etag,
+        document=record,
+        marked=reading.mark_document(record["id"], text, citing),
+        resources=[catalog.BY_NAME[name] for name in DRAFT_RESOURCES],
     )
 
 

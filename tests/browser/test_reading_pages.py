@@ -74,6 +74,15 @@ def width(driver, name: str) -> None:
         "Emulation.setDeviceMetricsOverride",
         {"width": w, "height": h, "deviceScaleFactor": 1, "mobile": name == "phone"},
     )
+    settle(driver)
+
+
+def settle(driver) -> None:
+    """Wait until the page is laid out and painted anew (two animation frames)."""
+    driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "requestAnimationFrame(() => requestAnimationFrame(() => done()));"
+    )
 
 
 def screenshots(driver, page: str, keep_in_view: str | None = None) -> None:
@@ -85,6 +94,7 @@ def screenshots(driver, page: str, keep_in_view: str | None = None) -> None:
                 "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})",
                 keep_in_view,
             )
+            settle(driver)
         path = ARTIFACTS / f"{page}-{WIDTHS[name][0]}.png"
         assert driver.save_screenshot(str(path)), path
         # Nothing may be wider than the screen, except the timeline strip's own scroller.
