@@ -26,10 +26,10 @@ from api.writes import (
     Written,
     alive,
     bump_drafts,
+    patch_record,
     process_owner,
     utc_now,
 )
-from api.writes import merge_patch as apply_patch
 from schemas.drafts import DRAFT_ACTIONS, DRAFT_RESOURCES, DraftSchema, JobSchema
 
 log = logging.getLogger("briefs")
@@ -224,7 +224,7 @@ class Review:
         with self.writer.transaction() as conn:
             draft = self._open_draft(conn, draft_id)
             resource = catalog.BY_NAME[draft["resource"]]
-            body = apply_patch(draft["record"], corrections)
+            body = patch_record(resource.instance, draft["record"], corrections)
             if draft["action"] == "create":
                 written = self.writer.create_in(conn, resource, body, actor)
             else:

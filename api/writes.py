@@ -133,6 +133,32 @@ def merge_patch(target, patch):
     return result
 
 
+def patch_record(schema, target: dict, patch: dict) -> dict:
+    """A merge patch applied to a record of ``schema``.
+
+    A null removes a field, as RFC 7396 says, except a field the record must
+    have that may be null (a document's ``published``): there null is the value.
+    """
+    result = merge_patch(target, patch)
+    _keep_nulls(schema, patch, result)
+    return result
+
+
+def _keep_nulls(schema, patch: dict, result: dict) -> None:
+    for key, value in patch.items():
+        field = schema.fields.get(key)
+        if field is None:
+            continue
+        if value is None and field.required and field.allow_none:
+            result[key] = None
+        elif (
+            isinstance(value, dict)
+            and isinstance(field, fields.Nested)
+            and isinstance(result.get(key), dict)
+        ):
+            _keep_nulls(field.schema, value, result[key])
+
+
 def request_digest(body: object, method: str, path: str) -> str:
     """What an Idempotency-Key is bound to: the method, the path and the canonical JSON body.
 
@@ -437,7 +463,11 @@ class Writer:
         with self.transaction() as conn:
             before = self._current(conn, resource, record_id, if_match)
             written = self.replace_in(
-                conn, resource, before, merge_patch(self.editable(before), patch), actor
+                conn,
+                resource,
+                before,
+                patch_record(resource.instance, self.editable(before), patch),
+                actor,
             )
         return written
 

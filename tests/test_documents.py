@@ -137,6 +137,22 @@ def test_patch_changes_metadata_only(writable):
     assert response.get_json()["length"] == len(article()["text"])
 
 
+def test_a_null_in_a_patch_clears_a_field_the_record_must_have(writable):
+    """Merge patch null removes a field; a required field that may be null becomes null."""
+    client, auth, _, _ = writable
+    document = post(client, auth).get_json()["id"]
+    etag = client.get(f"/v1/documents/{document}").headers["ETag"]
+    response = client.patch(
+        f"/v1/documents/{document}",
+        json={"published": None, "url": None},
+        headers={**auth, "If-Match": etag},
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["published"] is None
+    assert response.get_json()["url"] is None
+    assert client.get(f"/v1/documents/{document}").get_json()["published"] is None
+
+
 def test_a_cited_document_cannot_be_deleted(writable):
     client, auth, _, _ = writable
     response = client.delete(f"/v1/documents/{DOCUMENT}", headers={**auth, "If-Match": "*"})
