@@ -35,6 +35,18 @@ FIXTURES = click.option(
     show_default=True,
     help="Folder of curated records",
 )
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Database path [default: $BRIEFS_DB or data/briefs.db]",
+)
+EXISTING_DB = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Database path [default: $BRIEFS_DB or data/briefs.db]",
+)
 
 
 @click.group()
@@ -58,12 +70,7 @@ def check(seeds: Path, fixtures: Path) -> None:
 
 
 @main.command()
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Database path [default: $BRIEFS_DB or data/briefs.db]",
-)
+@DB_OPTION
 @SEEDS
 @FIXTURES
 @click.option("--force", is_flag=True, help="Replace a database holding unexported writes")
@@ -153,12 +160,7 @@ def serve(
 
 
 @main.command()
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Database path [default: $BRIEFS_DB or data/briefs.db]",
-)
+@DB_OPTION
 def worker(db: Path | None) -> None:
     """Run the extraction worker: it takes jobs from the queue beside the database."""
     import logging
@@ -167,14 +169,6 @@ def worker(db: Path | None) -> None:
 
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [worker] %(message)s")
     jobs.work(db or Path(_default_db()))
-
-
-DB_OPTION = click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Database path [default: $BRIEFS_DB or data/briefs.db]",
-)
 
 
 @main.command()
@@ -275,12 +269,7 @@ DERIVED = ("date_start", "date_end", "outcomes")
 
 
 @main.command()
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="Database path [default: $BRIEFS_DB or data/briefs.db]",
-)
+@EXISTING_DB
 @SEEDS
 @FIXTURES
 def export(db: Path | None, seeds: Path, fixtures: Path) -> None:
@@ -496,14 +485,6 @@ def ingest(path, title, published, form, publisher, authors, url, language, righ
 @main.group()
 def drafts() -> None:
     """Review drafts at a terminal: list, accept (with corrections) or reject."""
-
-
-EXISTING_DB = click.option(
-    "--db",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="Database path [default: $BRIEFS_DB or data/briefs.db]",
-)
 
 
 @drafts.command("list")
