@@ -242,9 +242,8 @@ def brief(a: str, b: str):
     )
 
 
-@blp.get("/documents/<string:document_id>")
-def document(document_id: str):
-    """A document's exact text with every cited span marked."""
+def _marked_document(document_id: str):
+    """A document, the page's ETag (a 304 ends here) and its text cut at every cited span."""
     data = http.get_store()
     record = store.decode(data.get(catalog.DOCUMENTS, document_id).json)
     etag = fresh()
@@ -252,7 +251,13 @@ def document(document_id: str):
     citing = [
         (catalog.BY_NAME[name], store.decode(body)) for name, body in data.citing(record["id"])
     ]
-    marked = reading.mark_document(record["id"], text, citing)
+    return record, etag, reading.mark_document(record["id"], text, citing)
+
+
+@blp.get("/documents/<string:document_id>")
+def document(document_id: str):
+    """A document's exact text with every cited span marked."""
+    record, etag, marked = _marked_document(document_id)
     fields = reading.Fields()
     return page(
         "document.html",
@@ -271,18 +276,12 @@ def desk(document_id: str):
     curator's token (kept in the tab's session storage), highlights their spans
     in this text and accepts or rejects them through the same API.
     """
-    data = http.get_store()
-    record = store.decode(data.get(catalog.DOCUMENTS, document_id).json)
-    etag = fresh()
-    text, _ = data.document_text(record["id"])
-    citing = [
-        (catalog.BY_NAME[name], store.decode(body)) for name, body in data.citing(record["id"])
-    ]
+    record, etag, marked = _marked_document(document_id)
     return page(
         "desk.html",
         etag,
         document=record,
-        marked=reading.mark_document(record["id"], text, citing),
+        marked=marked,
         resources=[catalog.BY_NAME[name] for name in DRAFT_RESOURCES],
     )
 
