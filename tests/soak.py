@@ -38,6 +38,8 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
+from tests.cluster import PLAIN, request
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENT = "pakistan-russia-relations-a-new-beginning"
 QUOTE = "The annual trade turnover is a pitiful $700 million."
@@ -135,19 +137,7 @@ class Stats:
 
 def call(method: str, url: str, body=None, headers=None, timeout: float = 15.0):
     """(status, headers, parsed JSON or None); raises OSError when no answer came."""
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            raw = response.read()
-            status, got = response.status, response.headers
-    except urllib.error.HTTPError as error:
-        raw, status, got = error.read(), error.code, error.headers
-    try:
-        parsed = json.loads(raw) if raw else None
-    except ValueError:
-        parsed = None
-    return status, got, parsed
+    return request(PLAIN, method, url, body, headers, timeout)
 
 
 class Writer(threading.Thread):
