@@ -101,6 +101,7 @@ class Brief:
         self.groups = [(c, *data.continued_by(c)) if predecessors else (c,) for c in self.pair]
         self.filters = Filters(countries=self.groups, as_of=as_of)
         self.citations = Citations(data)
+        self.timeline: list[dict] = []  # the chronology's timeline entries, once composed
 
     def url(self, path: str, **params) -> str:
         query = [("country", c) for c in self.pair]
@@ -158,9 +159,9 @@ class Brief:
     def chronology(self) -> dict:
         """Every record of the pair in date order (up to chronology_cap), undated last."""
         page = self.data.timeline(self.filters, [], "date", self.chronology_cap)
+        self.timeline = [decode(body) for body in page.items]
         items = []
-        for body in page.items:
-            entry = decode(body)
+        for entry in self.timeline:
             resource = catalog.BY_SINGULAR[entry["type"]]
             record = decode(self.data.get(resource, entry["id"]).json)
             items.append(

@@ -215,9 +215,7 @@ def brief(a: str, b: str):
     etag = fresh()
     composer = PageBrief(data, pair, as_of=None, predecessors=True, limit=BRIEF_LIMIT, base_url="")
     composed = composer.compose()
-    entries = [
-        store.decode(b) for b in data.timeline(composer.filters, [], "date", STRIP_LIMIT).items
-    ]
+    entries = composer.timeline  # the chronology's first STRIP_LIMIT entries
     sources = {s["number"]: {**s, "href": reading.cite_href(s)} for s in composed["sources"]}
     sections = [("Figures", composed["figures"])]
     sections += [
