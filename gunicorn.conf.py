@@ -19,11 +19,11 @@ workers = int(os.environ.get("BRIEFS_WORKERS", "2"))
 # at 16 connections). BRIEFS_WORKER_CLASS=sync or gthread selects the others.
 # Each is gunicorn's worker of that name, answering gunicorn's own errors (a request
 # line or header over the limits, a malformed request, a worker timeout) as
-# application/problem+json rather than HTML (api/workers.py).
+# application/problem+json rather than HTML (api/web/workers.py).
 WORKERS = {
-    "sync": "api.workers.ProblemSyncWorker",
-    "gthread": "api.workers.ProblemThreadWorker",
-    "gevent": "api.workers.ProblemGeventWorker",
+    "sync": "api.web.workers.ProblemSyncWorker",
+    "gthread": "api.web.workers.ProblemThreadWorker",
+    "gevent": "api.web.workers.ProblemGeventWorker",
 }
 _kind = os.environ.get("BRIEFS_WORKER_CLASS", "gevent")
 worker_class = WORKERS.get(_kind, _kind)
@@ -66,7 +66,7 @@ def on_starting(server):
     global _sidecar
     import sys
 
-    from api import litestream
+    from api.ops import litestream
 
     db = os.environ.get("BRIEFS_DB", "data/briefs.db")
     command = [sys.executable, "-m", "api.cli"]

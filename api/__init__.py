@@ -1,159 +1,22 @@
-"""The foreign-policy briefs API: cited data about international relations."""
+"""The foreign-policy briefs API: cited data about international relations.
+
+The parts live in subpackages, one job each: ``domain`` (what the service
+knows), ``store`` (SQLite reads and writes), ``build`` (seeds and fixtures into
+the database), ``briefs``, ``curation`` (drafts and the extraction queue),
+``ingest`` (extraction), ``web`` (the HTTP side), ``ops`` (processes,
+Litestream, the replica's follower) and ``cli``.
+"""
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask, Request, send_from_directory
-from flask.sessions import SessionInterface
-from werkzeug.datastructures import ImmutableMultiDict
-
-from api import config, cors, editing, errors, fulltext, guards, http, logs, replica
-from api.auth import Tokens
-from api.db import ReadPool, Unavailable, sqlite3
-from api.openapi import BriefsApi
-from api.response import Response
-from api.store import Store
-from api.writes import WriteError, Writer
-
-API_VERSION = "1.0.0"
-DOCS_ASSETS = "/docs/assets/"
-log = logging.getLogger("briefs")
-
-
-def _swagger_ui_dist() -> Path:
-    import flask_swagger_ui
-
-    return Path(flask_swagger_ui.__file__).parent / "dist"
-
-
-class Parameters(ImmutableMultiDict):
-    """Query parameters whose ``get`` answers an absent key without an exception.
-
-    werkzeug's ``get`` looks a key up by raising and catching BadRequestKeyError,
-    an HTTP exception built for each absent key; webargs asks for every parameter
-    a schema declares, and most are absent from any one request.
-    """
-
-    def get(self, key, default=None, type=None):
-        if key not in self:
-            return default
-        return super().get(key, default, type)
-
-
-class BriefsRequest(Request):
-    parameter_storage_class = Parameters
-
-
-class App(Flask):
-    """Flask, inspecting each view and hook for a coroutine once rather than per request."""
-
-    request_class = BriefsRequest
-    response_class = Response
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._sync: dict = {}
-
-    def ensure_sync(self, func):
-        try:
-            return self._sync[func]
-        except KeyError:
-            found = self._sync[func] = super().ensure_sync(func)
-            return found
-
-
-class NoSessions(SessionInterface):
-    """The API keeps no session: none is opened or saved."""
-
-    def open_session(self, app, request):
-        return self.make_null_session(app)
-
-    def save_session(self, app, session, response) -> None:
-        return None
-
-
-def _catch_up(pool: ReadPool, writer: Writer) -> None:
-    """Build a missing full-text index, or apply the changes a crash left out of it.
-
-    This needs write access; a read-only deployment serves the index it has.
-    """
-    try:
-        conn = pool.connection()
-        (last,) = conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()
-        try:
-            behind = Store(conn).fulltext_applied() < last
-        except fulltext.Missing:
-            behind = True
-        if behind:
-            writer.sync_fulltext()
-    except (Unavailable, sqlite3.Error, OSError, WriteError) as exc:
-        log.warning("the full-text index was not brought up to date: %s", exc)
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the WSGI app; ``gunicorn 'api:create_app()'`` serves it."""
-    app = App(__name__)
-    app.config.update(config.from_environment())
-    app.config.update(test_config or {})
-    app.config.update(
-        API_TITLE="Foreign-policy briefs API",
-        API_VERSION=API_VERSION,
-        OPENAPI_VERSION="3.1.0",
-        OPENAPI_URL_PREFIX="/",
-        OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL=DOCS_ASSETS,
-        API_SPEC_OPTIONS={
-            "info": {
-                "description": (
-                    "Structured, cited data about international relations. Every fact "
-                    "carries its citation: the document, the verbatim quote and its "
-                    "code-point offsets. Errors are RFC 9457 problem details."
-                ),
-            },
-        },
-    )
-    replicating = app.config["REPLICA"]
-    app.extensions["briefs.pool"] = ReadPool(Path(app.config["DB"]), replica=replicating)
-    app.extensions["briefs.writer"] = Writer(
-        Path(app.config["DB"]), autocheckpoint=not app.config["LITESTREAM_CONFIG"]
-    )
-    app.extensions["briefs.tokens"] = Tokens(Path(app.config["AUTH_DB"]))
+    from api.web.app import create_app as build_app
 
-    logs.init_app(app)
-    guards.init_app(app)
-    replica.init_app(app)
-    errors.init_app(app)
-    http.init_app(app)
-    api = BriefsApi(app)
-    api.spec.components.security_scheme(
-        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "briefs token create"}
-    )
-    editing.init_limiter(app)
-    app.session_interface = NoSessions()
-    from api.resources import BLUEPRINTS
-
-    for blueprint in BLUEPRINTS:
-        api.register_blueprint(blueprint)
-    from api.pages import blp as pages
-
-    app.register_blueprint(pages)  # HTML, not an API operation: kept out of the OpenAPI document
-
-    dist = _swagger_ui_dist()
-
-    @app.route(f"{DOCS_ASSETS}<path:filename>", endpoint="docs_assets")
-    def docs_assets(filename):
-        return send_from_directory(dist, filename, max_age=86400)
-
-    cors.init_app(app)
-    if not replicating:  # a replica never writes; its follower keeps the index current
-        _catch_up(app.extensions["briefs.pool"], app.extensions["briefs.writer"])
-    log.info(
-        "serving %s with the SQLite engine %s (through %s)",
-        app.config["DB"],
-        sqlite3.sqlite_version,
-        sqlite3.__name__,
-    )
-    return app
+    return build_app(test_config)

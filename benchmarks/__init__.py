@@ -1,1 +1,1 @@
-"""Benchmark harness for issue 6: `make bench` runs `python -m benchmarks.run`."""
+"""Benchmark harness: `make bench` runs `python -m benchmarks.run`."""

@@ -41,7 +41,7 @@ def main(source: str, target: str) -> None:
             right.plot([goal, goal], [y - 0.4, y + 0.4], color="black", linewidth=2)
     right.invert_yaxis()
     right.set_xlim(0, 1.05)
-    right.set_xlabel("app ÷ ceiling (black tick: the issue's goal)")
+    right.set_xlabel("app ÷ ceiling (black tick: the goal)")
     right.set_title("Share of the bare-WSGI ceiling")
     fig.tight_layout()
     fig.savefig(target, dpi=110)

@@ -22,7 +22,8 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.run import wrk
-from deploy.cluster import Cluster, status
+from deploy.cluster import Cluster
+from deploy.servers import answers
 
 
 def main() -> None:
@@ -39,7 +40,7 @@ def main() -> None:
     cluster.build()
     cluster.start()
     path = "/v1/agreements?limit=1"
-    assert status(f"{cluster.proxy}{path}") == 200
+    assert answers(f"{cluster.proxy}{path}") == 200
     targets = {
         "primary direct": cluster.primary.base,
         "replica direct": cluster.replicas[0].base,

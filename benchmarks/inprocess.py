@@ -24,8 +24,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from api import create_app, http
-from api.resources import base
+from api import create_app
+from api.web import listing
+from api.web.resources import base
 
 HERE = Path(__file__).resolve().parent
 WARM_UP = 300  # calls before any is counted
@@ -45,7 +46,7 @@ def default_paths(db: Path) -> list[str]:
 def forget_queries() -> None:
     """Make what the app keeps by query string be forgotten at once."""
     base.PARSED = base.ParsedQueries(size=0)
-    http.SCOPES.size = http.NEXT_PREFIXES.size = 0
+    listing.SCOPES.size = listing.NEXT_PREFIXES.size = 0
 
 
 def caller(app) -> Callable[[str], None]:

@@ -1,4 +1,4 @@
-"""The benchmark of issue 6: the API against a bare-WSGI ceiling and Datasette, in alternation.
+"""The read benchmark: the API against a bare-WSGI ceiling and Datasette, in alternation.
 
     python -m benchmarks.run [--records 1000000] [--duration 5] [--runs 3] [--out FILE]
 
@@ -29,7 +29,6 @@ import os
 import platform
 import re
 import shutil
-import signal
 import socket
 import sqlite3
 import statistics
@@ -40,6 +39,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from deploy.servers import Server
+
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "benchmarks"
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -47,7 +48,7 @@ BRIEFS = ROOT / ".venv" / "bin" / "briefs"
 BENCH_PYTHON = HERE / ".venv" / "bin" / "python"
 PY_SPY = HERE / ".venv" / "bin" / "py-spy"
 DEEP = 10_000  # items before the deep page
-TARGETS = {  # what the issue asks of each case (ratios of requests/s)
+TARGETS = {  # the goal of each case (ratios of requests/s)
     "record": {"ceiling": 0.5, "datasette": 7.0},
     "page_first": {"ceiling": 0.4, "datasette": 12.0},
     "page_deep": {"ceiling": 0.4, "datasette": 12.0},
@@ -93,55 +94,17 @@ def connection_header(url: str) -> str:
 # --- servers ---------------------------------------------------------------------
 
 
-class Server:
-    """A server process on 127.0.0.1:port, in its own session (stopped by its pid)."""
-
-    def __init__(self, name: str, argv: list[str], env: dict, ready: str, cwd: Path = ROOT):
-        self.name = name
-        self.port = env["PORT"]
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = Path(env["LOG_DIR"]) / f"{name}.log"
-        self.process = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            env={k: str(v) for k, v in env.items() if k not in ("PORT", "LOG_DIR")},
-            stdout=subprocess.DEVNULL,
-            stderr=open(self.log_path, "wb"),
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 120
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{name} exited: see {self.log_path}")
-            try:
-                status, _, _ = fetch(self.base + ready)
-                if status < 500:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{name} did not answer {ready} in time: see {self.log_path}")
-            time.sleep(0.2)
-        self.connection = connection_header(self.base + ready)
-        log(f"  {name} ready on {self.base} (Connection: {self.connection})")
-
-    def workers(self) -> list[int]:
-        """The worker processes (children of the master), or the process itself."""
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            pids = [int(p) for p in children.read_text().split()]
-        except OSError:
-            pids = []
-        return pids or [self.process.pid]
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+def server(name: str, argv: list[str], env: dict, ready: str) -> Server:
+    """A server process on 127.0.0.1:env["PORT"], started and answering ``ready``."""
+    log_path = Path(env["LOG_DIR"]) / f"{name}.log"
+    log_path.unlink(missing_ok=True)
+    environ = {k: str(v) for k, v in env.items() if k not in ("PORT", "LOG_DIR")}
+    started = Server(argv, environ, log_path, port=int(env["PORT"]), name=name, ready=ready)
+    started.start()
+    started.wait_ready(120)
+    started.connection = connection_header(started.base + ready)
+    log(f"  {name} ready on {started.base} (Connection: {started.connection})")
+    return started
 
 
 def gunicorn(name: str, app: str, port: int, log_dir: Path, **env) -> Server:
@@ -154,7 +117,7 @@ def gunicorn(name: str, app: str, port: int, log_dir: Path, **env) -> Server:
         **env,
     }
     argv = [str(PYTHON), "-m", "gunicorn", "-c", "gunicorn.conf.py", app]
-    return Server(name, argv, environ, "/healthz" if app.startswith("api") else "/")
+    return server(name, argv, environ, "/healthz" if app.startswith("api") else "/")
 
 
 def datasette(db: Path, port: int, log_dir: Path) -> Server:
@@ -164,7 +127,7 @@ def datasette(db: Path, port: int, log_dir: Path) -> Server:
         "--no-access-log", "--log-level", "warning",
     ]  # fmt: skip
     env = {**os.environ, "BENCH_DB": db, "PORT": port, "LOG_DIR": log_dir}
-    return Server("datasette", argv, env, "/-/versions.json")
+    return server("datasette", argv, env, "/-/versions.json")
 
 
 def settle(*servers: Server, limit: float = 120.0) -> None:
@@ -313,10 +276,10 @@ def synth(records: int, db: Path, reuse: bool) -> dict:
     if reuse and db.exists():
         log(f"reusing {db}")
         return {"reused": True}
-    log(f"briefs synth --records {records} --db {db}")
+    log(f"python -m benchmarks.synth --records {records} --db {db}")
     started = time.monotonic()
     result = subprocess.run(
-        [str(BRIEFS), "synth", "--records", str(records), "--db", str(db)],
+        [sys.executable, "-m", "benchmarks.synth", "--records", str(records), "--db", str(db)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -329,7 +292,7 @@ def synth(records: int, db: Path, reuse: bool) -> dict:
 
 def search_count(db: Path, term: str) -> int:
     """Records whose text has ``term``, from the app's full-text index."""
-    from api import fulltext
+    from api.store import fulltext
 
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     (name,) = conn.execute("SELECT value FROM meta WHERE key = 'fulltext'").fetchone()
@@ -354,7 +317,7 @@ def datasette_search_index(db: Path) -> None:
 
 def pick_terms(db: Path) -> dict:
     """A common term (matching ~1% of the searchable records) and a rare one (~10-100)."""
-    from api import synth as synthetic
+    from benchmarks import synth as synthetic
 
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     rows = conn.execute("SELECT count(*) FROM search").fetchone()[0]

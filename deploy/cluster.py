@@ -4,7 +4,7 @@
 from a primary replicating with Litestream to a ``file`` replica (a folder
 standing in for object storage), starts two replicas following that folder and
 haproxy in front (deploy/haproxy.cfg), prints the addresses and a write token,
-and runs until interrupted. ``tests/cluster.py`` (``make test-cluster``) drives
+and runs until interrupted. ``tests/system/cluster.py`` (``make test-cluster``) drives
 the same topology.
 """
 
@@ -18,81 +18,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from deploy.servers import ROOT, Server, answers
+
 BIN = Path(sys.executable).parent
 BRIEFS = str(BIN / "briefs")
 LITESTREAM_CONFIG = ROOT / "deploy" / "litestream.yml"
 HAPROXY_CONFIG = ROOT / "deploy" / "haproxy.cfg"
-
-
-def status(url: str, timeout: float = 1.0) -> int | None:
-    """The HTTP status of a GET (None when nothing answered)."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            response.read()
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return None
-
-
-class Process:
-    """A command in its own session (a killed one takes its children along)."""
-
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], log: Path) -> None:
-        self.name, self.argv, self.env, self.log = name, argv, env, log
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                self.argv,
-                cwd=ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def kill(self, sig: int = signal.SIGKILL) -> None:
-        """Signal the whole process group (master, workers, Litestream's side)."""
-        if self.process is None:
-            return
-        try:
-            os.killpg(self.process.pid, sig)
-        except ProcessLookupError:
-            pass
-        try:
-            self.process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        if sig != signal.SIGKILL:  # leave nothing of the group behind
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-
-class Server(Process):
-    def __init__(self, name: str, port: int, env: dict[str, str], argv: list[str], log: Path):
-        super().__init__(name, [BRIEFS, "serve", *argv], env, log)
-        self.port = port
-        self.base = f"http://127.0.0.1:{port}"
-
-    def wait_ready(self, timeout: float = 60.0) -> float:
-        """Seconds until /readyz answered 200 (TimeoutError after ``timeout``)."""
-        started = time.monotonic()
-        while time.monotonic() - started < timeout:
-            if status(f"{self.base}/readyz", 0.5) == 200:
-                return time.monotonic() - started
-            time.sleep(0.05)
-        raise TimeoutError(f"{self.name} was not ready within {timeout} s (see {self.log})")
 
 
 class Cluster:
@@ -119,11 +52,11 @@ class Cluster:
             "BRIEFS_BIND": f"127.0.0.1:{base_port + 1}",
         }
         self.primary = Server(
-            "primary",
-            base_port + 1,
+            [BRIEFS, "serve", "--replicate", str(LITESTREAM_CONFIG)],
             self.primary_env,
-            ["--replicate", str(LITESTREAM_CONFIG)],
             folder / "primary.log",
+            port=base_port + 1,
+            name="primary",
         )
         self.replicas = []
         for n in range(1, replicas + 1):
@@ -138,11 +71,11 @@ class Cluster:
             (folder / f"replica{n}").mkdir(parents=True, exist_ok=True)
             self.replicas.append(
                 Server(
-                    f"replica{n}",
-                    port,
+                    [BRIEFS, "serve", "--follow", f"file://{self.store}"],
                     env,
-                    ["--follow", f"file://{self.store}"],
                     folder / f"replica{n}.log",
+                    port=port,
+                    name=f"replica{n}",
                 )
             )
         proxy_env = {
@@ -152,11 +85,11 @@ class Cluster:
         }
         for n, replica in enumerate(self.replicas, 1):
             proxy_env[f"BRIEFS_REPLICA_{n}"] = f"127.0.0.1:{replica.port}"
-        self.haproxy = Process(
-            "haproxy",
+        self.haproxy = Server(
             [haproxy_binary(), "-db", "-f", str(HAPROXY_CONFIG)],
             proxy_env,
             folder / "haproxy.log",
+            name="haproxy",
         )
 
     def build(self, fixtures: Path | None = None) -> None:
@@ -199,7 +132,7 @@ class Cluster:
             replica.wait_ready()
         self.haproxy.start()
         deadline = time.monotonic() + 30
-        while status(f"{self.proxy}/readyz") != 200:
+        while answers(f"{self.proxy}/readyz") != 200:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"haproxy did not answer (see {self.haproxy.log})")
             time.sleep(0.1)

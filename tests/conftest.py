@@ -1,27 +1,29 @@
-"""Layered fixtures: a built database -> app -> client / runner."""
+"""Layered fixtures: a built database -> app -> client; a writable copy with a token.
+
+Helpers that are not fixtures live in ``tests.helpers``.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from api import create_app
-from api.build import build
+from api.build.database import build
+from tests.helpers import FIXTURES, SEEDS, writable_app
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-FIXTURES = ROOT / "fixtures"
-DOCUMENT = "pakistan-russia-relations-a-new-beginning"
+SYSTEM = ("system", "browser")  # folders whose tests start processes: marked slow
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests that start servers, workers or browsers are ``slow``: ``make test-fast``
+    leaves them out, ``make test`` runs them all."""
+    for item in items:
+        folder = Path(item.fspath).parent.name
+        if folder in SYSTEM:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -51,67 +53,10 @@ def inputs(tmp_path) -> tuple[Path, Path]:
     return seeds, fixtures
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def gunicorn(db: Path, log: Path | None = None, **env: str):
-    """``gunicorn 'api:create_app()'`` with the project's config, on a free port.
-
-    Its output goes to ``log`` (a file, never an unread pipe a busy server could
-    fill); ``env`` adds BRIEFS_ settings. Yields (base URL, process, log) and stops
-    the server afterwards.
-    """
-    port = free_port()
-    log = log or db.with_name(f"gunicorn-{port}.log")
-    settings = {**os.environ, "BRIEFS_DB": str(db), "BRIEFS_BIND": f"127.0.0.1:{port}", **env}
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "api:create_app()"],
-            cwd=ROOT,
-            env=settings,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/readyz", timeout=1).close()
-                break
-            except OSError:  # refused, reset or timed out while it starts
-                if time.monotonic() > deadline or process.poll() is not None:
-                    process.kill()
-                    raise RuntimeError(
-                        f"gunicorn did not start: {log.read_text()[-2000:]}"
-                    ) from None
-                time.sleep(0.2)
-        yield base, process, log
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=30)
-
-
-def writable_app(db_path: Path, folder: Path, **config):
-    """An app over a private copy of the built database, with its own token store.
-
-    Rate limits are high unless ``config`` says otherwise. Returns (app, db, tokens).
-    """
-    from api.auth import Tokens
-
-    db = folder / "briefs.db"
-    shutil.copy(db_path, db)
-    settings = {
-        "DB": str(db),
-        "AUTH_DB": str(folder / "auth.db"),
-        "ACCESS_LOG": False,
-        "WRITE_RATE_LIMIT": "1000000/minute",
-        "AUTH_FAILURE_RATE_LIMIT": "1000000/minute",
-        **config,
-    }
-    return create_app(settings), db, Tokens(folder / "auth.db")
+@pytest.fixture
+def writable(db_path, tmp_path):
+    """(client, auth headers, tokens, db): an app over a private copy of the database
+    and a token for every resource."""
+    app, db, tokens = writable_app(db_path, tmp_path)
+    _, secret = tokens.create("tester")
+    return app.test_client(), {"Authorization": f"Bearer {secret}"}, tokens, db

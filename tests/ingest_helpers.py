@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from api import citations
-from api.ingest import Known, drafts, extract, load_model
+from api.domain import citations
+from api.ingest import Known, extract, load_model
+from api.ingest.draft import shape
 
 ARTICLES = Path(__file__).parent / "articles"
 
@@ -23,7 +24,7 @@ def run(text: str, document: dict | None = None, known: Known | None = None) -> 
                             "authors": []}
     out = extract(text, document, known or Known(), load_model())
     for draft in out:
-        assert drafts.problems(draft, text) == [], draft
+        assert shape.problems(draft, text) == [], draft
         for _, source in citations.walk(draft["record"]):
             assert text[source["start"] : source["end"]] == source["quote"]
     return out

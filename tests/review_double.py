@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from api.curation import queue
+
 
 @dataclass
 class Known:
@@ -141,3 +143,20 @@ class HandDrafts:
                 }
             )
         return drafts
+
+
+def extract(client, auth, db, document, extractor) -> dict:
+    """Queue a job through the API and do it as the worker would."""
+    response = client.post(f"/v1/documents/{document}/extract", headers=auth)
+    assert response.status_code == 202
+    location = response.headers["Location"]
+    assert location == f"/v1/jobs/{response.get_json()['id']}"
+    assert client.get(location, headers=auth).get_json()["state"] == "queued"
+    queue.run(db, response.get_json()["id"], extractor=extractor)
+    return client.get(location, headers=auth).get_json()
+
+
+def open_drafts(client, auth, document) -> list[dict]:
+    response = client.get(f"/v1/drafts?document={document}&state=open", headers=auth)
+    assert response.status_code == 200
+    return response.get_json()["items"]

@@ -24,9 +24,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from api import citations
+from api.domain import citations
+from api.domain.names import key
 from api.ingest import Known, extract, load_model
-from api.names import key
 
 ROOT = Path(__file__).resolve().parents[2]
 RESOURCES = ("agreements", "meetings", "indicators", "quotes", "people")

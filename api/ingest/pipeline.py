@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import logging
 
-from api.ingest import (
+from api.ingest.draft import (
     agreements,
-    article,
     commentary,
-    drafts,
     events,
     indicators,
     links,
     matching,
     meetings,
     organizations,
-    persons,
+    people,
+    shape,
 )
+from api.ingest.read import article
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ STEPS = (
     ("events", events.draft),
     ("indicators", indicators.draft),
     ("commentary", commentary.draft),
-    ("people", persons.draft),
+    ("people", people.draft),
     ("organizations", organizations.draft),
 )
 
@@ -44,7 +44,7 @@ def run(nlp, text: str, document: dict, known) -> list[dict]:
     links.apply(made)
     out = []
     for draft in made:
-        found = drafts.problems(draft, text)
+        found = shape.problems(draft, text)
         if found:
             log.warning("dropped a %s draft: %s", draft["resource"], "; ".join(found))
             continue

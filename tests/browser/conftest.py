@@ -1,3 +1,14 @@
-"""The browser fixture of the reading pages' tests, shared by every browser test module."""
+"""The browser every browser test drives: one headless Chromium per module."""
 
-from tests.browser.test_reading_pages import browser  # noqa: F401
+import pytest
+
+from tests.browser import chromium
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    driver = chromium.start(tmp_path_factory.mktemp("chromium"))
+    try:
+        yield driver
+    finally:
+        driver.quit()

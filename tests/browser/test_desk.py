@@ -9,24 +9,20 @@ screenshots at 390 and 1280 px land in tests/browser/artifacts/.
 
 from __future__ import annotations
 
-import json
-import urllib.request
-
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from api import jobs
-from tests.browser.test_reading_pages import (
+from api.curation import queue
+from tests.browser.chromium import (
     check_accessible,
     headings_in_order,
     screenshots,
 )
-from tests.conftest import gunicorn, writable_app
+from tests.helpers import article, call, served, writable_app
 from tests.review_double import HandDrafts
-from tests.test_review import article
 
 CORROBORATED = "2005-debt-rescheduling"
 
@@ -41,9 +37,9 @@ def desk(db_path, tmp_path_factory):
     auth = {"Authorization": f"Bearer {secret}"}
     document = client.post("/v1/documents", json=article(), headers=auth).get_json()["id"]
     job = client.post(f"/v1/documents/{document}/extract", headers=auth).get_json()
-    jobs.run(db, job["id"], extractor=HandDrafts(restates=CORROBORATED))
+    queue.run(db, job["id"], extractor=HandDrafts(restates=CORROBORATED))
     drafts = client.get(f"/v1/drafts?document={document}&state=open", headers=auth).get_json()
-    with gunicorn(
+    with served(
         db,
         BRIEFS_AUTH_DB=str(folder / "auth.db"),
         BRIEFS_WRITE_RATE_LIMIT="1000/minute",
@@ -53,9 +49,9 @@ def desk(db_path, tmp_path_factory):
 
 def api(base: str, path: str, secret: str | None = None) -> dict:
     headers = {"Authorization": f"Bearer {secret}"} if secret else {}
-    request = urllib.request.Request(f"{base}{path}", headers=headers)
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
+    status, _, body = call("GET", f"{base}{path}", headers=headers)
+    assert status == 200, body
+    return body
 
 
 def press(driver, key: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from tests.conftest import gunicorn
+from tests.helpers import served
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -24,7 +24,7 @@ CHROMIUM_FLAGS = [
 def test_docs_page_lists_the_operations(db_path, tmp_path):
     chromium = shutil.which("chromium")
     assert chromium, "Chromium is missing: run 'make test-browser', which installs it"
-    with gunicorn(db_path) as (base, _, _):
+    with served(db_path) as (base, _, _):
         result = subprocess.run(
             [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path}", f"{base}/docs"],
             capture_output=True,

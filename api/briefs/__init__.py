@@ -1,0 +1,1 @@
+"""The bilateral brief: composed from the store, rendered as Markdown."""

@@ -1,0 +1,255 @@
+"""Compose the bilateral brief of two countries from the store (no HTTP here).
+
+Sections are capped; each gives its full count and the URL of the filtered
+collection that holds the rest. The chronology shows every record (up to a
+collection's page maximum), and ``coverage`` says what the brief rests on.
+Every item points into one numbered list of citations, so a reader can check
+each statement against its source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import urlencode
+
+from api.domain import catalog
+from api.domain.catalog import Resource
+from api.store.planner import Filters
+from api.store.reads import Store, decode
+from schemas.agreements import AGREEMENT_STATUSES
+
+POSITION_KINDS = ("op_ed", "quote", "statement")
+COUNT_CAP = 100  # a section counts its records this far (a brief stays cheap at scale)
+CHRONOLOGY_CAP = 500  # the chronology shows every record up to this many (a collection's max)
+CHRONOLOGY_COUNT_CAP = 10_000  # and counts a longer one this far
+# Agreements most advanced first; a lapsed one last, as it binds no one now.
+AGREEMENT_ORDER = (*reversed(AGREEMENT_STATUSES[:-1]), AGREEMENT_STATUSES[-1])
+
+
+class Citations:
+    """Numbers each distinct citation in the order it is first used."""
+
+    def __init__(self, data: Store) -> None:
+        self.data = data
+        self.numbers: dict[tuple, int] = {}
+        self.sources: list[dict] = []
+        self.documents: dict[str, dict] = {}
+
+    def number(self, source: dict) -> int:
+        key = (source["document"], source["start"], source["end"])
+        if key not in self.numbers:
+            if source["document"] not in self.documents:
+                self.documents[source["document"]] = decode(
+                    self.data.get(catalog.DOCUMENTS, source["document"]).json
+                )
+            document = self.documents[source["document"]]
+            self.numbers[key] = len(self.sources) + 1
+            self.sources.append(
+                {
+                    "number": self.numbers[key],
+                    "document": source["document"],
+                    "document_title": document["title"],
+                    "publisher": document["publisher"],
+                    "published": document["published"],
+                    **{k: source[k] for k in ("quote", "start", "end", "prefix", "suffix")},
+                }
+            )
+        return self.numbers[key]
+
+
+def via(record_countries: list[str], groups: list[tuple[str, ...]]) -> str | None:
+    """The predecessor through which a record matched, when it did not match directly."""
+    for country, *predecessors in groups:
+        if country not in record_countries:
+            for predecessor in predecessors:
+                if predecessor in record_countries:
+                    return predecessor
+    return None
+
+
+def _text(resource: Resource, record: dict) -> str:
+    if resource is catalog.INDICATORS:
+        unit = record["currency"] or record["unit"]
+        period = f" ({record['period']})" if record["period"] else ""
+        return f"{record['value']:,} {unit}{period}"
+    if resource is catalog.COMMENTARY:
+        return record["text"]
+    return record["summary"]
+
+
+class Brief:
+    """The brief of one pair of countries, as of a date."""
+
+    chronology_cap = CHRONOLOGY_CAP
+    chronology_count_cap = CHRONOLOGY_COUNT_CAP
+
+    def __init__(
+        self,
+        data: Store,
+        pair: tuple[str, str],
+        *,
+        as_of: str | None,
+        predecessors: bool,
+        limit: int,
+        base_url: str,
+    ) -> None:
+        self.data = data
+        self.pair = tuple(sorted(pair))
+        self.as_of = as_of
+        self.predecessors = predecessors
+        self.limit = limit
+        self.base_url = base_url.rstrip("/")
+        self.groups = [(c, *data.continued_by(c)) if predecessors else (c,) for c in self.pair]
+        self.filters = Filters(countries=self.groups, as_of=as_of)
+        self.citations = Citations(data)
+        self.timeline: list[dict] = []  # the chronology's timeline entries, once composed
+
+    def url(self, path: str, **params) -> str:
+        query = [("country", c) for c in self.pair]
+        if self.predecessors:
+            query.append(("predecessors", "true"))
+        if self.as_of:
+            query.append(("as_of", self.as_of))
+        query += [(k, v) for k, v in params.items() if v is not None]
+        return f"{self.base_url}{path}?{urlencode(query)}"
+
+    def entry(
+        self, resource: Resource, record: dict, countries: list[str], sources: list[dict], **shown
+    ) -> dict:
+        """A section item: what it shows, how it matched, its numbered citations and
+        the curator's caveats (notes, and the fields inferred rather than read)."""
+        return {
+            "type": resource.singular,
+            "id": record["id"],
+            **shown,
+            "via": via(countries, self.groups),
+            "citations": [self.citations.number(s) for s in sources],
+            "notes": record.get("notes", []),
+            "inferred": record.get("inferred", []),
+            "href": f"{self.base_url}/v1/{resource.name}/{record['id']}",
+        }
+
+    def item(self, resource: Resource, record: dict) -> dict:
+        title = record.get(resource.title) if resource is not catalog.COMMENTARY else None
+        author = record.get("author")
+        return self.entry(
+            resource,
+            record,
+            record.get("countries", []),
+            record["sources"],
+            title=title or _text(resource, record),
+            date=record[resource.date],
+            kind=record.get("kind"),
+            status=record.get("status"),
+            text=_text(resource, record),
+            author=author["name"] if author else None,
+        )
+
+    def counted(self, resource: Resource | None, filters: Filters) -> dict:
+        n = self.data.count(resource, filters, COUNT_CAP + 1)
+        return {"count": min(n, COUNT_CAP), "count_exact": n <= COUNT_CAP}
+
+    def section(self, resource: Resource, filters: Filters, link: str) -> dict:
+        page = self.data.page(resource, filters, "date", self.limit)
+        return {
+            **self.counted(resource, filters),
+            "items": [self.item(resource, decode(body)) for body in page.items],
+            "more": link,
+        }
+
+    def chronology(self) -> dict:
+        """Every record of the pair in date order (up to chronology_cap), undated last."""
+        page = self.data.timeline(self.filters, [], "date", self.chronology_cap)
+        self.timeline = [decode(body) for body in page.items]
+        items = []
+        for entry in self.timeline:
+            resource = catalog.BY_SINGULAR[entry["type"]]
+            record = decode(self.data.get(resource, entry["id"]).json)
+            items.append(
+                self.entry(
+                    resource,
+                    record,
+                    entry["countries"],
+                    entry["sources"],
+                    title=entry["title"],
+                    date=entry["date"],
+                    kind=entry["kind"],
+                    status=record.get("status"),
+                    text=entry["title"],
+                    author=None,
+                )
+            )
+        n = len(items)
+        if page.next_key is not None:
+            n = self.data.count(None, self.filters, self.chronology_count_cap + 1)
+        return {
+            "count": min(n, self.chronology_count_cap),
+            "count_exact": n <= self.chronology_count_cap,
+            "items": items,
+            "more": self.url("/v1/timeline"),
+        }
+
+    def coverage(self, chronology: dict) -> dict:
+        """What the brief rests on: the documents its records cite, their dates, the counts."""
+        documents = sorted(
+            (
+                {k: d[k] for k in ("title", "publisher", "published", "url")} | {"id": d["id"]}
+                for d in self.citations.documents.values()
+            ),
+            key=lambda d: (d["published"] is None, d["published"] or "", d["id"]),
+        )
+        dates = [d["published"] for d in documents if d["published"]]
+        records: dict[str, int] = {}
+        for item in chronology["items"]:
+            name = catalog.BY_SINGULAR[item["type"]].name
+            records[name] = records.get(name, 0) + 1
+        return {
+            "documents": documents,
+            "earliest": min(dates, default=None),
+            "latest": max(dates, default=None),
+            "records": records,
+            "complete": chronology["count"] == len(chronology["items"]),
+            "countries_with_records": f"{self.base_url}/v1/countries?mentioned=true",
+            "pairs_with_records": f"{self.base_url}/v1/dataset",
+        }
+
+    def compose(self) -> dict:
+        f = self.filters
+        statuses = [
+            status
+            for status in AGREEMENT_ORDER
+            if self.data.count(catalog.AGREEMENTS, replace(f, status=status), 1)
+        ]
+        brief = {
+            "countries": [decode(self.data.get(catalog.COUNTRIES, c).json) for c in self.pair],
+            "predecessor_states": [
+                decode(self.data.get(catalog.COUNTRIES, p).json)
+                for group in self.groups
+                for p in group[1:]
+            ],
+            "as_of": self.as_of,
+            "predecessors": self.predecessors,
+            "figures": self.section(catalog.INDICATORS, f, self.url("/v1/indicators")),
+            "agreements": {
+                status: self.section(
+                    catalog.AGREEMENTS,
+                    replace(f, status=status),
+                    self.url("/v1/agreements", status=status),
+                )
+                for status in statuses
+            },
+            "meetings": self.section(catalog.MEETINGS, f, self.url("/v1/meetings")),
+            "events": self.section(catalog.EVENTS, f, self.url("/v1/events")),
+            "positions": self.section(
+                catalog.COMMENTARY, replace(f, kind=POSITION_KINDS), self.url("/v1/commentary")
+            ),
+            "recommendations": self.section(
+                catalog.COMMENTARY,
+                replace(f, kind="recommendation"),
+                self.url("/v1/commentary", kind="recommendation"),
+            ),
+            "chronology": self.chronology(),
+        }
+        brief["coverage"] = self.coverage(brief["chronology"])
+        brief["sources"] = self.citations.sources
+        return brief

@@ -1,0 +1,1 @@
+"""The build: seeds and fixtures, checked, into one SQLite file."""

@@ -1,0 +1,49 @@
+"""Options and defaults the command groups share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from api import config
+
+
+def default_db() -> str:
+    """The database path: $BRIEFS_DB or data/briefs.db."""
+    return config.from_environment()["DB"]
+
+
+SEEDS = click.option(
+    "--seeds",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="seeds",
+    show_default=True,
+    help="Folder of source documents",
+)
+FIXTURES = click.option(
+    "--fixtures",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="fixtures",
+    show_default=True,
+    help="Folder of curated records",
+)
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Database path [default: $BRIEFS_DB or data/briefs.db]",
+)
+EXISTING_DB = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Database path [default: $BRIEFS_DB or data/briefs.db]",
+)
+
+
+def actor(command: str) -> str:
+    """Who a write from the terminal is recorded as."""
+    import getpass
+
+    return f"cli:{command}:{getpass.getuser()}"

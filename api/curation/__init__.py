@@ -1,0 +1,1 @@
+"""Curation: drafts and jobs stored, accepted or rejected; the extraction queue."""

@@ -1,0 +1,1 @@
+"""Drafting records from what was read: one module per resource, links, matching."""

@@ -1,0 +1,203 @@
+"""Commentary drafts: the op-ed itself (from its byline), quotes with their speaker
+(null when the source does not name one), reported speech, and the author's own
+recommendations."""
+
+from __future__ import annotations
+
+import re
+
+from api.ingest.draft.shape import make
+from api.ingest.read import countries, people, quotes
+from api.ingest.read.article import Article
+
+_RECOMMEND = re.compile(r"\b(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to)\b")
+
+
+def draft(article: Article) -> list[dict]:
+    out = []
+    op_ed = _op_ed(article)
+    if op_ed:
+        out.append(op_ed)
+    out += _direct(article)
+    out += _reported(article)
+    out += _recommendations(article)
+    return out
+
+
+def _author(article: Article) -> dict | None:
+    authors = [a for a in article.document.get("authors") or [] if a.get("name")]
+    if not authors:
+        return None
+    first = authors[0]
+    person = first.get("person")
+    if person is None:
+        for record in getattr(article.known, "people", []) or []:
+            if first["name"] in people.names_of(record):
+                person = record.get("id")
+    return {"name": first["name"], "person": person}
+
+
+def _op_ed(article: Article) -> dict | None:
+    author = _author(article)
+    if author is None or article.layout.byline is None:
+        return None
+    sources = []
+    if article.layout.title:
+        sources.append(article.cite(*article.layout.title))
+    sources.append(article.cite(*article.layout.byline))
+    record = {
+        "kind": "op_ed",
+        "author": author,
+        "speech": None,
+        "text": article.document.get("title") or article.text[slice(*article.layout.byline)],
+        "document": article.id,
+        "published": article.document.get("published"),
+        "published_text": None,
+        "countries": list(article.pair),
+        "subjects": [],
+        "in_reply_to": None,
+        "sources": sources,
+        "notes": [],
+        "inferred": ["countries"],
+    }
+    return make("commentary", record, 0.85, ["the byline names the author of the piece"])
+
+
+def _speaker(article: Article, mention) -> tuple[dict | None, str | None]:
+    if mention is None:
+        return None, None
+    person = article.person_of(mention)
+    if person is None:
+        return {"name": mention.name, "person": None}, mention.country
+    return {"name": person.name, "person": person.person}, mention.country or person.country
+
+
+def _countries(article: Article, start: int, end: int, speaker_country, when) -> tuple[list, bool]:
+    found: list[str] = []
+    for sentence in article.sentences:
+        for mention in sentence.countries:
+            if start <= mention.start < end and not mention.venue and mention.via != "region":
+                code = countries.capital_at_date(mention, when)
+                if code not in found:
+                    found.append(code)
+    if speaker_country:
+        code = countries.at_date(speaker_country, when)
+        if code not in found:
+            found.insert(0, code)
+    return article.fill(found, when)
+
+
+def _direct(article: Article) -> list[dict]:
+    out = []
+    for quote in article.quotes:
+        sentence = article.sentences[quote.sentence]
+        when, how = article.when(sentence)
+        published = when if how in ("stated", "narrative") else None
+        if quote.carried is not None:
+            published, how = quote.carried, "narrative"  # the same remarks, the same day
+        author, speaker_country = _speaker(article, quote.speaker)
+        found, padded = _countries(article, quote.start, quote.end, speaker_country, published)
+        reasons = ["words in quotation marks"]
+        if author:
+            reasons.append(f"attributed to {author['name']}")
+        elif quote.anonymous:
+            reasons.append("the source does not name the speaker")
+        else:
+            reasons.append("no speaker named")
+        record = {
+            "kind": "quote",
+            "author": author,
+            "speech": "direct",
+            "text": quote.text,
+            "document": article.id,
+            "published": published,
+            "published_text": None,
+            "countries": found,
+            "subjects": [],
+            "in_reply_to": None,
+            "sources": [article.cite(*quote.context)],
+            "notes": [],
+            "inferred": (["published"] if how == "narrative" else [])
+            + (["countries"] if padded else []),
+        }
+        out.append(make("commentary", record, 0.6 + 0.25 * bool(author), reasons))
+    return out
+
+
+def _reported(article: Article) -> list[dict]:
+    out = []
+    for sentence in article.sentences:
+        if sentence.span is None:
+            continue
+        for left, right, clause_start, clause_end in quotes.reported(sentence.span):
+            speaker = next((m for m in sentence.people if left <= m.start < right
+                            or m.start <= left < m.end), None)
+            if speaker is None or speaker.start >= clause_start:
+                continue
+            if any(q.start < clause_end and clause_start < q.end for q in sentence.quotes):
+                continue
+            when, how = article.when(sentence)
+            published = when if how in ("stated", "narrative") else None
+            author, speaker_country = _speaker(article, speaker)
+            found, padded = _countries(article, clause_start, clause_end, speaker_country,
+                                       published)
+            record = {
+                "kind": "quote",
+                "author": author,
+                "speech": "reported",
+                "text": article.text[clause_start:clause_end],
+                "document": article.id,
+                "published": published,
+                "published_text": None,
+                "countries": found,
+                "subjects": [],
+                "in_reply_to": None,
+                "sources": [article.cite(speaker.start, clause_end)],
+                "notes": [],
+                "inferred": (["published"] if how == "narrative" else [])
+                + (["countries"] if padded else []),
+            }
+            out.append(make("commentary", record, 0.6,
+                            [f"reported speech of {author['name']}"]))
+    return out
+
+
+def _advises(sentence) -> bool:
+    """The sentence's main verb carries "should", "must", "ought to", "needs to"."""
+    if sentence.span is None:
+        return bool(_RECOMMEND.search(sentence.text))
+    root = sentence.span.root
+    aux = " ".join(c.lower_ for c in root.children if c.dep_ in ("aux", "auxpass"))
+    if re.search(r"\b(?:should|must|ought)\b", aux):
+        return True
+    return root.lower_ in ("need", "needs", "has", "have") and any(
+        c.dep_ == "xcomp" for c in root.children)
+
+
+def _recommendations(article: Article) -> list[dict]:
+    author = _author(article)
+    if author is None or article.layout.byline is None:
+        return []
+    out = []
+    for sentence in article.sentences:
+        if not _advises(sentence) or sentence.people:
+            continue
+        when = article.document.get("published")
+        found, padded = _countries(article, sentence.start, sentence.end, None, None)
+        record = {
+            "kind": "recommendation",
+            "author": author,
+            "speech": None,
+            "text": sentence.text,
+            "document": article.id,
+            "published": when,
+            "published_text": None,
+            "countries": found,
+            "subjects": [],
+            "in_reply_to": None,
+            "sources": [article.cite(sentence.start, sentence.end)],
+            "notes": [],
+            "inferred": ["countries"] if padded else [],
+        }
+        out.append(make("commentary", record, 0.5, ["the author says what should be done"]))
+    return out

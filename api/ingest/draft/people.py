@@ -1,0 +1,114 @@
+"""People drafts: everyone the article names who is not known yet, with their office and
+country, and for a known person a spelling the source uses that the record lacks."""
+
+from __future__ import annotations
+
+from api.domain.names import key
+from api.ingest.draft import meetings
+from api.ingest.draft.shape import make
+from api.ingest.read import countries, people
+from api.ingest.read.article import Article
+
+
+def draft(article: Article) -> list[dict]:
+    out = []
+    by_id = {r.get("id"): r for r in getattr(article.known, "people", []) or []}
+    seen_names = set()
+    for person in article.persons:
+        seen_names.add(key(person.name))
+        if person.person:
+            spelling = _new_spelling(article, person, by_id[person.person])
+            if spelling:
+                out.append(spelling)
+            continue
+        out.append(_new_person(article, person))
+    for author in article.document.get("authors") or []:
+        name = author.get("name")
+        if not name or author.get("person") or key(name) in seen_names:
+            continue
+        if any(key(name) in map(key, people.names_of(r)) for r in by_id.values()):
+            continue
+        record = {"name": name, "aliases": [], "roles": [], "notes": [], "inferred": []}
+        out.append(make("people", record, 0.7, ["named as the document's author"]))
+    return out
+
+
+def _new_person(article: Article, person: people.Person) -> dict:
+    first = {}
+    for mention in person.mentions:
+        first.setdefault(mention.name, mention)
+    aliases = [
+        {"name": name, "kind": "common", "sources": [article.cite(m.start, m.end)]}
+        for name, m in first.items() if name != person.name
+    ]
+    roles = []
+    reasons = ["the parser tags the name as a person"]
+    titled = next((m for m in person.mentions if m.title and m.role_span), None)
+    inferred = []
+    if titled:
+        sentence = next(s for s in article.sentences if s.start <= titled.start < s.end)
+        when = article.when(sentence)[0]
+        country = titled.country or person.country
+        if country is None:
+            country = _visitor_country(article, sentence, when, titled.start)
+            if country:
+                inferred.append("roles[0].country")
+        if country:
+            country = countries.at_date(country, when)
+        roles.append({
+            "title": titled.title,
+            "country": country,
+            "from": None,
+            "to": None,
+            "sources": [article.cite(*titled.role_span)],
+        })
+        reasons.append(f"office '{titled.title}' written beside the name")
+    record = {"name": person.name, "aliases": aliases, "roles": roles, "notes": [],
+              "inferred": inferred}
+    draft = make("people", record, 0.55 + 0.2 * bool(roles) + 0.05 * len(person.mentions) / 3,
+                 reasons)
+    known = getattr(article.known, "people", []) or []
+    draft["matches"] = [{"id": i, "score": score} for i, score in people.similar(person, known)
+                        [:3] if score >= 0.5]
+    if draft["matches"]:
+        draft["reasons"].append("similar to known people, but not enough to be one of them")
+    return draft
+
+
+def _visitor_country(article: Article, sentence, when, at: int) -> str | None:
+    """In a visit, a person named after the place visited is the host; one named before
+    it the visitor, from the other country of the two the sentence concerns."""
+    destination = meetings.visit_destination(article, sentence, when)
+    if destination is None:
+        return None
+    if at > destination["_at"]:
+        return destination["country"]
+    found, _ = article.fill(article.actors(sentence, when), when)
+    others = [c for c in found if c != destination["country"]]
+    return others[0] if len(others) == 1 else None
+
+
+def _new_spelling(article: Article, person: people.Person, record: dict) -> dict | None:
+    """A known person written another way: an add_source draft holding the spelling as a
+    source_spelling alias citing where it appears (the record's other fields stay as
+    stored)."""
+    known = {key(n) for n in people.names_of(record)}
+    aliases, added = [], []
+    surnames = {k.split()[-1] for k in known if len(k.split()) > 1}
+    for mention in person.mentions:
+        form = key(mention.name)
+        if form in known or form in surnames or form in {key(a) for a in added}:
+            continue  # a name it has, or its surname alone
+        aliases.append({"name": mention.name, "kind": "source_spelling",
+                        "sources": [article.cite(mention.start, mention.end)]})
+        added.append(mention.name)
+    if not added:
+        return None
+    # only what accepting adds: the spellings, each citing this document
+    body = {"name": record.get("name"), "aliases": aliases}
+    draft = make("people", body, person.score,
+                 [f"'{name}' read as {record.get('name')}" for name in added])
+    draft["action"] = "add_source"
+    draft["target"] = record.get("id")
+    draft["matches"] = [{"id": record.get("id"), "score": person.score}]
+    return draft

@@ -1,0 +1,1 @@
+"""Reading an article: its text, sentences, dates, countries, money, quotes, people."""

@@ -1,0 +1,1 @@
+"""Operations: supervising processes, Litestream, the replica's follower."""

@@ -1,0 +1,1 @@
+"""Storage: SQLite connections, reads, the query planner, writes, the full-text index."""

@@ -1,0 +1,1 @@
+"""The HTTP side: app wiring, problems, representations, writes' mechanics, limits."""

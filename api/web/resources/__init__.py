@@ -1,0 +1,41 @@
+"""One blueprint per resource, registered from one tuple (the probes' too)."""
+
+from api.web import health
+from api.web.resources import (
+    agreements,
+    base,
+    briefs,
+    changes,
+    commentary,
+    countries,
+    dataset,
+    documents,
+    drafts,
+    events,
+    indicators,
+    meetings,
+    organizations,
+    people,
+    search,
+    timeline,
+)
+
+BLUEPRINTS = (
+    countries.blp,
+    people.blp,
+    organizations.blp,
+    agreements.blp,
+    meetings.blp,
+    events.blp,
+    indicators.blp,
+    commentary.blp,
+    documents.blp,
+    drafts.blp,
+    briefs.blp,
+    timeline.blp,
+    search.blp,
+    changes.blp,
+    dataset.blp,
+    health.blp,
+    base.FORMATS,  # last: every resource module has added its operations to it
+)

@@ -1,0 +1,1 @@
+"""Tests of the app in-process, through Flask's test client."""

@@ -1,0 +1,370 @@
+"""The reading pages: HTML over the same data as /v1, cached like it, escaped, marked."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from api.domain import catalog
+from api.domain.citations import walk
+from tests.helpers import DOCUMENT, article, writable_app
+from tests.review_double import HandDrafts, extract, open_drafts
+
+HTML = "text/html; charset=utf-8"
+DEBT = "/agreements/2005-debt-rescheduling"
+PAGES = [
+    "/",
+    "/briefs/PK/RU",
+    f"/documents/{DOCUMENT}",
+    DEBT,
+    "/people/mikhail-fradkov",
+    "/countries/PK",
+    "/search?q=Fredkov",
+    f"/desk/documents/{DOCUMENT}",
+]
+
+
+class Marks(HTMLParser):
+    """The text of each ``<mark data-c>`` piece in a document page, per span key."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_span: dict[str, str] = {}
+        self.anchors: list[str] = []
+        self._open: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "mark" and "data-c" in attrs:
+            self._open = attrs["data-c"].split()
+        if tag == "a" and "anchor" in (attrs.get("class") or "").split():
+            self.anchors.append(attrs["id"])
+
+    def handle_endtag(self, tag):
+        if tag == "mark":
+            self._open = None
+
+    def handle_data(self, data):
+        for key in self._open or []:
+            self.by_span[key] = self.by_span.get(key, "") + data
+
+
+def cited_spans(client, document: str) -> tuple[int, dict[str, str]]:
+    """How many citations every /v1 record makes into ``document``, and its distinct spans."""
+    total, spans = 0, {}
+    for resource in catalog.ALL:
+        url = f"/v1/{resource.name}?limit=500"
+        while url:
+            page = client.get(url).get_json()
+            for record in page["items"]:
+                for _, source in walk(record):
+                    if source["document"] == document:
+                        total += 1
+                        spans[f"{source['start']}-{source['end']}"] = source["quote"]
+            url = page["next"] and page["next"].replace("http://localhost", "")
+    return total, spans
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_are_html_cached_like_v1_and_locked_down(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == HTML
+    assert response.headers["Cache-Control"] == "public, max-age=60"
+    assert response.headers["ETag"].endswith('-html"')
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    body = response.get_data(as_text=True)
+    assert body.startswith("<!doctype html>")
+    assert "<main" in body and "<header" in body and "<footer" in body
+    assert " style=" not in body and "<style" not in body  # the policy would block them
+    assert all(
+        src.startswith("/pages/static/") for src in re.findall(r'<script src="([^"]+)"', body)
+    )
+    again = client.get(path, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.headers["ETag"] == response.headers["ETag"]
+
+
+def test_the_v1_json_is_untouched_by_the_pages(client):
+    response = client.get("/v1/agreements/2005-debt-rescheduling")
+    assert response.headers["Content-Type"] == "application/json"
+    assert "Content-Security-Policy" not in response.headers
+    assert (
+        client.get("/v1/briefs/PK/RU").headers["ETag"]
+        != client.get("/briefs/PK/RU").headers["ETag"]
+    )
+
+
+def test_the_home_page_shows_counts_documents_and_a_picker(client):
+    body = client.get("/").get_data(as_text=True)
+    counts = client.get("/v1/dataset").get_json()["counts"]
+    assert f"<dt>agreements</dt><dd>{counts['agreements']}</dd>" in body
+    assert f'href="/documents/{DOCUMENT}"' in body
+    russia = client.get("/v1/countries/RU").get_json()["name"]
+    assert f'<option value="RU">{russia}</option>' in body
+    assert "No writes since the data was built." in body
+
+
+@pytest.mark.parametrize(
+    ("query", "location"),
+    [
+        ("a=Pakistan&b=Russia", "/briefs/PK/RU"),
+        ("a=RU&b=PK", "/briefs/PK/RU"),
+    ],
+)
+def test_the_picker_leads_to_the_brief(client, query, location):
+    response = client.get(f"/briefs?{query}")
+    assert response.status_code == 303
+    assert response.headers["Location"] == location
+
+
+def test_a_brief_named_otherwise_redirects_to_its_codes(client):
+    response = client.get("/briefs/russia/pakistan")
+    assert (response.status_code, response.headers["Location"]) == (303, "/briefs/PK/RU")
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "text"),
+    [
+        ("/briefs/PK/Pakistn", 404, "No country &#39;Pakistn&#39;."),
+        ("/briefs/PK/pakistan", 400, "both name PK"),
+        ("/briefs?a=PK", 400, "Choose two countries."),
+        ("/agreements/2005-debt-reschedule", 404, 'href="/agreements/2005-debt-rescheduling"'),
+        ("/documents/nope", 404, "No document"),
+        ("/search?q=x&start=ten", 400, "start must be a whole number"),
+    ],
+)
+def test_bad_input_is_an_html_error_page(client, path, status, text):
+    response = client.get(path)
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == HTML
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Content-Security-Policy" in response.headers
+    assert text in response.get_data(as_text=True)
+
+
+def test_the_brief_footnotes_open_the_cited_words(client):
+    body = client.get("/briefs/PK/RU").get_data(as_text=True)
+    source = client.get("/v1/agreements/2005-debt-rescheduling").get_json()["sources"][0]
+    item = re.search(
+        r'<li>\s*<h3><a href="/agreements/2005-debt-rescheduling">.*?</li>', body, re.S
+    )
+    assert item, "the agreement is not on the brief page"
+    assert f'href="/documents/{DOCUMENT}#c={source["start"]}-{source["end"]}"' in item.group(0)
+    # Every number the brief cites has a footnote link, and every source is listed.
+    brief = client.get("/v1/briefs/PK/RU?limit=10").get_json()
+    for n, s in enumerate(brief["sources"], 1):
+        assert f'<li id="source-{n}" value="{n}">' in body
+        assert f'#c={s["start"]}-{s["end"]}"' in body
+
+
+def test_the_timeline_strip_draws_dated_records_and_marks_predecessors(client):
+    body = client.get("/briefs/PK/RU").get_data(as_text=True)
+    strip = body[body.index('<svg class="strip"') : body.index("</svg>")]
+    timeline = client.get("/v1/timeline?country=PK&country=RU&limit=500").get_json()["items"]
+    dated = [e for e in timeline if e["date"]]
+    assert strip.count('<a href="/') == len(dated)
+    via = [e for e in dated if "SUHH" in e["countries"] and "RU" not in e["countries"]]
+    assert via and strip.count('class="mark via') == len(via)
+    for entry in via:
+        assert (
+            f'href="/{catalog.BY_SINGULAR[entry["type"]].name}/{entry["id"]}" class="mark via'
+            in strip
+        )
+    undated = [e for e in timeline if not e["date"]]
+    assert all(f'/{e["id"]}">' in body[body.index("<h3>Undated</h3>") :] for e in undated)
+
+
+def test_the_document_page_marks_every_cited_span(client):
+    total, spans = cited_spans(client, DOCUMENT)
+    body = client.get(f"/documents/{DOCUMENT}").get_data(as_text=True)
+    assert f"{total} citations of {len(spans)} passages" in body
+    marks = Marks()
+    marks.feed(body)
+    assert sorted(marks.anchors) == sorted(f"c={key}" for key in spans)
+    # Each span's marked pieces, read in order, are exactly its quote.
+    assert marks.by_span == spans
+    # The text between the tags is the document's, character for character.
+    text = client.get(f"/v1/documents/{DOCUMENT}/text").get_data(as_text=True)
+    shown = body[body.index('<div class="doc-text"') : body.index("</div>", body.index("doc-text"))]
+    shown = re.sub(r'<span class="visually-hidden">.*?</span>', "", shown)
+    shown = re.sub(r'<span aria-hidden="true">\d+</span>', "", shown)
+    assert html.unescape(re.sub(r"<[^>]+>", "", shown)) == text
+
+
+def test_the_seed_document_has_the_citations_the_issue_counts(client):
+    total, spans = cited_spans(client, DOCUMENT)
+    assert total == 60  # the seed's fixtures: 60 citations, of 53 distinct spans
+    body = client.get(f"/documents/{DOCUMENT}").get_data(as_text=True)
+    assert body.count('<a class="anchor"') == len(spans)
+
+
+def test_a_record_page_shows_fields_citations_and_no_history(client):
+    body = client.get(DEBT).get_data(as_text=True)
+    record = client.get(f"/v1{DEBT}").get_json()
+    assert f"<h1>{record['title']}</h1>" in body
+    assert "<dd>127,000,000</dd>" in body
+    assert '<a href="/countries/PK">PK</a>' in body
+    for s in [s for _, s in walk(record)]:
+        assert f'href="/documents/{s["document"]}#c={s["start"]}-{s["end"]}"' in body
+    title = client.get(f"/v1/documents/{DOCUMENT}").get_json()["title"]
+    assert f"the passage in {title}</a>" in body
+    assert "Unchanged since the data was built." in body
+
+
+def test_a_name_redirects_to_the_records_page(client):
+    response = client.get("/countries/pakistan")
+    assert (response.status_code, response.headers["Location"]) == (301, "/countries/PK")
+
+
+def test_search_links_hits_to_their_pages_with_marked_words(client):
+    body = client.get("/search?q=Fredkov").get_data(as_text=True)
+    assert '<a href="/people/mikhail-fradkov">Mikhail Fradkov</a>' in body
+    assert "<mark>Fredkov</mark>" in body
+    empty = client.get("/search?q=%22%2A").get_data(as_text=True)
+    assert "Give at least one letter or digit" in empty
+
+
+def test_search_input_is_escaped(client):
+    body = client.get("/search?q=%3Cscript%3Ealert(1)%3C/script%3E").get_data(as_text=True)
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_record_text_is_escaped_and_history_comes_from_the_change_feed(db_path, tmp_path):
+    app, _, tokens = writable_app(db_path, tmp_path)
+    client = app.test_client()
+    _, secret = tokens.create("tester")
+    auth = {"Authorization": f"Bearer {secret}"}
+    text = client.get(f"/v1/documents/{DOCUMENT}/text").get_data(as_text=True)
+    quote = "The annual trade turnover is a pitiful $700 million."
+    start = text.index(quote)
+    title = '<script>alert("x")</script> & <b>bold</b>'
+    created = client.post(
+        "/v1/agreements",
+        json={
+            "title": title,
+            "kind": "agreement",
+            "status": "proposed",
+            "countries": ["PK", "RU"],
+            "date": "2010-11",
+            "summary": "<img src=x onerror=alert(1)>",
+            "sources": [
+                {"document": DOCUMENT, "quote": quote, "start": start, "end": start + len(quote)}
+            ],
+        },
+        headers=auth,
+    )
+    assert created.status_code == 201, created.get_json()
+    record = created.get_json()
+    path = f"/agreements/{record['id']}"
+    etag = client.get(path).headers["ETag"]
+    for page in (path, "/briefs/PK/RU", f"/documents/{DOCUMENT}", "/search?q=alert"):
+        body = client.get(page).get_data(as_text=True)
+        assert "<script>alert" not in body and "<img src=x" not in body, page
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold" in body, page
+    assert client.get("/").get_data(as_text=True).count(f'href="{path}"') == 1
+
+    client.patch(
+        f"/v1{path}",
+        json={"sector": "trade"},
+        headers={**auth, "If-Match": created.headers["ETag"]},
+    )
+    page = client.get(path)
+    assert page.headers["ETag"] != etag  # a write changes every page's version
+    history = page.get_data(as_text=True)
+    history = history[history.index('<ol class="history">') :]
+    assert re.search(r"create: .*countries.*title", history)
+    assert "update: sector" in history
+
+    deleted = client.delete(
+        f"/v1{path}", headers={**auth, "If-Match": client.get(f"/v1{path}").headers["ETag"]}
+    )
+    assert deleted.status_code == 204
+    gone = client.get(path)
+    assert gone.status_code == 410
+    assert "was deleted" in gone.get_data(as_text=True)
+
+
+def test_the_assets_are_served_by_the_app(client):
+    with client.get("/pages/static/pages.css") as css:
+        assert css.status_code == 200 and css.mimetype == "text/css"
+    with client.get("/pages/static/document.js") as js:
+        assert js.status_code == 200 and "hashchange" in js.get_data(as_text=True)
+
+
+def test_the_brief_page_says_what_it_rests_on(client):
+    coverage = client.get("/v1/briefs/PK/RU").get_json()["coverage"]
+    body = client.get("/briefs/PK/RU").get_data(as_text=True)
+    section = body[body.index('id="coverage"') : body.index('id="timeline"')]
+    assert f"{sum(coverage['records'].values())} records, citing" in section
+    for document in coverage["documents"]:
+        assert f'<a href="/documents/{document["id"]}">{document["title"]}</a>' in section
+    chronology = body[body.index('<ol class="chronology">') :]
+    chronology = chronology[: chronology.index("</ol>")]
+    assert chronology.count("<li>") == len(
+        client.get("/v1/briefs/PK/RU").get_json()["chronology"]["items"]
+    )
+
+
+def test_the_desk_may_call_the_api_and_holds_the_text_but_no_drafts(db_path, tmp_path):
+    app, db, tokens = writable_app(db_path, tmp_path)
+    client = app.test_client()
+    _, secret = tokens.create("curator")
+    auth = {"Authorization": f"Bearer {secret}"}
+    document = client.post("/v1/documents", json=article(), headers=auth).get_json()["id"]
+    extract(client, auth, db, document, HandDrafts(restates="2005-debt-rescheduling"))
+    drafts = open_drafts(client, auth, document)
+    assert len(drafts) == 5
+
+    response = client.get(f"/desk/documents/{document}")  # no token: the page, not the drafts
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == HTML
+    policy = response.headers["Content-Security-Policy"]
+    assert "connect-src 'self'" in policy and "unsafe-inline" not in policy
+    assert (
+        "connect-src" not in client.get(f"/documents/{document}").headers["Content-Security-Policy"]
+    )
+    body = response.get_data(as_text=True)
+    assert '<script src="/pages/static/desk.js?v=' in body
+    assert f'data-document="{document}"' in body
+    for draft in drafts:  # as a word: an asset's version hash may hold "d4"
+        assert not re.search(rf"\b{draft['id']}\b", body)
+    assert "Wekesa–Morita meeting" not in body and "data-draft" not in body
+    # The text is the document's, character for character, in pieces that say where they begin.
+    text = client.get(f"/v1/documents/{document}/text").get_data(as_text=True)
+    shown = body[body.index('<div class="doc-text" id="desk-text"') :]
+    shown = shown[shown.index(">") + 1 : shown.index("</div>")]
+    pieces = re.findall(r'<span (?:class="cited" )?data-at="(\d+)"[^>]*>(.*?)</span>', shown, re.S)
+    assert "".join(html.unescape(p) for _, p in pieces) == text
+    assert all(text[int(at) :].startswith(html.unescape(p)) for at, p in pieces)
+    with client.get("/pages/static/desk.js") as js:
+        assert js.status_code == 200 and "/v1/drafts" in js.get_data(as_text=True)
+
+
+def test_the_desk_marks_what_records_cite_and_escapes_the_document(db_path, tmp_path):
+    app, _, tokens = writable_app(db_path, tmp_path)
+    client = app.test_client()
+    _, secret = tokens.create("curator")
+    auth = {"Authorization": f"Bearer {secret}"}
+    hostile = {
+        **article(),
+        "title": '<script>alert("t")</script> loan',
+        "text": article()["text"] + "\n<img src=x onerror=alert(1)> & more.\n",
+    }
+    document = client.post("/v1/documents", json=hostile, headers=auth).get_json()["id"]
+    body = client.get(f"/desk/documents/{document}").get_data(as_text=True)
+    assert "<script>alert" not in body and "<img src=x" not in body
+    assert "Desk: &lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt; loan" in body
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; more." in body
+
+    seeded = client.get(f"/desk/documents/{DOCUMENT}").get_data(as_text=True)
+    _, spans = cited_spans(client, DOCUMENT)
+    assert seeded.count('<span class="cited"') >= len(spans)
+    missing = client.get("/desk/documents/nope")
+    assert missing.status_code == 404 and "No document" in missing.get_data(as_text=True)

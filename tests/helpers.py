@@ -1,0 +1,93 @@
+"""What the tests share beside fixtures: paths, test bodies, a served app, HTTP calls.
+
+Test modules import helpers from here (or ``tests.ingest_helpers`` and
+``tests.review_double``), never from one another. Starting a server, waiting
+for it, HTTP calls and process trees come from ``deploy.servers``, which the
+local cluster and the benchmarks use too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+from pathlib import Path
+
+from api import create_app
+from deploy.servers import ROOT, call, children, free_port, gunicorn, running
+
+SEEDS = ROOT / "seeds"
+FIXTURES = ROOT / "fixtures"
+ARTICLES = ROOT / "tests" / "articles"
+DOCUMENT = "pakistan-russia-relations-a-new-beginning"
+DOCUMENT_TEXT_URL = f"/v1/documents/{DOCUMENT}/text"
+ARTICLE = "kenya-japan-highway-loan"  # the test article the curation tests post
+TEXT_QUOTE = "The annual trade turnover is a pitiful $700 million."
+
+__all__ = ["ROOT", "call", "children", "free_port", "running"]
+
+
+def article(name: str = ARTICLE) -> dict:
+    """A create body of a test article: its metadata and its text."""
+    meta = json.loads((ARTICLES / f"{name}.json").read_text())
+    return {**meta, "text": (ARTICLES / f"{name}.txt").read_text(encoding="utf-8")}
+
+
+def source(text: str, quote: str) -> dict:
+    """A citation of ``quote`` in the seed document."""
+    start = text.index(quote)
+    return {"document": DOCUMENT, "quote": quote, "start": start, "end": start + len(quote)}
+
+
+def agreement(text: str, **changes) -> dict:
+    """A valid agreement citing the seed, with ``changes`` applied."""
+    body = {
+        "title": "Trade turnover target",
+        "kind": "agreement",
+        "status": "proposed",
+        "countries": ["PK", "RU"],
+        "date": "2010-11",
+        "sector": "trade",
+        "summary": "A target for bilateral trade.",
+        "sources": [source(text, TEXT_QUOTE)],
+    }
+    body.update(changes)
+    return body
+
+
+def writable_app(db_path: Path, folder: Path, **config):
+    """An app over a private copy of the built database, with its own token store.
+
+    Rate limits are high unless ``config`` says otherwise. Returns (app, db, tokens).
+    """
+    from api.store.tokens import Tokens
+
+    db = folder / "briefs.db"
+    shutil.copy(db_path, db)
+    settings = {
+        "DB": str(db),
+        "AUTH_DB": str(folder / "auth.db"),
+        "ACCESS_LOG": False,
+        "WRITE_RATE_LIMIT": "1000000/minute",
+        "AUTH_FAILURE_RATE_LIMIT": "1000000/minute",
+        **config,
+    }
+    return create_app(settings), db, Tokens(folder / "auth.db")
+
+
+@contextlib.contextmanager
+def served(db: Path, log: Path | None = None, **env: str):
+    """``gunicorn 'api:create_app()'`` with the project's config, on a free port, ready.
+
+    ``env`` adds BRIEFS_ settings. Yields (base URL, process, log) and stops the
+    server afterwards.
+    """
+    port = free_port()
+    log = log or db.with_name(f"gunicorn-{port}.log")
+    server = gunicorn(db, log, port, **env)
+    server.start()
+    try:
+        server.wait_ready(30)
+        yield server.base, server.process, log
+    finally:
+        server.stop()

@@ -1,0 +1,1 @@
+"""Tests of the real processes: gunicorn, the worker, the cluster, the soak."""
