@@ -1,6 +1,6 @@
 """How much of a curated article extraction finds, measured against its records.
 
-    python -m api.ingest.evaluate [--articles]
+    python -m api.ingest.evaluate [--folder DIR [--batch N] [--details]] [--json]
 
 For the seed article, the fixtures are the gold standard, held out: extraction
 runs with no known people, organizations or records, and the byline's link to
@@ -12,6 +12,11 @@ share also with the right
 countries and date, compared at the gold record's precision ("right").
 ``--articles`` does the same on the test articles and their gold file
 (tests/articles/gold.json). Every draft citation is verified as well.
+
+``--folder DIR`` scores a folder of annotated articles instead (``slug.txt``,
+``slug.json``, ``gold.json``), fact by fact, every resource the gold names, with
+precision, duplicates and calibration (``api.ingest.scoring``); per batch when
+the folder's README lists batches, or one batch with ``--batch``.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from rapidfuzz import fuzz
 
 from api.domain import citations
 from api.domain.names import key
-from api.ingest import Known, extract, load_model
+from api.ingest import Known, extract, load_model, scoring
 
 ROOT = Path(__file__).resolve().parents[2]
 RESOURCES = ("agreements", "meetings", "indicators", "quotes", "people")
@@ -211,11 +216,51 @@ def render(title: str, report: dict) -> str:
     return "\n".join(lines)
 
 
+def folder_report(folder: Path, batch: str | None = None, nlp=None) -> dict[str, dict]:
+    """Scores per batch (one "all" batch when the folder lists none) and in total."""
+    gold = scoring.load(folder)
+    batch_of = scoring.batches(folder)
+    totals: dict[str, scoring.Score] = {}
+    for name, items in gold.items():
+        group = batch_of.get(name, "all")
+        if batch is not None and group != batch:
+            continue
+        text = (folder / f"{name}.txt").read_text("utf-8")
+        document = json.loads((folder / f"{name}.json").read_text("utf-8"))
+        document.setdefault("id", name)
+        drafts = extract(text, document, Known(), nlp or load_model())
+        result = scoring.score(drafts, scoring.facts(items, text), text, name)
+        totals.setdefault(group, scoring.Score()).add(result)
+    out = {group: totals[group].as_dict() for group in sorted(totals)}
+    if len(totals) > 1:
+        everything = scoring.Score()
+        for result in totals.values():
+            everything.add(result)
+        out["total"] = everything.as_dict()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print the reports as JSON")
+    parser.add_argument("--folder", type=Path, help="a folder of annotated articles")
+    parser.add_argument("--batch", help="only this batch of the folder")
+    parser.add_argument("--details", action="store_true",
+                        help="list the facts not right and the drafts stating none")
     args = parser.parse_args(argv)
     nlp = load_model()
+    if args.folder:
+        if not (args.folder / "gold.json").is_file():
+            parser.error(f"{args.folder} has no gold.json")
+        reports = folder_report(args.folder, args.batch, nlp)
+        if args.json:
+            print(json.dumps(reports, indent=2, ensure_ascii=False))
+        else:
+            print("\n\n".join(scoring.render(
+                f"{args.folder}: " + ("all articles" if group in ("all", "total")
+                                      else f"batch {group}"), report, args.details)
+                for group, report in reports.items()))
+        return 1 if any(r["citations_failing"] for r in reports.values()) else 0
     seed, mine = seed_report(nlp), articles_report(nlp)
     if args.json:
         print(json.dumps({"seed": seed, "articles": mine}, indent=2))
