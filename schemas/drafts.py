@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from schemas.common import BaseSchema, Choice, Slug
+from schemas.common import MAX_INT, BaseSchema, Choice, Slug, SourceSchema, WholeNumber
 from schemas.inputs import no_control_characters
 from schemas.problems import ProblemSchema
 from schemas.queries import PageQuery
@@ -131,3 +131,112 @@ class JobSchema(BaseSchema):
     created = fields.String(required=True)
     started = fields.String(allow_none=True)
     finished = fields.String(allow_none=True)
+
+
+class SelectionSchema(BaseSchema):
+    """Words a curator selected in a document's text, by their offsets in it."""
+
+    start = WholeNumber(
+        required=True,
+        validate=validate.Range(min=0, max=MAX_INT),
+        metadata={"description": "Offset of the selection's first character, in code points"},
+    )
+    end = WholeNumber(
+        required=True,
+        validate=validate.Range(min=0, max=MAX_INT),
+        metadata={"description": "Offset just past its last character, in code points"},
+    )
+    quote = fields.String(
+        validate=validate.Length(max=20000),
+        metadata={
+            "description": "The words as the curator saw them selected: when given, they "
+            "must be what the text holds at those offsets (whitespace at the ends aside)"
+        },
+    )
+
+
+class SentenceSchema(BaseSchema):
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    start = fields.Integer(required=True)
+    end = fields.Integer(required=True)
+
+
+class SuggestionSchema(BaseSchema):
+    """What the sentence around a selection names, for a curator to confirm."""
+
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    countries = fields.List(fields.String(), required=True, metadata={"description": "Codes"})
+    date = fields.String(
+        allow_none=True, metadata={"description": "Its first date, at the source's precision"}
+    )
+    people = fields.List(fields.String(), required=True, metadata={"description": "Known ids"})
+    sentence = fields.Nested(SentenceSchema, required=True)
+
+
+class CitedSelectionSchema(BaseSchema):
+    """A selection as a verified citation, and what its sentence suggests."""
+
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    citation = fields.Nested(SourceSchema, required=True)
+    suggestions = fields.Nested(SuggestionSchema, required=True)
+
+
+class ResourceChangeSchema(BaseSchema):
+    """The collection a draft's record should join instead."""
+
+    resource = Choice("DraftResource", DRAFT_RESOURCES, required=True)
+
+
+class DraftMergeSchema(BaseSchema):
+    """Another open draft of the same document and resource, stating the same fact."""
+
+    draft = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=40),
+        metadata={"description": "Its citations join this draft's; it is rejected as merged"},
+    )
+
+
+class InboxDocumentSchema(BaseSchema):
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    id = Slug(required=True)
+    title = fields.String(required=True)
+    published = fields.String(allow_none=True)
+    open = fields.Integer(required=True, metadata={"description": "Its open drafts"})
+    counts = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.Integer()),
+        required=True,
+        metadata={"description": "Drafts by resource, then by state"},
+    )
+
+
+class InboxSchema(BaseSchema):
+    """The desk's inbox: where review work waits."""
+
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    documents = fields.List(
+        fields.Nested(InboxDocumentSchema),
+        required=True,
+        metadata={"description": "Documents with open drafts, the longest waiting first"},
+    )
+    jobs = fields.List(
+        fields.Nested(JobSchema),
+        required=True,
+        metadata={"description": "Extraction jobs queued, running or failed, oldest first"},
+    )
+    decisions = fields.List(
+        fields.Nested(DraftSchema),
+        required=True,
+        metadata={"description": "The latest drafts accepted or rejected, newest first"},
+    )

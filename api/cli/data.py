@@ -68,22 +68,40 @@ def build(db: Path | None, seeds: Path, fixtures: Path, force: bool) -> None:
 @click.argument("quote")
 @click.option("--occurrence", default=1, show_default=True, help="Which occurrence to cite")
 @SEEDS
-def cite(document: str, quote: str, occurrence: int, seeds: Path) -> None:
+@DB_OPTION
+def cite(document: str, quote: str, occurrence: int, seeds: Path, db: Path | None) -> None:
     """Print the citation of QUOTE in DOCUMENT, offsets and context included.
 
-    A curation aid: the build never searches, it verifies the offsets given.
+    DOCUMENT is any document of the database (one added through the API too),
+    or a seed of SEEDS when the database does not hold it. A curation aid: the
+    build never searches, it verifies the offsets given.
     """
+    text = _document_text(document, seeds, db or Path(default_db()))
+    try:
+        source = citations.locate(document, text, quote, occurrence)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(orjson.dumps(source, option=orjson.OPT_INDENT_2).decode())
+
+
+def _document_text(document: str, seeds: Path, db: Path) -> str:
+    """The exact text of ``document``: from the database when it holds it, else its seed."""
+    if db.exists():
+        from api.store.connections import open_readonly
+        from api.store.lookup import NotFound
+        from api.store.reads import Store
+
+        try:
+            return Store(open_readonly(db)).document_text(document)[0]
+        except NotFound:
+            pass
     try:
         texts = {s.id: s.text for s in read_seeds(seeds)}
     except InputError as exc:
         raise click.ClickException(str(exc)) from exc
     if document not in texts:
-        raise click.ClickException(f"no seed document {document!r}")
-    try:
-        source = citations.locate(document, texts[document], quote, occurrence)
-    except LookupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(orjson.dumps(source, option=orjson.OPT_INDENT_2).decode())
+        raise click.ClickException(f"no document {document!r} in {db} or {seeds}/")
+    return texts[document]
 
 
 @click.command()

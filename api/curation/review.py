@@ -19,7 +19,7 @@ from api.domain import catalog, citations
 from api.domain.catalog import Resource
 from api.domain.problem import problem
 from api.store.entries import version
-from api.store.errors import Conflict, Gone, Missing, Written, utc_now
+from api.store.errors import Conflict, Gone, Invalid, Missing, Written, utc_now
 from api.store.idempotency import alive, process_owner
 from api.store.merge_patch import patch_record
 from api.store.writer import Writer, bump_drafts
@@ -215,6 +215,8 @@ class Review:
         with self.writer.transaction() as conn:
             draft = self._open_draft(conn, draft_id)
             resource = catalog.BY_NAME[draft["resource"]]
+            if draft["action"] == "add_source":
+                _refuse_field_corrections(draft, corrections)
             body = patch_record(resource.instance, draft["record"], corrections)
             if draft["action"] == "create":
                 written = self.writer.create_in(conn, resource, body, actor)
@@ -248,6 +250,78 @@ class Review:
             bump_drafts(conn)
         return body
 
+    def change_resource(self, draft_id: str, resource: str, actor: str) -> bytes:
+        """Make an open draft propose a record of ``resource`` (a meeting that is an event).
+
+        The record keeps the fields the new resource's input schema has
+        (title, countries, date, sources, ...) and drops the others; an
+        add_source draft becomes a create. Nothing is validated until it is
+        accepted. Its fingerprint stays, so extraction does not propose the
+        original again. Returns the draft as stored.
+        """
+        schema = catalog.BY_NAME[resource].instance
+        with self.writer.transaction() as conn:
+            draft = self._open_draft(conn, draft_id)
+            if draft["resource"] == resource:
+                raise Invalid(
+                    f"The draft already proposes a record of {resource}.",
+                    {"resource": [f"Already {resource}."]},
+                )
+            record = {k: v for k, v in draft["record"].items() if k in schema.fields}
+            changed = {
+                **draft,
+                "resource": resource,
+                "action": "create",
+                "target": None,
+                "record": record,
+                "matches": [],
+                "reasons": [*draft["reasons"], f"changed from {draft['resource']} by a curator"],
+            }
+            conn.execute("UPDATE drafts SET resource = ? WHERE id = ?", (resource, draft_id))
+            body = self._put_draft(conn, changed)
+            bump_drafts(conn)
+        return body
+
+    def merge(self, draft_id: str, other_id: str, actor: str) -> bytes:
+        """Fold the open draft ``other_id`` into ``draft_id``: one record citing both spans.
+
+        The other draft's citations (and aliases, roles, memberships) are
+        appended to this one's record, and the other is marked rejected as
+        merged. Both must be open drafts of the same document and resource.
+        Returns this draft as stored.
+        """
+        if draft_id == other_id:
+            raise Invalid("A draft cannot be merged with itself.", {"draft": ["The same draft."]})
+        with self.writer.transaction() as conn:
+            draft = self._open_draft(conn, draft_id)
+            other = self._open_draft(conn, other_id)
+            if other["document"] != draft["document"]:
+                raise Invalid(
+                    "Only drafts of the same document can be merged.",
+                    {"draft": [f"{other_id!r} is a draft of {other['document']!r}."]},
+                )
+            if other["resource"] != draft["resource"]:
+                raise Invalid(
+                    f"{other_id!r} proposes {other['resource']}, not {draft['resource']}: "
+                    "change its resource first.",
+                    {"draft": [f"A draft of {other['resource']}."]},
+                )
+            merged = {**draft, "record": corroborate(draft["record"], other["record"])}
+            merged["reasons"] = [*draft["reasons"], f"merged with {other_id} by a curator"]
+            body = self._put_draft(conn, merged)
+            self._put_draft(
+                conn,
+                {
+                    **other,
+                    "state": "rejected",
+                    "rejected_because": f"Merged into {draft_id}.",
+                    "decided_by": actor.rsplit(":", 1)[-1],
+                    "decided": utc_now(),
+                },
+            )
+            bump_drafts(conn)
+        return body
+
 
 def fingerprint(draft: dict) -> str:
     """What makes two drafts the same proposal (a re-run of extraction repeats them)."""
@@ -271,6 +345,24 @@ def corroborate(existing: dict, addition: dict) -> dict:
                 seen.add(_identity(item))
         result[key] = have
     return result
+
+
+def _refuse_field_corrections(draft: dict, corrections: dict) -> None:
+    """An add_source draft adds citations (and aliases, roles, memberships) to its
+    target; a correction of any other field would be dropped, so it is refused."""
+    other = sorted(k for k in corrections if k not in CORROBORATED)
+    if other:
+        raise Invalid(
+            f"Accepting this draft adds its citations to {draft['target']!r}; it changes no "
+            "other field. Correct the record itself with PATCH, or change the draft's "
+            "resource to make it a new record.",
+            {
+                f"corrections.{k}": [
+                    f"Not added to an existing record: only {', '.join(CORROBORATED)}."
+                ]
+                for k in other
+            },
+        )
 
 
 def _identity(item) -> bytes:
