@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlencode
 
+from api.briefs.figures import amount
 from api.domain import catalog
 from api.domain.catalog import Resource
+from api.store.lookup import NotFound
 from api.store.planner import Filters
-from api.store.reads import Store, decode
+from api.store.reads import Gone, Store, decode
 from schemas.agreements import AGREEMENT_STATUSES
 
 POSITION_KINDS = ("op_ed", "quote", "statement")
@@ -69,9 +71,8 @@ def via(record_countries: list[str], groups: list[tuple[str, ...]]) -> str | Non
 
 def _text(resource: Resource, record: dict) -> str:
     if resource is catalog.INDICATORS:
-        unit = record["currency"] or record["unit"]
         period = f" ({record['period']})" if record["period"] else ""
-        return f"{record['value']:,} {unit}{period}"
+        return f"{amount(record['value'], record['currency'], record['unit'])}{period}"
     if resource is catalog.COMMENTARY:
         return record["text"]
     return record["summary"]
@@ -103,6 +104,20 @@ class Brief:
         self.filters = Filters(countries=self.groups, as_of=as_of)
         self.citations = Citations(data)
         self.timeline: list[dict] = []  # the chronology's timeline entries, once composed
+        self.names: dict[str, str] = {}  # people's names, by id
+
+    def speaker(self, author: dict | None) -> str | None:
+        """Who said it: the person's name when the words are linked to a person (the
+        source's spelling stays in the quote), else the name as the source gives it."""
+        if not author:
+            return None
+        person = author.get("person")
+        if person and person not in self.names:
+            try:
+                self.names[person] = decode(self.data.get(catalog.PEOPLE, person).json)["name"]
+            except (NotFound, Gone):
+                self.names[person] = author["name"]
+        return self.names[person] if person else author["name"]
 
     def url(self, path: str, **params) -> str:
         query = [("country", c) for c in self.pair]
@@ -142,7 +157,7 @@ class Brief:
             kind=record.get("kind"),
             status=record.get("status"),
             text=_text(resource, record),
-            author=author["name"] if author else None,
+            author=self.speaker(author),
         )
 
     def counted(self, resource: Resource | None, filters: Filters) -> dict:
@@ -165,17 +180,21 @@ class Brief:
         for entry in self.timeline:
             resource = catalog.BY_SINGULAR[entry["type"]]
             record = decode(self.data.get(resource, entry["id"]).json)
+            title = entry["title"]
+            said = f"{record['author']['name']}: " if record.get("author") else None
+            if said and title.startswith(said):  # the speaker by the person's name
+                title = f"{self.speaker(record['author'])}: {title[len(said):]}"
             items.append(
                 self.entry(
                     resource,
                     record,
                     entry["countries"],
                     entry["sources"],
-                    title=entry["title"],
+                    title=title,
                     date=entry["date"],
                     kind=entry["kind"],
                     status=record.get("status"),
-                    text=entry["title"],
+                    text=title,
                     author=None,
                 )
             )

@@ -1,6 +1,15 @@
-"""A brief rendered as Markdown, with numbered citations that quote their sources."""
+"""A brief rendered as Markdown, with numbered citations that quote their sources.
+
+A quote keeps its line and paragraph breaks: the lines after the first are
+indented under the list item or footnote they belong to, so that a quote
+spanning paragraphs stays in its footnote.
+"""
 
 from __future__ import annotations
+
+import re
+
+from api.domain import catalog
 
 SECTIONS = (
     ("meetings", "Meetings"),
@@ -11,8 +20,46 @@ SECTIONS = (
 )
 
 
+# A line starting with one of these would open a block (heading, list, quote, code,
+# table), or a numbered list (its digits, then the mark to escape).
+BLOCK_START = re.compile(r"^([#>+\-=`~|]|\d+(?=[.)]))")
+# How a record count is worded: one, and more than one.
+NOUNS = {
+    "commentary": ("piece of commentary", "pieces of commentary"),
+    "indicators": ("figure", "figures"),
+}
+
+
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("[", "\\[")
+
+
+def _held(text: str, indent: int) -> str:
+    """Escaped text kept inside the list item or footnote it starts in.
+
+    Each line after the first is indented by ``indent`` spaces (a blank line
+    stays blank: a paragraph break within the item), and a line that would open
+    a block of its own is escaped.
+    """
+    lines = _escape(text).split("\n")
+    kept = [lines[0]]
+    for line in lines[1:]:
+        if not line.strip():
+            kept.append("")
+            continue
+        line = line.lstrip()
+        found = BLOCK_START.match(line)
+        if found:  # a backslash before the mark (a digit cannot be escaped, its mark can)
+            cut = found.end() if found.group(1)[0].isdigit() else 0
+            line = f"{line[:cut]}\\{line[cut:]}"
+        kept.append(" " * indent + line)
+    return "\n".join(kept)
+
+
+def _counted(n: int, name: str) -> str:
+    """``1 agreement``, ``2 agreements``, ``1 piece of commentary``."""
+    one, many = NOUNS.get(name, (catalog.BY_NAME[name].singular, name))
+    return f"{n} {one if n == 1 else many}"
 
 
 def _line(item: dict, names: dict[str, str], quotes: bool) -> str:
@@ -21,10 +68,10 @@ def _line(item: dict, names: dict[str, str], quotes: bool) -> str:
     via = f" *(via {names.get(item['via'], item['via'])})*" if item["via"] else ""
     if item["type"] == "commentary" and quotes:
         who = item["author"] or "Unattributed"
-        return f"- {date} — {_escape(who)}: “{_escape(item['text'])}”{via} {refs}"
+        return f"- {date} — {_escape(who)}: “{_held(item['text'], 2)}”{via} {refs}"
     text = item["text"] if item["text"] != item["title"] else ""
-    detail = f": {_escape(text)}" if text else ""
-    return f"- {date} — **{_escape(item['title'])}**{detail}{via} {refs}"
+    detail = f": {_held(text, 2)}" if text else ""
+    return f"- {date} — **{_held(item['title'], 2)}**{detail}{via} {refs}"
 
 
 def _caveats(item: dict) -> list[str]:
@@ -47,7 +94,7 @@ def _coverage(coverage: dict) -> list[str]:
             f"<{coverage['pairs_with_records']}>.",
             "",
         ]
-    counts = ", ".join(f"{n} {name}" for name, n in coverage["records"].items())
+    counts = ", ".join(_counted(n, name) for name, n in coverage["records"].items())
     if len(documents) == 1:
         d = documents[0]
         lines.append(
@@ -93,11 +140,12 @@ def _section(
     return [*lines, ""]
 
 
-def render(brief: dict) -> str:
-    """The brief as a Markdown document."""
+def render(brief: dict, asked: tuple[str, str] | None = None) -> str:
+    """The brief as a Markdown document, titled in the order its countries were
+    ``asked`` for (their ids; the brief's own order when None)."""
     names = {c["id"]: c["name"] for c in brief["countries"] + brief["predecessor_states"]}
-    a, b = brief["countries"]
-    lines = [f"# {a['name']} – {b['name']}: bilateral brief", ""]
+    a, b = (names[c] for c in asked) if asked else (c["name"] for c in brief["countries"])
+    lines = [f"# {a} – {b}: bilateral brief", ""]
     scope = []
     if brief["as_of"]:
         scope.append(f"as it could have been written on {brief['as_of']}")
@@ -117,7 +165,8 @@ def render(brief: dict) -> str:
     lines += ["## Sources", ""]
     for source in brief["sources"]:
         lines.append(
-            f"[^{source['number']}]: “{_escape(source['quote'])}” — *{source['document_title']}*, "
+            f"[^{source['number']}]: “{_held(source['quote'], 4)}” — "
+            f"*{_escape(source['document_title'])}*, "
             f"{source['publisher']}, {source['published'] or 'undated'} "
             f"(characters {source['start']}–{source['end']} of `{source['document']}`)"
         )

@@ -9,7 +9,8 @@ import pytest
 
 from api import create_app
 from api.build.database import build
-from tests.helpers import DOCUMENT
+from tests.helpers import DOCUMENT, writable_app
+from tests.helpers import source as cite
 
 
 def brief(client, url):
@@ -31,7 +32,7 @@ def test_brief_sections(client):
     assert [c["id"] for c in body["countries"]] == ["PK", "RU"]
     assert [c["id"] for c in body["predecessor_states"]] == ["SUHH"]
     figures = body["figures"]["items"]
-    assert figures[0]["text"] == "700,000,000 USD (2010)"
+    assert figures[0]["text"] == "$700 million (2010)"
     assert set(body["agreements"]) == {"signed", "expressed_interest", "under_consideration"}
     signed = [i["id"] for i in body["agreements"]["signed"]["items"]]
     assert signed == ["1969-helicopter-deal", "2005-debt-rescheduling", "2007-oil-sector-mou"]
@@ -151,7 +152,7 @@ def test_markdown_rendering_quotes_its_citations(client):
     assert response.headers["Content-Type"].startswith("text/markdown")
     assert response.headers["ETag"].endswith('-md"')
     text = response.get_data(as_text=True)
-    assert text.startswith("# Pakistan – Russia: bilateral brief")
+    assert text.startswith("# Russia – Pakistan: bilateral brief")  # in the order asked
     assert "### Signed" in text and "## Sources" in text
     assert "*(via Soviet Union)*" in text
     refs = set(re.findall(r"\[\^(\d+)\](?!:)", text))
@@ -160,7 +161,7 @@ def test_markdown_rendering_quotes_its_citations(client):
     assert (
         "A debt-rescheduling agreement of $127 million was signed in March 2005." in notes.values()
     )
-    assert client.get("/v1/briefs/PK/RU?format=markdown").get_data(as_text=True) == text
+    assert client.get("/v1/briefs/RU/PK?format=markdown").get_data(as_text=True) == text
 
 
 LATER = "Pakistan and Russia held talks in Islamabad in May 2012 on energy."
@@ -233,8 +234,8 @@ def test_as_of_excludes_what_later_documents_say(two_documents):
 def test_markdown_chronology_names_each_speaker_once(client):
     text = client.get("/v1/briefs/PK/RU?limit=100&format=markdown").get_data(as_text=True)
     chronology = text.split("## Chronology", 1)[1].split("## Sources", 1)[0]
-    assert "**Fredkov: important step**" in chronology
-    assert "Unattributed: “Fredkov" not in chronology
+    assert "**Mikhail Fradkov: important step**" in chronology
+    assert "Fredkov:" not in chronology and "Unattributed: “Fredkov" not in chronology
 
 
 PLAN_URLS = [
@@ -373,3 +374,115 @@ def test_the_dataset_lists_the_pairs_with_records(client):
     assert ["PK", "SUHH"] in [p["countries"] for p in pairs]
     assert ["BR", "FR"] not in [p["countries"] for p in pairs]
     assert all(p["records"] > 0 for p in pairs)
+
+
+def _rendered(markdown: str):
+    """The Markdown as a reader's renderer sees it (CommonMark with footnotes)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    return MarkdownIt("commonmark").use(footnote_plugin).parse(markdown)
+
+
+def _footnotes(tokens) -> dict[int, str]:
+    """Each footnote's text, its paragraphs joined by a blank line."""
+    notes, current, paragraphs = {}, None, []
+    for token in tokens:
+        if token.type == "footnote_open":
+            current, paragraphs = token.meta["id"] + 1, []
+        elif token.type == "inline" and current is not None:
+            paragraphs.append(token.content)
+        elif token.type == "footnote_close":
+            notes[current] = "\n\n".join(paragraphs)
+            current = None
+    return notes
+
+
+def test_a_quote_across_a_paragraph_break_stays_in_its_footnote(db_path, tmp_path):
+    app, _, tokens = writable_app(db_path, tmp_path)
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {tokens.create('tester')[1]}"}
+    text = client.get(f"/v1/documents/{DOCUMENT}/text").get_data(as_text=True)
+    cut = text.index("\n\n", text.index("Fredkov"))
+    quote = text[text.rindex(". ", 0, cut) + 2 : text.index(".", cut + 2) + 1]
+    assert "\n\n" in quote
+    event = {
+        "title": "Two paragraphs",
+        "kind": "development",
+        "date": "2007-04",
+        "countries": ["PK", "RU"],
+        "summary": "Cited across a paragraph break.",
+        "sources": [cite(text, quote)],
+    }
+    assert client.post("/v1/events", json=event, headers=auth).status_code == 201
+    markdown = client.get("/v1/briefs/PK/RU.md?limit=100").get_data(as_text=True)
+    tokens_ = _rendered(markdown)
+    notes = _footnotes(tokens_)
+    first, _, rest = quote.partition("\n\n")
+    whole = f"“{first}\n\n{rest.strip()}” — "
+    assert [n for n, note in notes.items() if note.startswith(whole)], notes
+    # Under "Sources" there are footnotes only: no paragraph of their own.
+    sources_at = next(i for i, t in enumerate(tokens_) if t.content == "Sources")
+    after = tokens_[sources_at + 2 :]
+    assert [t for t in after if t.type == "paragraph_open" and t.level == 0] == []
+
+
+@pytest.mark.parametrize(
+    "value, currency, unit, words",
+    [
+        (7_400_000_000, "USD", None, "$7.4 billion"),
+        (127_000_000, "EUR", None, "€127 million"),
+        (2_500_000_000_000, "JPY", None, "¥2.5 trillion"),
+        (45_000_000, "GBP", None, "£45 million"),
+        (3_000_000_000, "INR", None, "₹3 billion"),
+        (3_000_000, "PKR", None, "PKR 3 million"),
+        (1_234_567_890, "USD", None, "$1,234,567,890"),  # never rounded
+        (127_500, "USD", None, "$127,500"),
+        (-7_400_000, "USD", None, "-$7.4 million"),
+        (1_200, None, "tonnes", "1,200 tonnes"),
+    ],
+)
+def test_a_figure_is_worded_with_its_currency_symbol_and_scale(value, currency, unit, words):
+    from api.briefs.figures import amount
+
+    assert amount(value, currency, unit) == words
+
+
+def test_the_markdown_words_figures_counts_and_speakers_as_a_reader_would(db_path, tmp_path):
+    app, _, tokens = writable_app(db_path, tmp_path)
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {tokens.create('tester')[1]}"}
+    text = client.get(f"/v1/documents/{DOCUMENT}/text").get_data(as_text=True)
+    figure = {
+        "title": "Trade target",
+        "kind": "trade_target",
+        "countries": ["PK", "RU"],
+        "value": 7_400_000_000,
+        "currency": "USD",
+        "period": "2015",
+        "summary": "A trade target.",
+        "sources": [cite(text, "The annual trade turnover is a pitiful $700 million.")],
+    }
+    assert client.post("/v1/indicators", json=figure, headers=auth).status_code == 201
+    markdown = client.get("/v1/briefs/PK/RU.md?limit=100").get_data(as_text=True)
+    assert "**Trade target**: $7.4 billion (2015)" in markdown
+    assert "$700 million (2010)" in markdown and " USD" not in markdown
+    assert "Records: 6 agreements, 5 meetings, 6 events, 16 pieces of commentary, 2 figures." in (
+        markdown
+    )
+    # The speaker by the person's name; the source's spelling stays in the words quoted.
+    assert "— Mikhail Fradkov: “important step”" in markdown
+    assert "Fredkov:" not in markdown
+    assert "“Since Fredkov’s visit" in markdown
+    one = client.get("/v1/briefs/PK/SUHH.md").get_data(as_text=True)
+    assert "Records: 1 agreement, 1 meeting, 1 piece of commentary, 1 event." in one
+
+
+def test_a_markdown_brief_is_titled_in_the_order_asked(client):
+    for path, title in (
+        ("/v1/briefs/MX/CO.md", "# Mexico – Colombia: bilateral brief"),
+        ("/v1/briefs/CO/MX.md", "# Colombia – Mexico: bilateral brief"),
+        ("/v1/briefs/Colombia/Mexico?format=markdown", "# Colombia – Mexico: bilateral brief"),
+    ):
+        assert client.get(path).get_data(as_text=True).splitlines()[0] == title
+    assert client.get("/v1/briefs/MX/CO").get_json()["countries"][0]["id"] == "CO"

@@ -102,7 +102,7 @@ def _brief(args: dict, a: str, b: str, media_type: str) -> Response:
         base_url=listing.public_root(),
     ).compose()
     if media_type == MARKDOWN:
-        body, mimetype = markdown.render(composed).encode(), MARKDOWN
+        body, mimetype = markdown.render(composed, pair).encode(), MARKDOWN
     else:
         body, mimetype = orjson.dumps(composed), representation.JSON
     return representation.finish(Response(body, mimetype=mimetype), etag)
