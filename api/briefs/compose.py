@@ -183,7 +183,7 @@ class Brief:
             title = entry["title"]
             said = f"{record['author']['name']}: " if record.get("author") else None
             if said and title.startswith(said):  # the speaker by the person's name
-                title = f"{self.speaker(record['author'])}: {title[len(said):]}"
+                title = f"{self.speaker(record['author'])}: {title[len(said) :]}"
             items.append(
                 self.entry(
                     resource,
