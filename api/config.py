@@ -35,6 +35,25 @@ DEFAULTS = {
     # Set (by ``briefs serve --replicate CONFIG``) when Litestream replicates this
     # primary: Litestream alone then checkpoints the WAL.
     "LITESTREAM_CONFIG": "",
+    # Intake (README, "Intake"): the worker's line holds at most QUEUE_LIMIT jobs
+    # (more is a 503 with Retry-After); each job runs in a process of its own, killed
+    # past its time limit (PAGE_SECONDS to read a page, JOB_SECONDS to extract,
+    # FEED_SECONDS to poll a feed) or past JOB_MEMORY_MB, and tried once more.
+    "QUEUE_LIMIT": 100,
+    "PAGE_SECONDS": 20,
+    "JOB_SECONDS": 120,
+    "FEED_SECONDS": 60,
+    "JOB_MEMORY_MB": 1024,
+    # Fetching a page or a feed: at most FETCH_BYTES, in FETCH_SECONDS, through at
+    # most FETCH_REDIRECTS redirects.
+    "FETCH_SECONDS": 15,
+    "FETCH_BYTES": 1024 * 1024,
+    "FETCH_REDIRECTS": 5,
+    # The Host names requests may carry (comma-separated). Empty: the host of
+    # PUBLIC_URL when set, else the addresses gunicorn binds (BRIEFS_BIND), with
+    # localhost for a loopback address. Any other Host is a 400 problem.
+    "TRUSTED_HOSTS": "",
+    "BIND": "127.0.0.1:8000",
 }
 
 

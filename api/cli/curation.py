@@ -35,7 +35,7 @@ from api.cli.options import DB_OPTION, EXISTING_DB, actor, default_db
 def ingest(path, title, published, form, publisher, authors, url, language, rights, db) -> None:
     """Store a document and extract its drafts here; the last line is the document's id."""
     from api.curation import queue
-    from api.curation.documents import BadDocument, document_parts
+    from api.curation.documents import BadDocument, document_parts, page_text
     from api.curation.review import Review
     from api.store.errors import WriteError
     from api.store.writer import Writer
@@ -57,6 +57,8 @@ def ingest(path, title, published, form, publisher, authors, url, language, righ
     }
     try:
         metadata, text, html = document_parts(body)
+        if html is not None:
+            text = page_text(html)
         written = Writer(target).create_document(metadata, text, html, actor("ingest"))
     except BadDocument as exc:
         details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())

@@ -1,8 +1,9 @@
 """A new document from a create body: its metadata, its exact text, the HTML it came from.
 
 The body is validated by ``DocumentCreateSchema``. From ``html`` the main text
-is taken by ``api.ingest.html``, imported only then: a web worker that never
-receives HTML never loads it.
+is taken by ``page_text`` (``api.ingest.html``, imported only then), in the
+worker or at a terminal, never in a web worker: its cost grows faster than
+the page.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ class BadDocument(ValueError):
 DOCUMENT_CREATE = DocumentCreateSchema()
 
 
-def document_parts(body: dict) -> tuple[dict, str, str | None]:
-    """A new document's metadata, its text and the HTML it came from (or None).
+def document_parts(body: dict) -> tuple[dict, str | None, str | None]:
+    """A new document's metadata, and its text or the HTML page to take it from.
 
-    The body is validated by ``DocumentCreateSchema``; from ``html`` the main
-    text is taken. Raises BadDocument.
+    The body is validated by ``DocumentCreateSchema``; exactly one of the text
+    and the HTML is returned. Raises BadDocument.
     """
     try:
         DOCUMENT_CREATE.load(body)
@@ -39,9 +40,14 @@ def document_parts(body: dict) -> tuple[dict, str, str | None]:
             errors.setdefault(path or "body", []).append(message)
         raise BadDocument("The document is not valid.", errors) from exc
     metadata = {k: v for k, v in body.items() if k not in ("text", "html")}
-    html = body.get("html")
-    if html is None:
-        return metadata, body["text"], None
+    return metadata, body.get("text"), body.get("html")
+
+
+def page_text(html: str) -> str:
+    """The article text of an HTML page (slow on a large page: never in a web worker).
+
+    Raises BadDocument when the page holds no article, or one too long to store.
+    """
     from api.ingest.html import NoArticle, main_text
 
     try:
@@ -51,4 +57,4 @@ def document_parts(body: dict) -> tuple[dict, str, str | None]:
     if len(text) > MAX_TEXT_LENGTH:
         message = f"The article is {len(text)} characters long; at most {MAX_TEXT_LENGTH}."
         raise BadDocument(message, {"html": [message]})
-    return metadata, text, html
+    return text

@@ -1,9 +1,11 @@
-"""Extraction jobs: a huey queue in a SQLite file beside the database, and the work itself.
+"""Intake jobs: queued by the web workers, done by the worker, never in a request.
 
-The web workers only enqueue (``submit``); the extraction worker (``briefs
-worker``, a huey consumer) runs ``run`` and is the only process that loads the
-NLP model. ``api.ingest`` is imported inside the worker's code path alone, so
-importing ``api`` never imports spaCy.
+The web workers only queue (``submit``, ``submit_page``): a job record in the
+database and a task in the intake queue beside it (``api.curation.tasks``).
+The worker (``briefs worker``, ``api.curation.worker``) runs each job in a
+process of its own, bounded in time and memory, and is the only process that
+loads the NLP model or parses HTML. ``api.ingest`` is imported inside the
+worker's code path alone, so importing ``api`` never imports spaCy.
 """
 
 from __future__ import annotations
@@ -16,20 +18,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-import huey
-
+from api import config
+from api.curation import jobs
+from api.curation.documents import BadDocument, page_text
 from api.curation.review import Review
+from api.curation.tasks import Tasks
 from api.domain import catalog
 from api.domain.problem import problem
 from api.store import lookup, reads
 from api.store.connections import open_readonly
-from api.store.errors import Unavailable, WriteError
+from api.store.errors import Conflict, Unavailable, WriteError
 from api.store.writer import Writer
 from schemas import dates
 
 log = logging.getLogger("briefs")
 CANDIDATES = 50  # existing records offered to extraction per question, for restatements
 NEAR_DAYS = 366  # how far around a date a restatement is looked for
+RETRY_AFTER_S = 30  # what a full queue tells a client
 
 
 class Extractor(Protocol):
@@ -61,37 +66,109 @@ def default_extractor() -> Ingest:
     return Ingest()
 
 
-def queue_file(db: Path) -> Path:
-    """The queue's SQLite file, beside the database."""
-    return Path(db).with_name(Path(db).name + ".queue")
+class QueueFull(Unavailable):
+    """The intake queue holds as many jobs as it may: try again later."""
+
+    def __init__(self, depth: int) -> None:
+        super().__init__(
+            f"The intake queue is full ({depth} jobs waiting or running); "
+            f"try again in {RETRY_AFTER_S} seconds.",
+            retry_after=RETRY_AFTER_S,
+        )
 
 
-@functools.cache
+def queue_limit() -> int:
+    return int(config.from_environment()["QUEUE_LIMIT"])
+
+
 def extract_task(db: Path):
-    """The extraction task on the huey queue of the database at ``db`` (one per process).
+    """What puts an extraction job in the worker's line: called with (db, job id)."""
+    tasks = Tasks(Path(db))
 
-    Calling it with (db, job id) enqueues a job; its ``huey`` runs the consumer.
+    def enqueue(_db: str, job_id: str) -> None:
+        tasks.add(job_id, "extract", None, None)
+
+    return enqueue
+
+
+def _bound(db: Path, limit: int | None):
+    """A check that refuses a new job while the queue is full."""
+    limit = queue_limit() if limit is None else limit
+
+    def make() -> None:
+        depth = Tasks(db).depth()
+        if depth >= limit:
+            raise QueueFull(depth)
+
+    return make
+
+
+def submit(db: Path, document: str, limit: int | None = None) -> bytes:
+    """Queue the extraction of ``document``; return its job (the open one if it has one).
+
+    QueueFull (a 503) when the line is at ``limit``; Missing or Gone for an
+    unknown or deleted document.
     """
-    tasks = huey.SqliteHuey(name="briefs", filename=str(queue_file(db)), results=False)
-    return tasks.task(name="extract")(_extract_task)
-
-
-def _extract_task(db: str, job_id: str) -> None:
-    run(Path(db), job_id)
-
-
-def submit(db: Path, document: str) -> bytes:
-    """Queue the extraction of ``document``; return the job as stored (state queued)."""
     db = Path(db)
-    review = Review(Writer(db))
-    job = review.add_job(document)
-    try:
-        extract_task(db)(str(db), job.id)
-    except Exception as exc:  # the queue's file cannot be written: say so on the job too
-        log.exception("job %s could not be queued", job.id)
-        review.job_failed(job.id, problem(503, "The extraction queue cannot be written."))
-        raise Unavailable("The extraction queue cannot be written.") from exc
+    writer = Writer(db)
+    job, new = jobs.open_extraction(writer, document, _bound(db, limit))
+    if new:
+        try:
+            extract_task(db)(str(db), job.id)
+        except Exception as exc:  # the queue's file cannot be written: say so on the job too
+            log.exception("job %s could not be queued", job.id)
+            failure = problem(503, "The extraction queue cannot be written.")
+            jobs.update(writer, job.id, state="failed", problem=failure)
+            raise Unavailable("The extraction queue cannot be written.") from exc
     return job.json
+
+
+def submit_page(
+    db: Path, metadata: dict, html: str, actor: str, limit: int | None = None
+) -> tuple[bytes, bool]:
+    """Queue the reading of an HTML page into a new document; return its job and
+    whether it is new (a retry of the same page answers the open job)."""
+    db = Path(db)
+    writer = Writer(db)
+    job, new = jobs.open_page(writer, metadata, _bound(db, limit))
+    if new:
+        payload = {"metadata": metadata, "html": html, "actor": actor}
+        try:
+            Tasks(db).add(job.id, "page", None, payload)
+        except Exception as exc:
+            log.exception("job %s could not be queued", job.id)
+            failure = problem(503, "The intake queue cannot be written.")
+            jobs.update(writer, job.id, state="failed", problem=failure)
+            raise Unavailable("The intake queue cannot be written.") from exc
+    return job.json, new
+
+
+def read_page(db: Path, job_id: str, payload: dict) -> str | None:
+    """Do a page job: take the page's main text and store the document; mark the job.
+
+    Returns the stored document's id, or None when the job failed (its
+    problem says why: no article, too long, the same text stored already).
+    """
+    writer = Writer(db)
+    if jobs.update(writer, job_id, state="running") is None:
+        return None
+    html = payload["html"]
+    try:
+        text = page_text(html)
+        written = writer.create_document(payload["metadata"], text, html, payload["actor"])
+    except BadDocument as exc:
+        failure = problem(422, exc.detail, errors=exc.errors)
+        jobs.update(writer, job_id, state="failed", problem=failure)
+        return None
+    except Conflict as exc:
+        failure = problem(409, exc.detail, **exc.extensions)
+        jobs.update(writer, job_id, state="failed", problem=failure)
+        return None
+    except WriteError as exc:
+        jobs.update(writer, job_id, state="failed", problem=problem(exc.status, exc.detail))
+        return None
+    jobs.update(writer, job_id, state="done", document=written.id)
+    return written.id
 
 
 def draft_document(db: Path, document: str, extractor: Extractor) -> list[dict]:
@@ -123,7 +200,8 @@ def _shift(day: str, days: int) -> str:
 
 
 def run(db: Path, job_id: str, extractor: Extractor | None = None) -> None:
-    """Do one job: extract, store the drafts and mark it done, or mark it failed."""
+    """Do one extraction job: extract, store the drafts and mark it done, or mark it failed."""
+    db = Path(db)
     review = Review(Writer(db))
     conn = open_readonly(db)
     try:
@@ -143,11 +221,8 @@ def run(db: Path, job_id: str, extractor: Extractor | None = None) -> None:
         review.job_failed(job_id, problem(500, f"Extraction failed: {type(exc).__name__}."))
 
 
-def work(db: Path, workers: int = 1) -> None:
-    """Run the extraction worker (a huey consumer) until it is stopped (SIGTERM, SIGINT)."""
-    default_extractor()  # load the model before the first job, not during it
-    abandoned = Review(Writer(Path(db))).fail_abandoned()
-    if abandoned:
-        log.warning("%d job(s) left running by a stopped worker marked failed", abandoned)
-    log.info("extraction worker on %s", queue_file(db))
-    extract_task(Path(db)).huey.create_consumer(workers=workers, worker_type="thread").run()
+def work(db: Path) -> None:
+    """Run the worker until it is stopped (SIGTERM, SIGINT): ``api.curation.worker``."""
+    from api.curation.worker import Worker
+
+    Worker(Path(db)).run()

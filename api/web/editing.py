@@ -6,6 +6,7 @@ import contextlib
 import logging
 import re
 import sys
+from pathlib import Path
 
 import orjson
 from flask import Flask, current_app, g, request
@@ -13,6 +14,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import ClientDisconnected
 
+from api.curation import queue
 from api.curation.documents import BadDocument, document_parts
 from api.domain import catalog
 from api.domain.catalog import Resource
@@ -259,26 +261,54 @@ def record_response(resource: Resource, written: Written, status: int) -> Respon
 
 def write_error(error: WriteError) -> Response:
     # Storage trouble passes: a client may retry later.
-    headers = {"Retry-After": "60"} if error.status in (503, 507) else None
-    return problem_response(
-        error.status, error.detail, headers, errors=error.errors, **error.extensions
-    )
+    extensions = dict(error.extensions)
+    retry_after = extensions.pop("retry_after", 60)
+    headers = {"Retry-After": str(retry_after)} if error.status in (503, 507) else None
+    return problem_response(error.status, error.detail, headers, errors=error.errors, **extensions)
 
 
 def create_document() -> Response:
-    """POST /v1/documents: metadata with the exact text, or with HTML to take it from."""
+    """POST /v1/documents: metadata with the exact text (201), or with an HTML page (202).
+
+    A page is read into text by the worker, never here (its parser's time grows
+    faster than the page): the answer is the job, and the document appears when
+    its text is ready. With an Idempotency-Key a retry is answered as the first
+    time, as for every create.
+    """
     negotiate((JSON,))
     actor = authenticate(catalog.DOCUMENTS)
     body = json_body(JSON)
+    return _idempotent(catalog.DOCUMENTS, body, actor, lambda key: _create_document(body, actor))
+
+
+def _create_document(body: dict, actor: str) -> Response:
     try:
         metadata, text, html = document_parts(body)
     except BadDocument as exc:
         return problem_response(422, exc.detail, errors=exc.errors)
     try:
-        written = writer().create_document(metadata, text, html, actor)
+        if html is not None:
+            job, _ = queue.submit_page(
+                Path(current_app.config["DB"]),
+                metadata,
+                html,
+                actor,
+                current_app.config["QUEUE_LIMIT"],
+            )
+            return job_response(job)
+        written = writer().create_document(metadata, text, None, actor)
     except WriteError as exc:
         return write_error(exc)
     return record_response(catalog.DOCUMENTS, written, 201)
+
+
+def job_response(job: bytes) -> Response:
+    """202 with a job; Location names it."""
+    response = Response(job, status=202, mimetype=JSON)
+    job_id = orjson.loads(job)["id"]
+    response.headers["Location"] = f"{request.script_root}/v1/jobs/{job_id}"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def create(resource: Resource) -> Response:
@@ -286,9 +316,24 @@ def create(resource: Resource) -> Response:
     negotiate((JSON,))
     actor = authenticate(resource)
     body = json_body(JSON)
+    return _idempotent(
+        resource, body, actor, lambda key: _create(resource, body, actor, key), with_record=True
+    )
+
+
+def _idempotent(
+    resource: Resource, body: dict, actor: str, make, with_record: bool = False
+) -> Response:
+    """``make(key)``'s response, or the one a first request with this Idempotency-Key got.
+
+    The key belongs to the token, method and path; the same key with another
+    body or on another endpoint is a 422, one still in flight a 409. With
+    ``with_record``, ``make`` keeps a 201's answer in the record's own
+    transaction; every other answer is kept here.
+    """
     key = request.headers.get("Idempotency-Key")
     if key is None:
-        return _create(resource, body, actor)
+        return make(None)
     if not 1 <= len(key) <= 255:
         raise Problem(400, "Idempotency-Key must be 1 to 255 characters.")
     try:
@@ -306,18 +351,16 @@ def create(resource: Resource) -> Response:
         response.headers["Idempotent-Replayed"] = "true"
         return response
     try:
-        response = _create(resource, body, actor, key)
+        response = make(key)
     except BaseException:
         _finish_idempotent(actor, key, 500, {}, b"")
         raise
-    if response.status_code != 201:  # a refusal: keep it for retries too
-        _finish_idempotent(
-            actor,
-            key,
-            response.status_code,
-            {"Content-Type": response.content_type},
-            response.get_data(),
-        )
+    if response.status_code != 201 or not with_record:  # a refusal, a job: kept for retries
+        headers = {"Content-Type": response.content_type}
+        for name in ("Location", "ETag"):
+            if name in response.headers:
+                headers[name] = response.headers[name]
+        _finish_idempotent(actor, key, response.status_code, headers, response.get_data())
     return response
 
 
@@ -356,4 +399,11 @@ def delete(resource: Resource, record_id: str) -> Response:
         writer().delete(resource, record_id, if_match(), actor)
     except WriteError as exc:
         return write_error(exc)
-    return Response(status=204)
+    return no_content()
+
+
+def no_content() -> Response:
+    """A 204: no body, so no Content-Type either."""
+    response = Response(status=204)
+    response.headers.pop("Content-Type", None)
+    return response

@@ -7,10 +7,12 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 from click.testing import CliRunner
 
+from api import config
 from api.build.database import build
 from api.cli import main
 from tests.helpers import DOCUMENT, FIXTURES, ROOT, SEEDS, article, writable_app
@@ -57,11 +59,26 @@ def test_the_same_text_twice_is_a_409_naming_the_document(writable):
     assert first in again.get_json()["detail"]
 
 
-def test_html_keeps_the_article_text_and_the_page(writable, tmp_path):
+def work(db, **limits) -> bool:
+    """The worker takes the next job, as `briefs worker` would (each job in a process)."""
+    from api.curation.worker import Limits, Worker
+
+    settings = {**config.from_environment({}), **limits}
+    return Worker(db, Limits(settings), load_model=False).step()
+
+
+def test_html_is_read_by_the_worker_keeping_the_article_text_and_the_page(writable, tmp_path):
     client, auth, _, db = writable
     response = post(client, auth, text=None, html=PAGE, title="Chile and Peru agree patrols")
-    assert response.status_code == 201, response.get_json()
-    document = response.get_json()["id"]
+    assert response.status_code == 202, response.get_json()
+    job = response.get_json()
+    assert response.headers["Location"] == f"/v1/jobs/{job['id']}"
+    assert job["state"] == "queued"
+    document = job["document"]
+    assert client.get(f"/v1/documents/{document}").status_code == 404  # not before its text
+    assert work(db)
+    job = client.get(f"/v1/jobs/{job['id']}", headers=auth).get_json()
+    assert job["state"] == "done" and job["document"] == document, job
     text = client.get(f"/v1/documents/{document}/text").get_data(as_text=True)
     assert text.startswith("Chile and Peru agree on a shared fisheries patrol")
     assert "joint patrols against illegal fishing" in text
@@ -82,7 +99,6 @@ def test_html_keeps_the_article_text_and_the_page(writable, tmp_path):
         ({"text": ""}, "text"),
         ({"text": " \n "}, "text"),
         ({"text": "x" * 200_001}, "text"),
-        ({"text": None, "html": "<html><body><nav>Home</nav></body></html>"}, "html"),
         ({"text": None}, "text"),
         ({"html": PAGE}, "text"),
         ({"published": "05/03/2026"}, "published"),
@@ -100,6 +116,41 @@ def test_a_bad_document_is_a_422_and_stores_nothing(writable, changes, field):
     assert response.content_type == "application/problem+json"
     assert field in response.get_json()["errors"]
     assert client.get("/v1/documents").headers["ETag"] == version
+
+
+def test_a_page_with_no_article_fails_its_job_with_a_422_and_stores_nothing(writable):
+    client, auth, _, db = writable
+    version = client.get("/v1/documents").headers["ETag"]
+    html = "<html><body><nav>Home</nav></body></html>"
+    response = post(client, auth, text=None, html=html)
+    assert response.status_code == 202
+    assert work(db)
+    job = client.get(response.headers["Location"], headers=auth).get_json()
+    assert job["state"] == "failed"
+    assert job["problem"]["status"] == 422
+    assert "not an article" in job["problem"]["detail"]
+    assert client.get("/v1/documents").headers["ETag"] == version
+
+
+def test_a_page_too_slow_to_read_is_tried_twice_then_fails_naming_the_time_limit(writable):
+    client, auth, _, db = writable
+    version = client.get("/v1/documents").headers["ETag"]
+    slow = "<html><body>" + "<p>a" * 100_000 + "</body></html>"  # about 20 s to parse
+    response = post(client, auth, text=None, html=slow, title="A slow page")
+    assert response.status_code == 202
+    started = time.monotonic()
+    assert work(db, PAGE_SECONDS=1)
+    job = client.get(response.headers["Location"], headers=auth).get_json()
+    assert job["state"] == "queued"  # killed once: back in line
+    assert work(db, PAGE_SECONDS=1)
+    assert time.monotonic() - started < 10
+    job = client.get(response.headers["Location"], headers=auth).get_json()
+    assert job["state"] == "failed", job
+    assert job["problem"]["status"] == 422
+    assert "time limit of 1 s" in job["problem"]["detail"]
+    assert "tried 2 times" in job["problem"]["detail"]
+    assert client.get("/v1/documents").headers["ETag"] == version
+    assert not work(db)  # the line is empty
 
 
 def test_a_body_over_the_size_limit_is_a_413(writable):
@@ -153,8 +204,13 @@ def test_a_cited_document_cannot_be_deleted(writable):
     document = post(client, auth).get_json()["id"]
     response = client.delete(f"/v1/documents/{document}", headers={**auth, "If-Match": "*"})
     assert response.status_code == 204
+    assert response.get_data() == b"" and "Content-Type" not in response.headers
     assert client.get(f"/v1/documents/{document}").status_code == 410
-    assert client.get(f"/v1/documents/{document}/text").status_code == 404
+    gone = client.get(f"/v1/documents/{document}/text")  # the text went with it: 410 too
+    assert gone.status_code == 410
+    assert gone.content_type == "application/problem+json"
+    assert "was deleted" in gone.get_json()["detail"]
+    assert client.get("/v1/documents/no-such-document/text").status_code == 404
     again = post(client, auth)  # the same title would take the deleted id again
     assert again.status_code == 409
     assert "existed" in again.get_json()["detail"]

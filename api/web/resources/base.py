@@ -169,6 +169,7 @@ def resource_blueprint(
     key_description: str = "Record id",
     create_body: type[Schema] | None = None,
     create_view=None,
+    create_responses: dict | None = None,
 ) -> Blueprint:
     """A blueprint with ``GET /v1/<resource>`` and ``GET /v1/<resource>/{key}``."""
     blp = Blueprint(
@@ -220,7 +221,7 @@ def resource_blueprint(
         return representation.record(resource, path[key], key)
 
     if resource in WRITABLE or create_view is not None:
-        _writes(blp, resource, singular, create_body, create_view)
+        _writes(blp, resource, singular, create_body, create_view, create_responses)
     return blp
 
 
@@ -244,12 +245,18 @@ WRITE_ERRORS = (401, 403, 413, 415, 422, 429)
 
 
 def _writes(
-    blp: Blueprint, resource: Resource, singular: str, create_body=None, create_view=None
+    blp: Blueprint,
+    resource: Resource,
+    singular: str,
+    create_body=None,
+    create_view=None,
+    create_responses=None,
 ) -> None:
     """POST on the collection; PATCH and DELETE on an item: token only.
 
     ``create_body`` and ``create_view`` replace the body and view of the POST
-    (a document's text is sent beside its metadata).
+    (a document's text is sent beside its metadata); ``create_responses`` adds
+    the answers that view gives besides the created record.
     """
     body = create_body or input_schema(resource.schema)
     patch = patch_schema(resource.schema)
@@ -269,7 +276,7 @@ def _writes(
         security=AUTH,
         parameters=[IDEMPOTENCY_KEY],
         requestBody={"required": True, "content": {representation.JSON: {"schema": body}}},
-        responses=alternatives(400, 406, 409, *WRITE_ERRORS),
+        responses={**alternatives(400, 406, 409, *WRITE_ERRORS), **(create_responses or {})},
     )
     @blp.response(
         201, resource.schema, headers=CACHE_HEADERS, description="Created; Location names it"
