@@ -416,6 +416,62 @@ class Store(Planner, Lookup):
         for (body,) in self.conn.execute(f"SELECT json FROM {resource.name} ORDER BY id"):
             yield body
 
+    # --- what involves a person, organization or country (their reading pages) ---
+
+    def referring(
+        self,
+        target: Resource,
+        target_id: str,
+        resource: Resource,
+        limit: int,
+        cap: int,
+        through: Resource | None = None,
+    ) -> tuple[list[bytes], int]:
+        """Records of ``resource`` naming the ``target`` record anywhere in their fields
+        (newest first, up to ``limit``) and how many there are, counted up to ``cap``.
+
+        With ``through``, the records naming a ``through`` record that names the
+        target (the agreements reached at the meetings a person attended). Every
+        step is a range of the links' primary key.
+        """
+        named = (
+            "SELECT record_id FROM record_links "
+            "WHERE target = ? AND target_id = ? AND resource = ?"
+        )
+        params: list = [target.name, target_id, (through or resource).name]
+        if through is not None:
+            named = (
+                "SELECT record_id FROM record_links WHERE target = ? "
+                f"AND target_id IN ({named}) AND resource = ?"
+            )
+            params = [through.name, *params, resource.name]
+        rows = self.conn.execute(
+            f"SELECT json FROM {resource.name} WHERE id IN ({named}) "
+            "ORDER BY coalesce(date_start, '') DESC, id LIMIT ?",
+            [*params, limit],
+        ).fetchall()
+        (count,) = self.conn.execute(
+            f"SELECT count(*) FROM ({named} LIMIT ?)", [*params, cap]
+        ).fetchone()
+        return [r[0] for r in rows], count
+
+    def partners(self, country: str) -> list[tuple[str, int]]:
+        """The countries sharing brief records with ``country``, and how many, most first.
+
+        The country's own links drive the join (CROSS JOIN keeps them outermost) and
+        each record's other links are an index seek, so the work is its records' links.
+        """
+        marks = ",".join("?" * len(TIMELINE_RESOURCES))
+        rows = self.conn.execute(
+            "SELECT b.country, count(*) FROM record_countries a "
+            "CROSS JOIN record_countries b INDEXED BY idx_record_countries_resource_record_id "
+            "ON b.resource = a.resource AND b.record_id = a.record_id "
+            f"AND b.country != a.country WHERE a.resource IN ({marks}) AND a.country = ? "
+            "GROUP BY 1",
+            [*TIMELINE_RESOURCES, country],
+        ).fetchall()
+        return sorted(rows, key=lambda r: (-r[1], r[0]))
+
 def decode(body: bytes) -> dict:
     """A stored record as a dict (for CSV and composed views)."""
     return orjson.loads(body)
