@@ -31,7 +31,13 @@ class DocumentSchema(RecordSchema):
         ),
         metadata={"description": "Where the document was published (http or https)"},
     )
-    rights = Text(required=True)
+    rights = Text(
+        required=True,
+        metadata={
+            "description": "Who holds the copyright and on what terms the text is kept and "
+            "quoted here, e.g. 'Copyright the publisher; quoted for reference'"
+        },
+    )
     language = fields.String(required=True, validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Z]{2})?$"))
     sha256 = fields.String(
         required=True,

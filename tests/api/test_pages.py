@@ -331,7 +331,7 @@ def test_the_desk_may_call_the_api_and_holds_the_text_but_no_drafts(db_path, tmp
         "connect-src" not in client.get(f"/documents/{document}").headers["Content-Security-Policy"]
     )
     body = response.get_data(as_text=True)
-    assert '<script src="/pages/static/desk.js?v=' in body
+    assert '<script type="module" src="/pages/static/desk/review.js?v=' in body
     assert f'data-document="{document}"' in body
     for draft in drafts:  # as a word: an asset's version hash may hold "d4"
         assert not re.search(rf"\b{draft['id']}\b", body)
@@ -343,7 +343,7 @@ def test_the_desk_may_call_the_api_and_holds_the_text_but_no_drafts(db_path, tmp
     pieces = re.findall(r'<span (?:class="cited" )?data-at="(\d+)"[^>]*>(.*?)</span>', shown, re.S)
     assert "".join(html.unescape(p) for _, p in pieces) == text
     assert all(text[int(at) :].startswith(html.unescape(p)) for at, p in pieces)
-    with client.get("/pages/static/desk.js") as js:
+    with client.get("/pages/static/desk/review.js") as js:
         assert js.status_code == 200 and "/v1/drafts" in js.get_data(as_text=True)
 
 

@@ -21,7 +21,6 @@ from api.web import representation
 from api.web.pages import reading
 from api.web.problems import Problem
 from api.web.response import Response
-from schemas.drafts import DRAFT_RESOURCES
 
 HERE = Path(__file__).parent
 blp = Blueprint(
@@ -104,7 +103,8 @@ def asset(filename: str) -> str:
 @blp.after_request
 def security_headers(response: Response) -> Response:
     headers = response.headers
-    headers["Content-Security-Policy"] = DESK_CSP if request.endpoint == "pages.desk" else CSP
+    desk = (request.endpoint or "").startswith("pages.desk")
+    headers["Content-Security-Policy"] = DESK_CSP if desk else CSP
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "same-origin"
     return response
@@ -265,24 +265,6 @@ def document(document_id: str):
         document=record,
         marked=marked,
         fields=fields.of(record, skip=("id", "title")),
-    )
-
-
-@blp.get("/desk/documents/<string:document_id>")
-def desk(document_id: str):
-    """The curator's desk: a document's text, cut at the spans records already cite.
-
-    The page holds no drafts: its script asks ``/v1/drafts`` for them with the
-    curator's token (kept in the tab's session storage), highlights their spans
-    in this text and accepts or rejects them through the same API.
-    """
-    record, etag, marked = _marked_document(document_id)
-    return page(
-        "desk.html",
-        etag,
-        document=record,
-        marked=marked,
-        resources=[catalog.BY_NAME[name] for name in DRAFT_RESOURCES],
     )
 
 
