@@ -138,13 +138,16 @@ def rows(resource: Resource, record: dict, published: dict[str, str | None]) -> 
     """The rows of one output record."""
     body = encode(record)
     first_cited = cited_from(record, published)
+    start, end = record.get("date_start"), record.get("date_end")
+    if resource is catalog.DOCUMENTS:  # sorted and filtered by the day it was published
+        start, end = dates.interval(record.get("published"))
     main = {
         "id": record["id"],
         "title": record[resource.title],
         "kind": record.get("kind") if resource.kind else None,
         "status": record.get("status") if resource.status else None,
-        "date_start": record.get("date_start"),
-        "date_end": record.get("date_end"),
+        "date_start": start,
+        "date_end": end,
         "cited_from": first_cited,
         "json": body,
         "etag": version(body),
