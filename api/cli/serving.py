@@ -50,12 +50,13 @@ def serve(
 ) -> None:
     """Serve the API with gunicorn and the project's gunicorn.conf.py, and the worker.
 
-    Both run as child processes; SIGTERM or Ctrl-C stops both, and when either
-    exits the other is stopped too. With --replicate or --follow, gunicorn's
+    Both run as child processes, supervised apart: when either exits it is
+    restarted on its own (after a back-off) while the other keeps running;
+    SIGTERM or Ctrl-C stops both. With --replicate or --follow, gunicorn's
     master also runs Litestream's side (``briefs replicate`` or ``briefs follow``)
     and stops it when it stops. A replica writes nothing, so it runs no worker.
     """
-    from api.ops.supervise import run_together
+    from api.ops.supervise import supervise
 
     if litestream_config and replica_url:
         raise click.UsageError("a server is a primary (--replicate) or a replica (--follow)")
@@ -66,10 +67,10 @@ def serve(
         os.environ["BRIEFS_FOLLOW_URL"] = replica_url
         worker = False
     web = [sys.executable, "-m", "gunicorn", "-c", config_file, *gunicorn_args, "api:create_app()"]
-    commands = [web]
+    commands = {"gunicorn": web}
     if worker:
-        commands.append([sys.executable, "-m", "api.cli", "worker"])
-    sys.exit(run_together(commands))
+        commands["worker"] = [sys.executable, "-m", "api.cli", "worker"]
+    sys.exit(supervise(commands))
 
 
 @click.command()

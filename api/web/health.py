@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import current_app
 from flask_smorest import Blueprint
 
+from api.curation.tasks import Tasks
 from api.ops import follower
 from api.store import connections
 from api.store.errors import WriteError
@@ -15,6 +16,7 @@ from api.web import representation
 from api.web.problems import Problem
 from api.web.resources.base import alternatives, strict_query
 from schemas.dataset import HealthSchema, ReplicationSchema
+from schemas.intake import ReadinessSchema
 
 blp = Blueprint("health", __name__, description="Probes for orchestrators")
 
@@ -36,10 +38,12 @@ def live(_args):
 @blp.doc(
     operationId="getReadiness",
     summary="Readiness: the database and its full-text index can be read",
+    description="Also reports the intake worker and its line (`intake`): a stopped "
+    "worker does not make the server unready, since reads do not need it.",
     responses=alternatives(503),
 )
 @strict_query(blp)
-@blp.response(200, HealthSchema)
+@blp.response(200, ReadinessSchema)
 def ready(_args):
     try:
         data = representation.get_store()
@@ -57,17 +61,28 @@ def ready(_args):
             f"server needs {SCHEMA_VERSION}: run 'briefs build'.",
             headers={"Retry-After": "5"},
         )
-    replication = None
+    replication = intake = None
     if current_app.config["REPLICA"]:
         replication = _following(data)
     elif not current_app.config["READ_ONLY"]:
         _writable(data)
+        intake = _intake()
     return {
         "status": "ready",
         "dataset_version": version,
         "sqlite": connections.sqlite3.sqlite_version,
         "replication": replication,
+        "intake": intake,
     }
+
+
+def _intake() -> dict | None:
+    """The worker's heartbeat and its line (None when the line cannot be read)."""
+    try:
+        status = Tasks(Path(current_app.config["DB"])).status()
+    except (connections.sqlite3.Error, OSError):
+        return None
+    return {**status, "limit": current_app.config["QUEUE_LIMIT"]}
 
 
 def _following(data) -> dict:
