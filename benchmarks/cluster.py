@@ -21,7 +21,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from benchmarks.run import wrk
+from benchmarks.load import wrk
 from deploy.cluster import Cluster
 from deploy.servers import answers
 

@@ -27,19 +27,25 @@ import contextlib
 import json
 import os
 import platform
-import re
 import shutil
-import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
-from deploy.servers import Server
+from benchmarks.cases import cases, datasette_search_index, pick_terms, synth
+from benchmarks.load import (
+    connection_header,
+    fetch,
+    log,
+    median,
+    open_loop,
+    settle,
+    uss_kb,
+    wrk,
+)
+from deploy.servers import Server, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "benchmarks"
@@ -47,48 +53,12 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 BRIEFS = ROOT / ".venv" / "bin" / "briefs"
 BENCH_PYTHON = HERE / ".venv" / "bin" / "python"
 PY_SPY = HERE / ".venv" / "bin" / "py-spy"
-DEEP = 10_000  # items before the deep page
 TARGETS = {  # the goal of each case (ratios of requests/s)
     "record": {"ceiling": 0.5, "datasette": 7.0},
     "page_first": {"ceiling": 0.4, "datasette": 12.0},
     "page_deep": {"ceiling": 0.4, "datasette": 12.0},
     "search_common": {"ceiling": 0.1},
 }
-
-
-def log(*parts) -> None:
-    print(*parts, file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> tuple[int, str, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=120) as r:
-            return r.status, r.headers.get("Content-Type", ""), r.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers.get("Content-Type", ""), exc.read()
-
-
-def connection_header(url: str) -> str:
-    """The Connection header a server answers an HTTP/1.1 request with: "close" for
-    gunicorn's sync worker, "keep-alive" for gthread. gunicorn runs ``sync`` as gthread
-    when threads > 1, so this, not the setting asked for, says what was measured."""
-    import http.client
-
-    parts = urllib.parse.urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
-    try:
-        conn.request("GET", parts.path or "/")
-        response = conn.getresponse()
-        response.read()
-        return response.getheader("Connection", "")
-    finally:
-        conn.close()
 
 
 # --- servers ---------------------------------------------------------------------
@@ -128,284 +98,6 @@ def datasette(db: Path, port: int, log_dir: Path) -> Server:
     ]  # fmt: skip
     env = {**os.environ, "BENCH_DB": db, "PORT": port, "LOG_DIR": log_dir}
     return server("datasette", argv, env, "/-/versions.json")
-
-
-def settle(*servers: Server, limit: float = 120.0) -> None:
-    """Wait until every server answers /healthz (or /) promptly: slow requests left over
-    from the previous wrk run (a brief at 1M records takes seconds) must not load the next."""
-    deadline = time.monotonic() + limit
-    for server in servers:
-        path = "/healthz" if server.name.startswith("app") else "/"
-        while time.monotonic() < deadline:
-            started = time.monotonic()
-            with contextlib.suppress(OSError):
-                fetch(server.base + path)
-            if time.monotonic() - started < 0.05:
-                break
-            time.sleep(0.2)
-
-
-def uss_kb(pid: int) -> dict[str, int]:
-    """Unique (Private_*) and proportional set sizes of a process, from smaps_rollup."""
-    fields = {}
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        parts = line.split()
-        if len(parts) >= 3 and parts[1].isdigit():
-            fields[parts[0].rstrip(":")] = int(parts[1])
-    uss = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
-    return {"uss_kb": uss, "pss_kb": fields.get("Pss", 0), "rss_kb": fields.get("Rss", 0)}
-
-
-# --- wrk -----------------------------------------------------------------------------
-
-WRK_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
-WRK_NON2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
-WRK_ERRORS = re.compile(r"Socket errors:.*")
-WRK_P99 = re.compile(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", re.M)
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def wrk(url: str, duration: float, connections: int, threads: int) -> dict:
-    argv = [
-        "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(duration, 1):g}s",
-        "--latency", "--timeout", "10s", url,
-    ]  # fmt: skip
-    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
-    rps = float(WRK_RPS.search(out).group(1))
-    p99 = WRK_P99.search(out)
-    non2xx = WRK_NON2XX.search(out)
-    return {
-        "rps": rps,
-        "p99_ms": float(p99.group(1)) * UNITS[p99.group(2)] if p99 else None,
-        "non2xx": int(non2xx.group(1)) if non2xx else 0,
-        "socket_errors": (WRK_ERRORS.search(out) or [None])[0],
-    }
-
-
-OPENLOOP = re.compile(r"OPENLOOP (.*)")
-# Kernel TCP counters read around each open-loop run (system-wide: other work on the
-# machine adds to them too). Non-zero listen overflows/drops or SYN retransmits mean
-# connection set-up stalled (a retransmitted SYN waits 1 s): a harness or kernel
-# artefact, not server latency. Servers that close after each response (gunicorn's
-# sync workers) open one connection per request, so they are the ones exposed.
-TCP_COUNTERS = {
-    "TcpExt": (
-        "ListenOverflows", "ListenDrops", "TCPSynRetrans", "TCPTimeWaitOverflow", "TWRecycled",
-    ),
-    "Tcp": ("ActiveOpens", "AttemptFails", "EstabResets", "RetransSegs", "OutRsts"),
-}  # fmt: skip
-
-
-def tcp_counters() -> dict[str, int]:
-    found: dict[str, int] = {}
-    for name in ("/proc/net/netstat", "/proc/net/snmp"):
-        with contextlib.suppress(OSError):
-            lines = Path(name).read_text().splitlines()
-            for keys, values in zip(lines[::2], lines[1::2], strict=True):
-                prefix, _, keys = keys.partition(":")
-                wanted = TCP_COUNTERS.get(prefix, ())
-                for key, value in zip(keys.split(), values.partition(":")[2].split(), strict=True):
-                    if key in wanted:
-                        found[key] = int(value)
-    return found
-
-
-def wrk_open_loop(url: str, rate: float, duration: float, connections: int) -> dict:
-    """Fixed total ``rate`` over ``connections`` connections, one per wrk thread."""
-    per_thread = rate / connections
-    argv = [
-        "wrk", f"-t{connections}", f"-c{connections}", f"-d{max(duration, 1):g}s",
-        "--timeout", "10s", "-s", str(HERE / "openloop.lua"), url, "--", f"{per_thread:.3f}",
-    ]  # fmt: skip
-    for _ in range(2):  # one retry: a rare wrk failure should not lose a 20-minute run
-        before = tcp_counters()
-        done = subprocess.run(argv, capture_output=True, text=True)
-        after = tcp_counters()
-        found = OPENLOOP.search(done.stdout)
-        if done.returncode == 0 and found:
-            break
-        log(f"  open-loop wrk failed ({done.returncode}): {done.stdout[-500:]}{done.stderr[-500:]}")
-    if done.returncode != 0 or not found:
-        raise RuntimeError(f"open-loop wrk failed ({done.returncode}):\n{done.stdout}{done.stderr}")
-    result = {k: float(v) for k, v in (kv.split("=") for kv in found.group(1).split())}
-    result["target_rate"] = rate
-    result["achieved_rate"] = result["count"] / result["seconds"] if result["seconds"] else 0
-    # Below ~97% of the target the requests queued (the send lag grows through the run):
-    # the latencies then measure the queue's growth, about (1 - achieved/target) x the
-    # run's length at the end, not the server's latency at that rate.
-    result["rate_reached"] = result["achieved_rate"] >= 0.97 * rate
-    result["tcp"] = {k: after[k] - before.get(k, 0) for k in after}
-    stalls = {
-        k: v
-        for k, v in result["tcp"].items()
-        if k in ("ListenOverflows", "ListenDrops", "TCPSynRetrans", "TCPTimeWaitOverflow") and v
-    }
-    if not result["rate_reached"]:
-        log(
-            f"  rate not reached: {result['achieved_rate']:.0f} of {rate:.0f} req/s "
-            f"(send lag p99 {result.get('lag_p99', 0):.1f} ms): overloaded, latencies are queueing"
-        )
-    if stalls:
-        log(f"  connection set-up stalls during the run (system-wide counters): {stalls}")
-    return result
-
-
-def open_loop(urls: dict[str, str], rate: float, duration: float, runs: int) -> dict:
-    """``runs`` open-loop runs of each target in alternation; medians of the percentiles."""
-    raw: dict[str, list[dict]] = {target: [] for target in urls}
-    for _ in range(max(runs, 1)):
-        for target, url in urls.items():
-            raw[target].append(wrk_open_loop(url, rate, duration, 8))
-    summary = {}
-    for target, results in raw.items():
-        if len(results) == 1:
-            summary[target] = results[0]
-            continue
-        keys = [k for k, v in results[0].items() if isinstance(v, float)]
-        summary[target] = {k: round(median([r[k] for r in results]), 3) for k in keys}
-        summary[target]["target_rate"] = rate
-        summary[target]["rate_reached"] = all(r["rate_reached"] for r in results)
-        summary[target]["runs"] = results
-    return summary
-
-
-# --- the corpus and the cases ------------------------------------------------------
-
-
-def synth(records: int, db: Path, reuse: bool) -> dict:
-    if reuse and db.exists():
-        log(f"reusing {db}")
-        return {"reused": True}
-    log(f"python -m benchmarks.synth --records {records} --db {db}")
-    started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.synth", "--records", str(records), "--db", str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    seconds = time.monotonic() - started
-    log(f"  {seconds:.1f} s: {result.stdout.strip()}")
-    return {"seconds": round(seconds, 2), "output": result.stdout.strip(), "records": records}
-
-
-def search_count(db: Path, term: str) -> int:
-    """Records whose text has ``term``, from the app's full-text index."""
-    from api.store import fulltext
-
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    (name,) = conn.execute("SELECT value FROM meta WHERE key = 'fulltext'").fetchone()
-    conn.close()
-    return fulltext.count(db.parent / name, [term])
-
-
-def datasette_search_index(db: Path) -> None:
-    """The FTS5 table Datasette's search query needs (the app's index is Tantivy's).
-
-    Made once per corpus with sqlite-utils, as a Datasette user would, and
-    left in the file: the app never reads it.
-    """
-    import sqlite_utils
-
-    database = sqlite_utils.Database(db)
-    if "search_fts" not in database.table_names():
-        log(f"enabling FTS5 on {db.name}'s search table, for Datasette")
-        database["search"].enable_fts(["title", "body"], tokenize="unicode61 remove_diacritics 2")
-    database.close()
-
-
-def pick_terms(db: Path) -> dict:
-    """A common term (matching ~1% of the searchable records) and a rare one (~10-100)."""
-    from benchmarks import synth as synthetic
-
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    rows = conn.execute("SELECT count(*) FROM search").fetchone()[0]
-    conn.close()
-    words = synthetic._vocabulary(0)[0]
-
-    def rank_for(target: float) -> int:
-        lo, hi = 1, len(words)
-        while lo < hi:  # counts fall as the rank grows
-            mid = (lo + hi) // 2
-            if search_count(db, words[mid - 1]) > target:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
-
-    common = rank_for(max(rows * 0.01, 5))
-    rare = rank_for(max(min(30, rows * 0.001), 1))
-    while rare < len(words) and search_count(db, words[rare - 1]) == 0:
-        rare -= 1
-    found = {
-        "search_rows": rows,
-        "common": {"term": words[common - 1], "rank": common},
-        "rare": {"term": words[rare - 1], "rank": rare},
-    }
-    for kind in ("common", "rare"):
-        found[kind]["matches"] = search_count(db, found[kind]["term"])
-    return found
-
-
-def deep_cursor(base: str, items: int) -> tuple[str, list]:
-    """The cursor after the first ``items`` agreements (followed 500 at a time), and its key."""
-    seen, cursor, last = 0, None, None
-    while seen < items:
-        limit = min(500, items - seen)
-        url = f"{base}/v1/agreements?limit={limit}" + (f"&cursor={cursor}" if cursor else "")
-        page = json.loads(fetch(url)[2])
-        seen += len(page["items"])
-        last = page["items"][-1]
-        cursor = page["next_cursor"]
-        if not cursor:
-            raise RuntimeError(f"only {seen} agreements: no page after item {items}")
-    return cursor, [last["date_start"] or "~", last["id"]]
-
-
-def cases(app: str, db: Path, terms: dict, datasette_db: str) -> dict:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    n = conn.execute("SELECT count(*) FROM agreements").fetchone()[0]
-    record = conn.execute(
-        "SELECT id FROM agreements ORDER BY id LIMIT 1 OFFSET ?", (n // 2,)
-    ).fetchone()[0]
-    conn.close()
-    cursor, key = deep_cursor(app, min(DEEP, max(n - 60, 1)))
-    q = urllib.parse.quote
-    ds = f"/{datasette_db}"
-    common, rare = terms["common"]["term"], terms["rare"]["term"]
-    return {
-        "record": {
-            "path": f"/v1/agreements/{record}",
-            "datasette": f"{ds}/record.json?id={q(record)}&_shape=array",
-        },
-        "page_first": {
-            "path": "/v1/agreements?limit=50",
-            "datasette": f"{ds}/page_first.json?_shape=array",
-        },
-        "page_deep": {
-            "path": f"/v1/agreements?limit=50&cursor={cursor}",
-            "datasette": f"{ds}/page_after.json?k={q(key[0])}&id={q(key[1])}&_shape=array",
-        },
-        "filtered": {
-            "path": "/v1/agreements?country=RU&kind=treaty&limit=50",
-            "datasette": f"{ds}/filtered.json?country=RU&kind=treaty&_shape=array",
-        },
-        "search_common": {
-            "path": f"/v1/search?q={common}&limit=50",
-            "datasette": f"{ds}/search.json?q={q(chr(34) + common + chr(34))}&_shape=array",
-        },
-        "search_rare": {
-            "path": f"/v1/search?q={rare}&limit=50",
-            "datasette": f"{ds}/search.json?q={q(chr(34) + rare + chr(34))}&_shape=array",
-        },
-        "brief": {"path": "/v1/briefs/PK/RU"},
-        "brief_page": {"path": "/briefs/PK/RU"},  # the same brief as a reading page (HTML)
-    }
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else 0.0
 
 
 # --- profile -------------------------------------------------------------------------

@@ -90,7 +90,8 @@ def running(pid: int) -> bool:
 class Server:
     """A command in its own session (a killed one takes its children along), logged to a file.
 
-    A server on ``port`` answers 200 on ``ready`` once it serves.
+    A server on ``port`` serves once ``ready`` answers below 500 (a readiness probe
+    answers 503 until it is ready).
     """
 
     def __init__(
@@ -123,10 +124,10 @@ class Server:
             )
 
     def wait_ready(self, timeout: float = 60.0) -> float:
-        """Seconds until ``ready`` answered 200; RuntimeError (with the log's end) if it
-        never did, or the process ended first."""
+        """Seconds until ``ready`` answered below 500; RuntimeError (with the log's end) if
+        it never did, or the process ended first."""
         started = time.monotonic()
-        while answers(self.base + self.ready) != 200:
+        while (answers(self.base + self.ready) or 500) >= 500:
             if time.monotonic() - started > timeout or self.process.poll() is not None:
                 raise RuntimeError(
                     f"{self.name} on {self.base} did not become ready: "

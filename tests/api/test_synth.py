@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from api import create_app
-from api.domain import catalog
+from api.domain import catalog, citations
 from api.store import fulltext
 from benchmarks import synth
 
@@ -60,7 +60,7 @@ def test_every_citation_of_a_sample_verifies_against_the_served_text(client):
         for item in page["items"]:
             record = client.get(f"/v1/{resource}/{item['id']}").get_json()
             assert record == item
-            for _, source in synth.citations.walk(record):
+            for _, source in citations.walk(record):
                 doc = source["document"]
                 if doc not in texts:
                     response = client.get(f"/v1/documents/{doc}/text")
