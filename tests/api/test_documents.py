@@ -331,6 +331,7 @@ def test_export_then_build_reproduces_written_documents_and_records(writable, tm
         assert again.get(path).get_data() == client.get(path).get_data(), path
 
 
+@pytest.mark.slow
 def test_importing_and_serving_never_imports_spacy(db_path, tmp_path):
     """Web workers stay small: the NLP model belongs to the extraction worker alone."""
     code = f"""

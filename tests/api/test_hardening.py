@@ -428,6 +428,7 @@ GUNICORN_ERRORS = {
 }  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(GUNICORN_ERRORS))
 def test_item_08_gunicorn_errors_are_problems(served, case):
     import json
@@ -444,6 +445,7 @@ def test_item_08_gunicorn_errors_are_problems(served, case):
     assert problem["title"] and problem["detail"]
 
 
+@pytest.mark.slow
 def test_item_08_a_worker_timeout_is_a_problem(tmp_path):
     """A sync worker stuck on a client that never finishes its headers is killed at
     its timeout; the client hears a problem, not an HTML page."""
@@ -461,6 +463,7 @@ def test_item_08_a_worker_timeout_is_a_problem(tmp_path):
     assert json.loads(body)["status"] == 500
 
 
+@pytest.mark.slow
 def test_item_08_a_body_that_never_comes_is_a_408_problem(served):
     import json
 
@@ -501,6 +504,7 @@ def _slow_client(base: str, raw: bytes, until: float, stop) -> None:
         return  # the server closed it: that is what it should do
 
 
+@pytest.mark.slow
 def test_item_06_fifty_slow_clients_do_not_stall_reads(tmp_path):
     import statistics
     import threading

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
 import schemathesis
 from jsonschema import Draft202012Validator
 from schemathesis.config import SchemathesisConfig
@@ -311,10 +312,12 @@ def run(schema) -> Run:
     return result
 
 
+@pytest.mark.slow
 def test_every_get_operation_honours_its_contract(db_path):
     check_get_operations(load_schema(db_path))
 
 
+@pytest.mark.slow
 def test_every_get_operation_honours_its_contract_under_gunicorn(db_path, tmp_path):
     """The same run over HTTP against gunicorn with the project's gunicorn.conf.py:
     its workers, its request limits and its error pages, not only the WSGI app."""
@@ -556,6 +559,7 @@ def change_feed(client) -> list[dict]:
         since = page["next_cursor"]
 
 
+@pytest.mark.slow
 def test_every_write_operation_honours_its_contract(db_path, tmp_path):
     app, db, tokens = writable_app(db_path, tmp_path)
     _, secret = tokens.create("schemathesis")

@@ -13,6 +13,8 @@ from api.domain import catalog, citations
 from api.store import fulltext
 from benchmarks import synth
 
+pytestmark = pytest.mark.slow  # builds corpora of its own
+
 RECORDS = 2000
 
 
