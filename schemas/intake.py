@@ -30,6 +30,10 @@ class IntakeSchema(BaseSchema):
     killed = WholeNumber(
         metadata={"description": "Job processes killed (time, memory) since the worker started"}
     )
+    problem = fields.String(
+        allow_none=True,
+        metadata={"description": "What the running worker cannot do (read HTML pages), and why"},
+    )
 
 
 class ReadinessSchema(HealthSchema):

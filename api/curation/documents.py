@@ -46,7 +46,8 @@ def document_parts(body: dict) -> tuple[dict, str | None, str | None]:
 def page_text(html: str) -> str:
     """The article text of an HTML page (slow on a large page: never in a web worker).
 
-    Raises BadDocument when the page holds no article, or one too long to store.
+    Raises BadDocument when the page holds no article, or one too long to store;
+    CannotRead when the HTML parser cannot be imported here.
     """
     from api.ingest.html import NoArticle, main_text
 

@@ -167,6 +167,16 @@ def read_page(db: Path, job_id: str, payload: dict) -> str | None:
     except WriteError as exc:
         jobs.update(writer, job_id, state="failed", problem=problem(exc.status, exc.detail))
         return None
+    except Exception as exc:  # the parser cannot be imported, or failed on this page
+        from api.ingest.html import CannotRead
+
+        if isinstance(exc, CannotRead):
+            failure = problem(503, str(exc))
+        else:
+            log.error("page job %s failed:\n%s", job_id, traceback.format_exc())
+            failure = problem(500, f"Reading the page failed: {type(exc).__name__}.")
+        jobs.update(writer, job_id, state="failed", problem=failure)
+        return None
     jobs.update(writer, job_id, state="done", document=written.id)
     return written.id
 

@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS worker (
     beat REAL,
     done INTEGER NOT NULL DEFAULT 0,
     failed INTEGER NOT NULL DEFAULT 0,
-    killed INTEGER NOT NULL DEFAULT 0
+    killed INTEGER NOT NULL DEFAULT 0,
+    problem TEXT
 );
 """
 
@@ -174,14 +175,15 @@ class Tasks:
         with self.write() as conn:
             conn.execute("DELETE FROM tasks WHERE job = ?", (job,))
 
-    def beat(self, pid: int, started: float, **counts: int) -> None:
-        """The worker's heartbeat, with what it has done since it started."""
+    def beat(self, pid: int, started: float, problem: str | None = None, **counts: int) -> None:
+        """The worker's heartbeat, with what it has done since it started and what it
+        cannot do (``problem``: HTML pages cannot be read)."""
         with self.write() as conn:
             conn.execute(
-                "INSERT INTO worker (id, pid, started, beat) VALUES (1, ?, ?, ?) "
+                "INSERT INTO worker (id, pid, started, beat, problem) VALUES (1, ?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, beat = excluded.beat, "
-                "started = excluded.started",
-                (pid, started, time.time()),
+                "started = excluded.started, problem = excluded.problem",
+                (pid, started, time.time(), problem),
             )
             for name, value in counts.items():
                 conn.execute(f"UPDATE worker SET {name} = {name} + ? WHERE id = 1", (value,))
@@ -194,7 +196,7 @@ class Tasks:
             with self._connection() as conn:
                 try:
                     beat = conn.execute(
-                        "SELECT pid, started, beat, done, failed, killed FROM worker"
+                        "SELECT pid, started, beat, done, failed, killed, problem FROM worker"
                     ).fetchone()
                 except sqlite3.OperationalError:
                     beat = None
@@ -208,6 +210,7 @@ class Tasks:
             "done": beat[3] if beat else 0,
             "failed": beat[4] if beat else 0,
             "killed": beat[5] if beat else 0,
+            "problem": beat[6] if beat and running else None,
         }
 
 

@@ -64,6 +64,7 @@ class Worker:
         self.started = time.time()
         self.last_beat = 0.0
         self.counts = {"done": 0, "failed": 0, "killed": 0}
+        self.problem: str | None = None
 
     def run(self) -> None:
         """Take jobs until SIGTERM or SIGINT."""
@@ -73,6 +74,11 @@ class Worker:
             from api.curation.queue import default_extractor
 
             default_extractor()  # once, before the first job: every child inherits it
+        from api.ingest.html import import_problem
+
+        self.problem = import_problem()
+        if self.problem:
+            log.error("%s", self.problem)
         self.tasks.create()
         self.recover()
         log.info("worker on %s (pid %s)", self.tasks.path, os.getpid())
@@ -88,7 +94,7 @@ class Worker:
     def beat(self, force: bool = False) -> None:
         if force or time.monotonic() - self.last_beat >= BEAT_S:
             counts, self.counts = self.counts, {"done": 0, "failed": 0, "killed": 0}
-            self.tasks.beat(os.getpid(), self.started, **counts)
+            self.tasks.beat(os.getpid(), self.started, self.problem, **counts)
             self.last_beat = time.monotonic()
 
     def recover(self) -> int:

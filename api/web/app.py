@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Flask, Request, send_from_directory
+from flask import Flask, Request, request, send_from_directory
 from flask.sessions import SessionInterface
 from werkzeug.datastructures import ImmutableMultiDict
 
@@ -95,6 +97,77 @@ def _catch_up(pool: ReadPool, writer: Writer) -> None:
         log.warning("the full-text index was not brought up to date: %s", exc)
 
 
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+ANY_ADDRESS = frozenset({"0.0.0.0", "::", ""})
+
+
+def trusted_hosts(settings: dict) -> frozenset[str]:
+    """The Host names requests may carry: TRUSTED_HOSTS when set, else the host of
+    PUBLIC_URL, else the hosts the server is bound to (BIND).
+
+    A loopback address brings localhost and the other loopback names; an
+    address of every interface (0.0.0.0, ::) brings this machine's names and
+    addresses. A name starting with a dot also matches its subdomains.
+    """
+    listed = [h.strip().lower() for h in settings.get("TRUSTED_HOSTS", "").split(",")]
+    if any(listed):
+        return frozenset(h for h in listed if h)
+    public = settings.get("PUBLIC_URL")
+    if public:
+        return frozenset({(urlsplit(public).hostname or "").lower()})
+    found: set[str] = set()
+    for address in settings.get("BIND", "127.0.0.1:8000").replace(",", " ").split():
+        if address.startswith("unix:"):
+            found |= LOOPBACK
+            continue
+        host = (urlsplit(f"//{address}").hostname or "").lower()
+        if host in LOOPBACK:
+            found |= LOOPBACK
+        elif host in ANY_ADDRESS:
+            found |= LOOPBACK | _own_names()
+        else:
+            found.add(host)
+    return frozenset(found)
+
+
+def _own_names() -> set[str]:
+    import psutil
+
+    names = {socket.gethostname().lower(), socket.getfqdn().lower()}
+    for addresses in psutil.net_if_addrs().values():
+        for address in addresses:
+            if address.family in (socket.AF_INET, socket.AF_INET6):
+                names.add(address.address.split("%")[0].lower())
+    return names
+
+
+def _host_allowed(host: str, trusted: frozenset[str]) -> bool:
+    try:
+        name = (urlsplit(f"//{host}").hostname or "").lower()
+    except ValueError:
+        return False
+    if name in trusted:
+        return True
+    return any(t.startswith(".") and (name.endswith(t) or name == t[1:]) for t in trusted)
+
+
+def init_trusted_hosts(app: Flask) -> None:
+    """A request whose Host header names another host is a 400 problem: the links a
+    response carries are built from it (unless PUBLIC_URL is set)."""
+    trusted = trusted_hosts(app.config)
+
+    @app.before_request
+    def check_host():
+        host = request.environ.get("HTTP_HOST")
+        if host is not None and not _host_allowed(host, trusted):
+            return problems.problem_response(
+                400,
+                f"This server does not answer for the host {host[:100]!r}. Behind a proxy, "
+                "set BRIEFS_PUBLIC_URL to the URL clients use (or BRIEFS_TRUSTED_HOSTS).",
+            )
+        return None
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the WSGI app; ``gunicorn 'api:create_app()'`` serves it."""
     app = App(__name__)
@@ -126,6 +199,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["briefs.tokens"] = Tokens(Path(app.config["AUTH_DB"]))
 
     logs.init_app(app)
+    init_trusted_hosts(app)
     limits.init_app(app)
     readonly.init_app(app)
     problems.init_app(app)

@@ -16,6 +16,7 @@ from werkzeug.exceptions import ClientDisconnected
 
 from api.curation import queue
 from api.curation.documents import BadDocument, document_parts
+from api.curation.tasks import Tasks
 from api.domain import catalog
 from api.domain.catalog import Resource
 from api.store.entries import version
@@ -288,6 +289,9 @@ def _create_document(body: dict, actor: str) -> Response:
         return problem_response(422, exc.detail, errors=exc.errors)
     try:
         if html is not None:
+            cannot = Tasks(Path(current_app.config["DB"])).status()["problem"]
+            if cannot:
+                return problem_response(503, cannot, {"Retry-After": "300"})
             job, _ = queue.submit_page(
                 Path(current_app.config["DB"]),
                 metadata,

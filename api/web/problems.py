@@ -38,6 +38,7 @@ def problem_response(
     response = Response(
         orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS), status=status, mimetype=PROBLEM_JSON
     )
+    response.headers["X-Content-Type-Options"] = "nosniff"  # it may echo the path
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
