@@ -18,7 +18,7 @@ from api.briefs.compose import COUNT_CAP, Brief
 from api.domain import catalog
 from api.store import connections, fulltext, lookup, planner, reads
 from api.web import representation
-from api.web.pages import reading
+from api.web.pages import involved, reading
 from api.web.problems import Problem
 from api.web.response import Response
 
@@ -86,9 +86,12 @@ def page(template: str, etag: str, **context) -> Response:
     return representation.finish(Response(body, mimetype=HTML), etag)
 
 
-def error_page(status: int, title: str, detail: str, suggestions=()) -> Response:
-    """An error as a page, with the status ``/v1`` gives; never cached."""
-    body = render_template("pages/error.html", title=title, detail=detail, suggestions=suggestions)
+def error_page(status: int, title: str, detail: str, suggestions=(), errors=None) -> Response:
+    """An error as a page, with the status ``/v1`` gives (and what is wrong with each
+    parameter, as ``errors``); never cached."""
+    body = render_template(
+        "pages/error.html", title=title, detail=detail, suggestions=suggestions, errors=errors
+    )
     response = Response(body, status=status, mimetype=HTML)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -144,7 +147,9 @@ def ambiguous(error: lookup.Ambiguous):
 
 @blp.errorhandler(Problem)
 def problem(error: Problem):
-    return error_page(error.status, "Cannot show this page", error.detail)
+    return error_page(
+        error.status, "Cannot show this page", error.detail, errors=error.extensions.get("errors")
+    )
 
 
 @blp.errorhandler(connections.Unavailable)
@@ -190,16 +195,8 @@ def home():
     )
 
 
-@blp.get("/briefs")
-def brief_picker():
-    """The home page's picker: the brief of the two countries chosen."""
-    a, b = request.args.get("a", ""), request.args.get("b", "")
-    if not a.strip() or not b.strip():
-        raise Problem(400, "Choose two countries.")
-    return _brief_redirect(a, b)
-
-
-def _brief_redirect(a: str, b: str):
+def brief_redirect(a: str, b: str):
+    """To the brief of two countries named any way, by their ids in order."""
     data = representation.get_store()
     pair = sorted((data.resolve(catalog.COUNTRIES, a), data.resolve(catalog.COUNTRIES, b)))
     return redirect(url_for("pages.brief", a=pair[0], b=pair[1]), 303)
@@ -213,7 +210,7 @@ def brief(a: str, b: str):
     if pair[0] == pair[1]:
         raise Problem(400, f"A brief needs two different countries; both name {pair[0]}.")
     if list(pair) != sorted(pair) or pair != (a, b):
-        return _brief_redirect(a, b)
+        return brief_redirect(a, b)
     etag = fresh()
     composer = PageBrief(data, pair, as_of=None, predecessors=True, limit=BRIEF_LIMIT, base_url="")
     composed = composer.compose()
@@ -303,6 +300,7 @@ def record(resource_name: str, record_id: str):
         "record.html",
         etag,
         resource=resource,
+        involved=involved.of(data, resource, stored.id),
         record=body,
         title=reading.record_label(resource, body),
         fields=shown,
