@@ -97,9 +97,7 @@ class Service:
         for pid in children(self.process.pid):
             try:
                 process = psutil.Process(pid)
-                if process.status() != psutil.STATUS_ZOMBIE and name in " ".join(
-                    process.cmdline()
-                ):
+                if process.status() != psutil.STATUS_ZOMBIE and name in " ".join(process.cmdline()):
                     return process
             except psutil.Error:
                 continue
