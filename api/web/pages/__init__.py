@@ -5,7 +5,8 @@ module; the views are in ``api.pages.views``, what they show is worked out
 in ``api.pages.reading``.
 """
 
-from api.web.pages import desk  # noqa: F401  (registers the desk's views on blp)
+# Each registers its views on blp.
+from api.web.pages import collections, desk  # noqa: F401
 from api.web.pages.views import blp
 
 __all__ = ["blp"]

@@ -66,6 +66,11 @@ class Span:
     def cited_by_text(self) -> str:
         return "; ".join(f"{c.kind}: {c.label}" for c in self.cited_by)
 
+    @property
+    def kinds(self) -> list[str]:
+        """The resources of the records citing it (their singulars)."""
+        return list(dict.fromkeys(c.kind for c in self.cited_by))
+
 
 @dataclass
 class Piece:
@@ -76,6 +81,7 @@ class Piece:
     starting: list[Span]
     title: str = ""  # who cites the words of this piece
     start: int = 0  # where it begins in the text (characters)
+    kinds: list[str] = field(default_factory=list)  # the resources citing its words
 
 
 @dataclass
@@ -83,6 +89,14 @@ class MarkedDocument:
     spans: list[Span]
     pieces: list[Piece]
     citations: int  # how many citations point into the document (a span may have several)
+
+    def passages_by_kind(self) -> dict[str, int]:
+        """How many passages each resource cites, in the catalog's order."""
+        counts = {r.singular: 0 for r in catalog.ALL}
+        for span in self.spans:
+            for kind in span.kinds:
+                counts[kind] += 1
+        return {kind: n for kind, n in counts.items() if n}
 
 
 def mark_document(
@@ -115,7 +129,10 @@ def mark_document(
         covering = [s for s in ordered if s.start <= a and b <= s.end]
         citers = dict.fromkeys(f"{c.kind}: {c.label}" for s in covering for c in s.cited_by)
         title = f"Cited by {'; '.join(citers)}" if citers else ""
-        pieces.append(Piece(text[a:b], [s.key for s in covering], starting.get(a, []), title, a))
+        kinds = list(dict.fromkeys(k for s in covering for k in s.kinds))
+        pieces.append(
+            Piece(text[a:b], [s.key for s in covering], starting.get(a, []), title, a, kinds)
+        )
     return MarkedDocument(ordered, pieces, total)
 
 

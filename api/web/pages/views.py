@@ -39,6 +39,7 @@ DESK_CSP = f"{CSP}; connect-src 'self'"  # the desk's script calls /v1/drafts
 BRIEF_LIMIT = 10  # items a brief page shows per section (as /v1/briefs by default)
 STRIP_LIMIT = 100  # records the timeline strip draws and the chronology lists
 LATEST = 5  # documents and changes on the home page
+PAIRS_SHOWN = 8  # pairs with records the home page offers first
 SEARCH_LIMIT = 20
 SEARCH_DEPTH = 10_000  # as deep as /v1/search pages go
 HISTORY_LIMIT = 100
@@ -164,33 +165,47 @@ def unavailable(error: connections.Unavailable):
 
 @blp.get("/")
 def home():
-    """What the service holds, the latest documents and changes, a brief picker, search."""
+    """What the service holds, the latest documents (by publication date) and changes
+    (by the title of what changed), the pairs with records and a brief picker, search."""
     etag = fresh()
     data = representation.get_store()
     documents = [
         reads.decode(b)
         for b in data.page(catalog.DOCUMENTS, planner.NO_FILTERS, "-date", LATEST).items
     ]
-    countries = [
-        reads.decode(b) for b in data.page(catalog.COUNTRIES, planner.NO_FILTERS, "name", 500).items
+    countries = [  # those some record involves first: the picker offers them first
+        [
+            reads.decode(b)
+            for b in data.page(
+                catalog.COUNTRIES, planner.Filters(mentioned=mentioned), "name", 500
+            ).items
+        ]
+        for mentioned in (True, False)
     ]
-    changes = [
-        {
-            "seq": seq,
-            "at": at,
-            "action": action,
-            "resource": resource,
-            "id": record_id,
-            "href": reading.record_href(resource, record_id),
-        }
-        for seq, at, action, resource, record_id, _, _ in data.latest_changes(LATEST)
-    ]
+    changes = []
+    for seq, at, action, name, record_id, before, after in data.latest_changes(LATEST):
+        resource = catalog.BY_NAME[name]
+        body = orjson.loads(after or before) if (after or before) else {"id": record_id}
+        changes.append(
+            {
+                "seq": seq,
+                "at": at,
+                "action": action,
+                "done": {"create": "created", "update": "changed", "delete": "deleted"}.get(
+                    action, action
+                ),
+                "resource": resource.singular,
+                "title": reading.record_label(resource, body),
+                "href": reading.record_href(resource, record_id),
+            }
+        )
     return page(
         "home.html",
         etag,
         counts=data.counts(),
         documents=documents,
         countries=countries,
+        pairs=involved.pairs_with_records(data, PAIRS_SHOWN),
         changes=changes,
     )
 
@@ -251,9 +266,27 @@ def _marked_document(document_id: str):
     return record, etag, reading.mark_document(record["id"], text, citing)
 
 
+def _shown() -> set[str] | None:
+    """The resources whose highlights the document page shows (``?show=agreement``,
+    repeatable; an empty ``show`` alone shows none); None, without ``show``: all."""
+    values = request.args.getlist("show")
+    if not values:
+        return None
+    shown = {v for v in values if v}
+    unknown = sorted(shown - set(catalog.BY_SINGULAR))
+    if unknown:
+        raise Problem(
+            400,
+            f"show names a resource, one of {', '.join(catalog.BY_SINGULAR)}.",
+            errors={"show": [f"Unknown resource: {v!r}." for v in unknown]},
+        )
+    return shown
+
+
 @blp.get("/documents/<string:document_id>")
 def document(document_id: str):
     """A document's exact text with every cited span marked."""
+    shown = _shown()
     record, etag, marked = _marked_document(document_id)
     fields = reading.Fields()
     return page(
@@ -261,6 +294,8 @@ def document(document_id: str):
         etag,
         document=record,
         marked=marked,
+        shown=shown,
+        by_kind=marked.passages_by_kind(),
         fields=fields.of(record, skip=("id", "title")),
     )
 
