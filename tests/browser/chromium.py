@@ -108,7 +108,18 @@ def start(profile: Path):
     for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # for console_errors
     driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
     driver.set_page_load_timeout(30)
     ARTIFACTS.mkdir(exist_ok=True)
     return driver
+
+
+def console_errors(driver, allowed: tuple[str, ...] = ()) -> list[str]:
+    """The console's errors since last asked (a failed load, an uncaught exception, a
+    console.error), leaving out those holding any of the ``allowed`` strings."""
+    return [
+        entry["message"]
+        for entry in driver.get_log("browser")
+        if entry["level"] == "SEVERE" and not any(a in entry["message"] for a in allowed)
+    ]

@@ -255,6 +255,7 @@ export function recordForm(schema, value, options = {}) {
     node: box,
     read: inner.read,
     resolve: inner.resolve,
+    names: Object.keys(shown.properties).filter((k) => !shown.properties[k].readOnly),
     get sources() { return ctx.sources; },
     clearErrors() {
       box.querySelectorAll(".error").forEach((p) => { p.textContent = ""; });
@@ -287,8 +288,9 @@ export function recordForm(schema, value, options = {}) {
   };
 }
 
-// The merge patch turning ``before`` into ``after`` at the top level (lists replaced).
-export function patchOf(before, after) {
+// The merge patch turning ``before`` into ``after`` at the top level (lists replaced);
+// a field of ``names`` the form left empty is removed (null).
+export function patchOf(before, after, names = []) {
   const patch = {};
   const empty = (v) => v === undefined || v === null || v === "" || (Array.isArray(v) && !v.length);
   for (const [k, v] of Object.entries(after)) {
@@ -296,5 +298,6 @@ export function patchOf(before, after) {
     if (empty(old) && empty(v)) { continue; }
     if (JSON.stringify(old) !== JSON.stringify(v)) { patch[k] = v === undefined ? null : v; }
   }
+  names.filter((k) => !(k in after) && !empty(before[k])).forEach((k) => { patch[k] = null; });
   return patch;
 }

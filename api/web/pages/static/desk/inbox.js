@@ -12,7 +12,9 @@ function table(caption, head, rows) {
   t.append(el("caption", {class: "visually-hidden"}, caption));
   const tr = el("tr");
   head.forEach((h) => tr.append(el("th", {scope: "col"}, h)));
-  t.append(el("thead")).append(tr);
+  const thead = el("thead");
+  thead.append(tr);
+  t.append(thead);
   const body = el("tbody");
   rows.forEach((cells) => {
     const row = el("tr");

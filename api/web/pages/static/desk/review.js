@@ -161,7 +161,7 @@ async function accept(draft, form) {
     form.querySelector(".form-error").textContent = "A name could not be found: see the fields marked.";
     return;
   }
-  const patch = patchOf(draft.record, fields.read());
+  const patch = patchOf(draft.record, fields.read(), fields.names);
   tell("Accepting…");
   const result = await api("POST", "/v1/drafts/" + encodeURIComponent(draft.id) + "/accept", {corrections: patch});
   if (result.status === 201) {
