@@ -24,7 +24,14 @@ PAGES = [
     "/countries/PK",
     "/search?q=Fredkov",
     f"/desk/documents/{DOCUMENT}",
+    "/organizations/sco",
+    "/agreements?country=PK",
+    "/commentary",
+    "/documents",
+    "/briefs",
+    "/briefs/PK",
 ]
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
 class Marks(HTMLParser):
@@ -133,7 +140,12 @@ def test_a_brief_named_otherwise_redirects_to_its_codes(client):
     [
         ("/briefs/PK/Pakistn", 404, "No country &#39;Pakistn&#39;."),
         ("/briefs/PK/pakistan", 400, "both name PK"),
-        ("/briefs?a=PK", 400, "Choose two countries."),
+        ("/briefs/Narnia", 404, "No country &#39;Narnia&#39;."),
+        ("/agreements?colour=red", 400, "<code>colour</code>: Unknown field."),
+        ("/agreements?country=Pakistn", 400, "Unknown country: &#39;Pakistn&#39;."),
+        ("/agreements?from=2010-13", 400, "<code>from</code>:"),
+        ("/agreements?cursor=abc", 400, "Invalid cursor"),
+        (f"/documents/{DOCUMENT}?show=treaty", 400, "Unknown resource: &#39;treaty&#39;."),
         ("/agreements/2005-debt-reschedule", 404, 'href="/agreements/2005-debt-rescheduling"'),
         ("/documents/nope", 404, "No document"),
         ("/search?q=x&start=ten", 400, "start must be a whole number"),
@@ -368,3 +380,187 @@ def test_the_desk_marks_what_records_cite_and_escapes_the_document(db_path, tmp_
     assert seeded.count('<span class="cited"') >= len(spans)
     missing = client.get("/desk/documents/nope")
     assert missing.status_code == 404 and "No document" in missing.get_data(as_text=True)
+
+
+def _links(body: str, prefix: str) -> list[str]:
+    return re.findall(rf'href="({re.escape(prefix)}[^"#]*)"', body)
+
+
+def _section(body: str, heading: str) -> str:
+    """The HTML of the section whose heading starts with ``heading``."""
+    at = body.index(f">{heading}")
+    return body[at : body.index("</section>", at)]
+
+
+def test_a_persons_page_lists_what_involves_them_each_linked_with_its_date(client):
+    body = client.get("/people/mikhail-fradkov").get_data(as_text=True)
+    meetings = _section(body, "Meetings attended")
+    assert _links(meetings, "/meetings/") == ["/meetings/2007-fradkov-visit-to-pakistan"]
+    assert "<time>2007-04</time>" in meetings
+    said = _section(body, "Words said")
+    assert _links(said, "/commentary/") == ["/commentary/2007-fradkov-important-step"]
+    assert "<q>important step</q>" in said and "· said" in said
+    putin = client.get("/people/vladimir-putin").get_data(as_text=True)
+    reached = _section(putin, "Agreements reached at their meetings")
+    assert _links(reached, "/agreements/") == ["/agreements/2010-comprehensive-partnership"]
+    v1 = client.get("/v1/commentary?author=vladimir-putin&limit=500").get_json()["items"]
+    assert sorted(_links(_section(putin, "Words said"), "/commentary/")) == sorted(
+        f"/commentary/{c['id']}" for c in v1
+    )
+    siddiqui = client.get("/people/tayyab-siddiqui").get_data(as_text=True)
+    assert _links(_section(siddiqui, "Documents they wrote"), "/documents/") == [
+        f"/documents/{DOCUMENT}"
+    ]
+
+
+def test_an_organizations_page_lists_its_meetings_and_what_came_of_them(client):
+    body = client.get("/organizations/sco").get_data(as_text=True)
+    assert sorted(_links(_section(body, "Meetings held under it"), "/meetings/")) == [
+        "/meetings/2010-putin-gilani-dushanbe",
+        "/meetings/2010-sco-summit-dushanbe",
+    ]
+    assert _links(_section(body, "Agreements reached"), "/agreements/") == [
+        "/agreements/2010-comprehensive-partnership"
+    ]
+    assert _links(_section(body, "Commentary about it"), "/commentary/") == [
+        "/commentary/2010-siddiqui-sco-full-membership"
+    ]
+
+
+def test_a_countrys_page_lists_its_records_newest_first_and_its_briefs(client):
+    body = client.get("/countries/PK").get_data(as_text=True)
+    v1 = client.get("/v1/agreements?country=PK&sort=-date&limit=500").get_json()["items"]
+    agreements = _section(body, "Agreements")
+    assert _links(agreements, "/agreements/") == [f"/agreements/{a['id']}" for a in v1]
+    assert f"({len(v1)})" in agreements
+    briefs = _section(body, "Briefs")
+    assert _links(briefs, "/briefs/")[:2] == ["/briefs/PK/RU", "/briefs/PK/SUHH"]
+    assert "Pakistan and Russia</a> <span class=\"meta\">31 records" in briefs
+
+
+def test_a_country_with_more_records_than_a_section_shows_links_to_its_collection(
+    db_path, tmp_path, monkeypatch
+):
+    from api.web.pages import involved
+
+    monkeypatch.setattr(involved, "SHOWN", 2)
+    body = create_app_client(db_path).get("/countries/PK").get_data(as_text=True)
+    agreements = _section(body, "Agreements")
+    assert len(_links(agreements, "/agreements/")) == 2
+    assert "The newest 2 of 6." in agreements
+    assert 'href="/agreements?country=PK&amp;sort=-date"' in agreements
+
+
+def create_app_client(db_path):
+    from api import create_app
+
+    return create_app({"DB": str(db_path), "TESTING": True, "ACCESS_LOG": False}).test_client()
+
+
+def test_a_collection_page_lists_what_v1_lists_page_by_page(client):
+    v1_pages, url = [], "/v1/agreements?country=PK&sort=-date&limit=2"
+    while url:
+        page = client.get(url).get_json()
+        v1_pages.append([f"/agreements/{a['id']}" for a in page["items"]])
+        url = page["next"] and page["next"].replace("http://localhost", "")
+    pages, via_v1, url = [], [], "/agreements?country=PK&sort=-date&limit=2"
+    while url:
+        body = client.get(url).get_data(as_text=True)
+        pages.append(_links(body[body.index('id="list-heading"') :], "/agreements/"))
+        found = re.search(r'rel="next" href="([^"]+)"', body)
+        url = html.unescape(found.group(1)) if found else None
+        if url:  # the page's cursor is the API's: it pages /v1 the same way
+            cursor = url.split("cursor=")[1]
+            after = client.get(f"/v1/agreements?country=PK&sort=-date&limit=2&cursor={cursor}")
+            via_v1.append([f"/agreements/{a['id']}" for a in after.get_json()["items"]])
+    assert pages == v1_pages and len(pages) == 3
+    assert via_v1 == v1_pages[1:]
+    body = client.get("/agreements?country=PK&sort=-date&limit=2").get_data(as_text=True)
+    assert 'href="/v1/agreements.csv?country=PK&amp;sort=-date"' in body
+    assert 'href="/v1/agreements?country=PK&amp;sort=-date&amp;limit=2"' in body
+    assert '<input id="f-country" name="country" value="PK"' in body
+    assert '<option value="-date" selected>' in body
+    csv = client.get("/v1/agreements.csv?country=PK&sort=-date").get_data(as_text=True)
+    assert len(csv.strip().splitlines()) == 1 + sum(len(p) for p in pages)
+
+
+def test_a_collection_page_reads_its_own_form_with_empty_fields(client):
+    response = client.get("/commentary?from=&to=&country=PK%2C+RU&kind=quote&author=&sort=date")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    v1 = client.get("/v1/commentary?country=PK&country=RU&kind=quote&limit=500").get_json()
+    assert _links(body, "/commentary/") == [f"/commentary/{c['id']}" for c in v1["items"]]
+    assert '<option value="quote" selected>quote</option>' in body
+    for path in ("/countries", "/people", "/organizations", "/events", "/indicators", "/meetings"):
+        assert client.get(f"{path}?sort=").status_code == 200, path
+
+
+def test_a_path_nothing_answers_is_a_page_for_a_browser_and_a_problem_for_a_client(client):
+    page = client.get("/agreement", headers=BROWSER)
+    assert (page.status_code, page.headers["Content-Type"]) == (404, HTML)
+    assert "Nothing is published at /agreement." in page.get_data(as_text=True)
+    for path, headers in (("/agreement", {}), ("/v1/agreement", BROWSER)):
+        problem = client.get(path, headers=headers)
+        assert problem.status_code == 404
+        assert problem.headers["Content-Type"] == "application/problem+json"
+
+
+def test_the_briefs_of_one_country_and_of_every_pair(client):
+    body = client.get("/briefs/PK").get_data(as_text=True)
+    partners = client.get("/v1/dataset").get_json()["pairs"]
+    with_pk = [p for p in partners if "PK" in p["countries"]]
+    assert _links(_section(body, "With records"), "/briefs/") == [
+        "/briefs/" + "/".join(p["countries"]) for p in with_pk
+    ]
+    assert '<input type="hidden" name="a" value="PK">' in body
+    assert client.get("/briefs/pakistan").headers["Location"] == "/briefs/PK"
+    assert client.get("/briefs?b=Pakistan").headers["Location"] == "/briefs/Pakistan"
+    every = client.get("/briefs").get_data(as_text=True)
+    assert _links(every, "/briefs/") == ["/briefs/" + "/".join(p["countries"]) for p in partners]
+
+
+def test_the_document_page_switches_its_highlights_by_resource(client):
+    on = client.get(f"/documents/{DOCUMENT}").get_data(as_text=True)
+    assert " off" not in on[on.index('<div class="doc-text"') :]
+    assert '<input type="checkbox" name="show" value="agreement" checked>' in on
+    off = client.get(f"/documents/{DOCUMENT}?show=").get_data(as_text=True)
+    text = off[off.index('<div class="doc-text"') : off.index("</div>", off.index("doc-text"))]
+    marks = re.findall(r'<mark class="([^"]*)"', text)
+    assert marks and all("off" in m.split() for m in marks)
+    assert 'name="show" value="agreement" checked' not in off
+    agreements = client.get(f"/documents/{DOCUMENT}?show=&show=agreement").get_data(as_text=True)
+    text = agreements[agreements.index('<div class="doc-text"') :]
+    lit = re.findall(r'<mark class="(?:deep)?" data-c="[^"]*" data-k="([^"]*)"', text)
+    dark = re.findall(r'<mark class="(?:deep)? ?off" data-c="[^"]*" data-k="([^"]*)"', text)
+    assert lit and dark
+    assert all("agreement" in k.split() for k in lit)
+    assert all("agreement" not in k.split() for k in dark)
+
+
+def test_the_home_page_offers_the_pairs_with_records_first(client):
+    body = client.get("/").get_data(as_text=True)
+    pick = _section(body, "Read a bilateral brief")
+    assert _links(pick, "/briefs/")[0] == "/briefs/PK/RU"
+    groups = re.findall(r'<optgroup label="([^"]+)">', pick)
+    assert groups == ["With records", "Other countries"] * 2
+    first = pick[pick.index('<optgroup label="With records">') :]
+    first = first[: first.index("</optgroup>")]
+    mentioned = client.get("/v1/countries?mentioned=true&sort=name&limit=500").get_json()
+    assert re.findall(r'<option value="([^"]+)"', first) == [c["id"] for c in mentioned["items"]]
+
+
+def test_the_home_page_lists_documents_by_publication_and_changes_by_title(db_path, tmp_path):
+    app, _, tokens = writable_app(db_path, tmp_path)
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {tokens.create('tester')[1]}"}
+    posted = client.post("/v1/documents", json=article(), headers=auth)
+    assert posted.status_code == 201, posted.get_json()
+    newer = posted.get_json()
+    body = client.get("/").get_data(as_text=True)
+    latest = _links(_section(body, "Latest documents"), "/documents/")
+    assert latest[:2] == [f"/documents/{newer['id']}", f"/documents/{DOCUMENT}"]
+    changes = _section(body, "Latest changes")
+    assert f'<a href="/documents/{newer["id"]}">{html.escape(newer["title"])}</a>' in changes
+    assert "document created" in changes
+    v1 = client.get("/v1/documents?from=2026").get_json()["items"]
+    assert [d["id"] for d in v1] == [newer["id"]]
