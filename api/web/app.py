@@ -101,9 +101,10 @@ LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 ANY_ADDRESS = frozenset({"0.0.0.0", "::", ""})
 
 
-def trusted_hosts(settings: dict) -> frozenset[str]:
-    """The Host names requests may carry: TRUSTED_HOSTS when set, else the host of
-    PUBLIC_URL, else the hosts the server is bound to (BIND).
+def trusted_hosts(settings: dict) -> frozenset[str] | None:
+    """The Host names requests may carry: TRUSTED_HOSTS when set; else, when PUBLIC_URL
+    is unset (so links are built from the Host header), the hosts the server is bound
+    to (BIND). None: any (PUBLIC_URL is set, and no link reflects the Host header).
 
     A loopback address brings localhost and the other loopback names; an
     address of every interface (0.0.0.0, ::) brings this machine's names and
@@ -112,9 +113,8 @@ def trusted_hosts(settings: dict) -> frozenset[str]:
     listed = [h.strip().lower() for h in settings.get("TRUSTED_HOSTS", "").split(",")]
     if any(listed):
         return frozenset(h for h in listed if h)
-    public = settings.get("PUBLIC_URL")
-    if public:
-        return frozenset({(urlsplit(public).hostname or "").lower()})
+    if settings.get("PUBLIC_URL"):
+        return None
     found: set[str] = set()
     for address in settings.get("BIND", "127.0.0.1:8000").replace(",", " ").split():
         if address.startswith("unix:"):
@@ -155,6 +155,8 @@ def init_trusted_hosts(app: Flask) -> None:
     """A request whose Host header names another host is a 400 problem: the links a
     response carries are built from it (unless PUBLIC_URL is set)."""
     trusted = trusted_hosts(app.config)
+    if trusted is None:
+        return
 
     @app.before_request
     def check_host():

@@ -110,7 +110,7 @@ def test_default_and_maximum_limit(client):
 
 def test_next_link_is_absolute_for_the_host_asked(client):
     """The next page's URL is built per request: each host and mount point gets its own."""
-    for host, root in [("api.example.org", ""), ("localhost:8000", ""), ("example.net", "/briefs")]:
+    for host, root in [("localhost", ""), ("127.0.0.1:8000", ""), ("localhost:8000", "/briefs")]:
         response = client.get(
             "/v1/agreements?limit=1&sort=-date", headers={"Host": host},
             environ_overrides={"SCRIPT_NAME": root},

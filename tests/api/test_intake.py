@@ -234,7 +234,7 @@ def test_a_host_the_server_is_not_bound_to_is_refused(client):
         ({"BIND": "10.1.2.3:80"}, ["10.1.2.3"], ["localhost", "evil.example"]),
         ({"BIND": "0.0.0.0:8000"}, ["localhost", "127.0.0.1"], ["evil.example"]),
         (
-            {"BIND": "0.0.0.0:8000", "PUBLIC_URL": "https://api.example.org/briefs"},
+            {"PUBLIC_URL": "https://api.example.org/briefs", "TRUSTED_HOSTS": "api.example.org"},
             ["api.example.org", "API.example.org:443"],
             ["localhost", "evil.example"],
         ),
@@ -242,6 +242,7 @@ def test_a_host_the_server_is_not_bound_to_is_refused(client):
     ],
 )
 def test_trusted_hosts_default_to_the_bound_ones(settings, trusted, refused):
+    """Unless BRIEFS_PUBLIC_URL is set: then no link reflects the Host header (README)."""
     from api.web.app import _host_allowed, trusted_hosts
 
     hosts = trusted_hosts({**config.DEFAULTS, **settings})
@@ -249,3 +250,9 @@ def test_trusted_hosts_default_to_the_bound_ones(settings, trusted, refused):
         assert _host_allowed(host, hosts), host
     for host in refused:
         assert not _host_allowed(host, hosts), host
+
+
+def test_with_a_public_url_any_host_is_answered_and_never_reflected():
+    from api.web.app import trusted_hosts
+
+    assert trusted_hosts({**config.DEFAULTS, "PUBLIC_URL": "https://api.example.org"}) is None
