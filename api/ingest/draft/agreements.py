@@ -87,7 +87,7 @@ def _title(article: Article, sentence, match: re.Match, kind: str, sector: str |
     start = sentence.start + match.start()
     chunk = None
     if sentence.span is not None:
-        for nc in sentence.span.noun_chunks:
+        for nc in sentence.chunks:
             if nc.start_char <= start < nc.end_char:
                 chunk = nc
                 break

@@ -100,7 +100,7 @@ def draft(article: Article) -> list[dict]:
             if _BODY.search(name):
                 found.append((name, acronym))
         if sentence.span is not None:
-            for ent in sentence.span.ents:
+            for ent in sentence.ents:
                 name = re.sub(r"^the\s+", "", ent.text, flags=re.I).split(" (")[0]
                 if ent.label_ == "ORG" and _BODY.search(name):
                     found.append((name, None))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from api.domain.names import key
+from api.ingest.model import parse as parse_text
 from api.ingest.read import countries, dates, money, people, quotes
 from api.ingest.read import text as layout_text
 from api.ingest.read.text import Layout, Sentence
@@ -117,7 +118,7 @@ def _same_state(code: str, found: list[str]) -> bool:
 
 def read(nlp, text: str, document: dict, known) -> Article:
     """Parse the text once and gather what every drafting step needs."""
-    doc = nlp(text)
+    doc = parse_text(nlp, text)
     lay = layout_text.layout(text, document)
     sents = layout_text.sentences(doc, text, lay)
     ref = dates.reference(document)
@@ -132,7 +133,9 @@ def read(nlp, text: str, document: dict, known) -> Article:
         ahead = functools.partial(_future, sentence)
         sentence.dates = [m for m in dates.find(sentence.text, sentence.start, ref, ahead)
                           if not any(a <= m.start < b for a, b in quoted)]
-        sentence.people = people.find(sentence.span, text, extra) if sentence.span else []
+        sentence.people = (
+            people.find(sentence.span, text, extra, sentence.ents) if sentence.span else []
+        )
         mentions += sentence.people
         spans = [(m.start, m.end) for m in sentence.people]
         sentence.countries = countries.find(sentence.text, sentence.start, spans)

@@ -88,14 +88,14 @@ def title_case(title: str) -> str:
     return " ".join(w.lower() if w.lower() in small else w.capitalize() for w in words)
 
 
-def find(doc_span, text: str, extra_names: list[str] = ()) -> list[Mention]:
+def find(doc_span, text: str, extra_names: list[str] = (), ents=None) -> list[Mention]:
     """People named in a sentence (a spaCy span): the parser's PERSON entities, and names
     the document already knows (authors, known people) that the parser tagged otherwise."""
     found: list[Mention] = []
     known = {key(n) for n in extra_names if n}
-    for ent in doc_span.ents:
+    for ent in doc_span.ents if ents is None else ents:
         raw = ent.text
-        before = ent.doc.text[max(0, ent.start_char - 24) : ent.start_char]
+        before = text[max(0, ent.start_char - 24) : ent.start_char]
         titled = ent.label_ == "ORG" and (
             _HONORIFICS.match(raw) and len(raw.split()) > 2 or _TITLED.search(before))
         if ent.label_ != "PERSON" and not titled and key(clean(raw)) not in known:

@@ -37,6 +37,8 @@ class Sentence:
     countries: list = field(default_factory=list)
     people: list = field(default_factory=list)
     quotes: list = field(default_factory=list)
+    ents: list = field(default_factory=list)  # the parser's entities inside the sentence
+    chunks: list = field(default_factory=list)  # its noun chunks
 
 
 @dataclass
@@ -105,7 +107,25 @@ def sentences(doc, text: str, layout: Layout) -> list[Sentence]:
                 if e > s:
                     piece = doc.char_span(s, e, alignment_mode="expand")
                     out.append(Sentence(s, e, text[s:e], number, len(out), piece))
-    return _merge_fragments(out, text)
+    merged = _merge_fragments(out, text)
+    _bucket(merged, list(doc.ents), "ents")
+    _bucket(merged, list(doc.noun_chunks) if doc.has_annotation("DEP") else [], "chunks")
+    return merged
+
+
+def _bucket(found: list[Sentence], spans: list, name: str) -> None:
+    """Each span (in document order) to the sentence holding it, in one walk of both lists.
+    spaCy's ``Span.ents`` and ``Span.noun_chunks`` walk the whole document on every call, so
+    asking each sentence would cost the square of the text's length."""
+    at = 0
+    for span in spans:
+        while at < len(found) and (found[at].span is None or found[at].span.end <= span.start):
+            at += 1
+        if at == len(found):
+            break
+        sentence = found[at]
+        if sentence.span.start <= span.start and span.end <= sentence.span.end:
+            getattr(sentence, name).append(span)
 
 
 def _lines(text: str, start: int, end: int):
