@@ -1,7 +1,10 @@
 """The reading pages in a real browser: Debian's Chromium driven by Selenium.
 
 A reader goes from the home page to the Pakistan–Russia brief, follows a
-footnote to the words it cites, and finds a person by a source's spelling.
+footnote to the words it cites, and finds a person by a source's spelling;
+reads what involves a person, filters and pages a collection, picks a brief
+from one country's page, and switches a document's highlights by resource.
+No page may log a console error.
 axe-core checks each page; screenshots at a phone's and a laptop's width are
 kept in tests/browser/artifacts/ (git-ignored) for a person to look at.
 """
@@ -16,7 +19,13 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.browser.chromium import FLAGS, check_accessible, headings_in_order, screenshots
+from tests.browser.chromium import (
+    FLAGS,
+    check_accessible,
+    console_errors,
+    headings_in_order,
+    screenshots,
+)
 from tests.helpers import DOCUMENT, call, served
 
 
@@ -74,6 +83,7 @@ def test_from_home_to_the_words_a_footnote_cites(server, browser):
     headings_in_order(browser)
     check_accessible(browser)
     screenshots(browser, "document", keep_in_view="mark.current")
+    assert console_errors(browser) == []
 
 
 def test_search_by_a_sources_spelling_finds_the_person(server, browser):
@@ -93,6 +103,7 @@ def test_search_by_a_sources_spelling_finds_the_person(server, browser):
     headings_in_order(browser)
     check_accessible(browser)
     screenshots(browser, "person")
+    assert console_errors(browser) == []
 
 
 def test_the_document_page_works_without_javascript(server, tmp_path):
@@ -125,3 +136,120 @@ def test_the_document_page_works_without_javascript(server, tmp_path):
         )
     finally:
         driver.quit()
+
+
+def _hrefs(browser, selector: str) -> list[str]:
+    return [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, selector)]
+
+
+def test_a_persons_page_leads_to_what_involves_them(server, browser):
+    browser.get(f"{server}/people/vladimir-putin")
+    headings = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "main h2")]
+    assert headings[:3] == [
+        "Meetings attended (2)",
+        "Words said, and commentary about them (2)",
+        "Agreements reached at their meetings (1)",
+    ]
+    dates = [t.text for t in browser.find_elements(By.CSS_SELECTOR, "ul.records time")]
+    assert dates and all(d.startswith("2010") for d in dates)
+    headings_in_order(browser)
+    check_accessible(browser)
+    screenshots(browser, "person-involvement")
+    partnership = "Comprehensive partnership between Pakistan and Russia"
+    browser.find_element(By.LINK_TEXT, partnership).click()
+    WebDriverWait(browser, 10).until(
+        lambda d: d.current_url.endswith("/agreements/2010-comprehensive-partnership")
+    )
+    browser.get(f"{server}/countries/PK")
+    browser.find_element(By.LINK_TEXT, "Pakistan and Russia").click()
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/briefs/PK/RU"))
+    assert console_errors(browser) == []
+
+
+def test_a_collection_page_filters_pages_and_links_its_csv(server, browser):
+    browser.get(f"{server}/agreements")
+    everything = len(browser.find_elements(By.CSS_SELECTOR, "ul.records > li"))
+    box = browser.find_element(By.ID, "f-country")
+    box.send_keys("Pakistan")
+    Select(browser.find_element(By.ID, "f-sort")).select_by_value("-date")
+    Select(browser.find_element(By.ID, "f-status")).select_by_value("signed")
+    browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: "country=Pakistan" in d.current_url)
+    signed = cited(server, "/v1/agreements?country=PK&status=signed&sort=-date")["items"]
+    listed = _hrefs(browser, "ul.records a")
+    assert listed == [f"{server}/agreements/{a['id']}" for a in signed]
+    assert 0 < len(listed) < everything
+    csv = browser.find_element(By.LINK_TEXT, "CSV").get_attribute("href")
+    assert csv.endswith("/v1/agreements.csv?country=Pakistan&status=signed&sort=-date")
+    headings_in_order(browser)
+    check_accessible(browser)
+    screenshots(browser, "collection")
+
+    browser.get(f"{server}/agreements?country=PK&sort=-date&limit=4")
+    first = _hrefs(browser, "ul.records a")
+    browser.find_element(By.LINK_TEXT, "Next page").click()
+    WebDriverWait(browser, 10).until(lambda d: "cursor=" in d.current_url)
+    rest = _hrefs(browser, "ul.records a")
+    every = cited(server, "/v1/agreements?country=PK&sort=-date")["items"]
+    assert first + rest == [f"{server}/agreements/{a['id']}" for a in every]
+    browser.find_element(By.LINK_TEXT, "First page").click()
+    WebDriverWait(browser, 10).until(lambda d: "cursor=" not in d.current_url)
+    assert _hrefs(browser, "ul.records a") == first
+    assert console_errors(browser) == []
+
+
+def test_one_countrys_briefs_and_a_missing_page(server, browser):
+    browser.get(f"{server}/briefs/PK")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Briefs of Pakistan"
+    headings_in_order(browser)
+    check_accessible(browser)
+    screenshots(browser, "country-briefs")
+    Select(browser.find_element(By.ID, "country-b")).select_by_value("TJ")
+    browser.find_element(By.CSS_SELECTOR, "form.picker button").click()
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/briefs/PK/TJ"))
+    assert console_errors(browser) == []
+
+    browser.get(f"{server}/agreement")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Not found"
+    check_accessible(browser)
+    # The one console line is Chromium's own note of the 404 status.
+    assert console_errors(browser, allowed=("status of 404",)) == []
+
+
+def _lit(browser) -> list[str]:
+    """The resources of the highlighted pieces of text (a background to see)."""
+    return browser.execute_script(
+        "return [...document.querySelectorAll('.doc-text mark')]"
+        ".filter(m => getComputedStyle(m).backgroundColor !== 'rgba(0, 0, 0, 0)')"
+        ".map(m => m.dataset.k)"
+    )
+
+
+def test_the_documents_highlights_switch_off_and_on_by_resource(server, browser):
+    browser.get(f"{server}/documents/{DOCUMENT}")
+    pieces = len(browser.find_elements(By.CSS_SELECTOR, ".doc-text mark"))
+    assert len(_lit(browser)) == pieces > 0
+    browser.find_element(By.LINK_TEXT, "Highlights off").click()
+    WebDriverWait(browser, 10).until(lambda d: _lit(d) == [])
+    assert browser.current_url.endswith(f"/documents/{DOCUMENT}?show=")
+    browser.find_element(By.CSS_SELECTOR, "input[name=show][value=agreement]").click()
+    WebDriverWait(browser, 10).until(lambda d: _lit(d))
+    assert all("agreement" in kinds.split() for kinds in _lit(browser))
+    assert browser.current_url.endswith("?show=&show=agreement")
+    check_accessible(browser)
+    screenshots(browser, "document-agreements")
+
+    browser.refresh()  # the server shows the same choice
+    assert all("agreement" in kinds.split() for kinds in _lit(browser)) and _lit(browser)
+    box = browser.find_element(By.CSS_SELECTOR, "input[name=show][value=commentary]")
+    assert box.is_selected() is False
+
+    source = cited(server, "/v1/commentary/2010-putin-we-are-your-allies")["sources"][0]
+    key = f"{source['start']}-{source['end']}"
+    browser.get(f"{server}/documents/{DOCUMENT}?show=#c={key}")
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "mark.current"))
+    assert len(_lit(browser)) == len(browser.find_elements(By.CSS_SELECTOR, "mark.current"))
+    browser.find_element(By.LINK_TEXT, "All on").click()
+    WebDriverWait(browser, 10).until(lambda d: len(_lit(d)) == pieces)
+    assert browser.current_url.endswith(f"/documents/{DOCUMENT}#c={key}")
+    assert console_errors(browser) == []
