@@ -76,13 +76,14 @@ def serve(
 @click.command()
 @DB_OPTION
 def worker(db: Path | None) -> None:
-    """Run the extraction worker: it takes jobs from the queue beside the database."""
+    """Run the worker: it takes intake jobs (pages, extractions, feeds) from the queue
+    beside the database, each in a process of its own bounded in time and memory."""
     import logging
 
-    from api.curation import queue
+    from api.curation.worker import Worker
 
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [worker] %(message)s")
-    queue.work(db or Path(default_db()))
+    Worker(db or Path(default_db())).run()
 
 
 @click.command()

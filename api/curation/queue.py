@@ -230,9 +230,3 @@ def run(db: Path, job_id: str, extractor: Extractor | None = None) -> None:
         log.error("extraction job %s failed:\n%s", job_id, traceback.format_exc())
         review.job_failed(job_id, problem(500, f"Extraction failed: {type(exc).__name__}."))
 
-
-def work(db: Path) -> None:
-    """Run the worker until it is stopped (SIGTERM, SIGINT): ``api.curation.worker``."""
-    from api.curation.worker import Worker
-
-    Worker(Path(db)).run()
