@@ -447,7 +447,7 @@ def test_a_country_with_more_records_than_a_section_shows_links_to_its_collectio
     body = create_app_client(db_path).get("/countries/PK").get_data(as_text=True)
     agreements = _section(body, "Agreements")
     assert len(_links(agreements, "/agreements/")) == 2
-    assert "The newest 2 of 6." in agreements
+    assert "Showing 2 of 6." in agreements
     assert 'href="/agreements?country=PK&amp;sort=-date"' in agreements
 
 
