@@ -45,10 +45,12 @@ DEFAULTS = {
     "FEED_SECONDS": 60,
     "JOB_MEMORY_MB": 1024,
     # Fetching a page or a feed: at most FETCH_BYTES, in FETCH_SECONDS, through at
-    # most FETCH_REDIRECTS redirects.
+    # most FETCH_REDIRECTS redirects; addresses of this machine and private networks
+    # only with FETCH_PRIVATE (a feed must not read what only the server can reach).
     "FETCH_SECONDS": 15,
     "FETCH_BYTES": 1024 * 1024,
     "FETCH_REDIRECTS": 5,
+    "FETCH_PRIVATE": False,
     # The Host names requests may carry (comma-separated). Empty: the host of
     # PUBLIC_URL when set, else the addresses gunicorn binds (BRIEFS_BIND), with
     # localhost for a loopback address. Any other Host is a 400 problem.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -11,65 +12,103 @@ from api.cli.options import DB_OPTION, EXISTING_DB, actor, default_db
 
 
 @click.command()
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--title", required=True, help="The article's headline")
-@click.option("--published", required=True, help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--url",
+    "urls",
+    multiple=True,
+    help="Fetch this page and store it (repeatable); time, size and redirects are bounded",
+)
+@click.option("--title", default=None, help="The headline (else the metadata file, the page)")
+@click.option("--published", default=None, help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD")
 @click.option(
     "--format",
     "form",
     type=click.Choice(["text", "html"]),
-    default="text",
-    show_default=True,
-    help="text: stored exactly; html: the page's main text is taken from it",
+    default=None,
+    help="text: stored exactly; html: the page's main text is taken from it "
+    "(default: by the file's suffix, .html or .htm)",
 )
-@click.option("--publisher", default="Unknown", show_default=True)
+@click.option("--publisher", default=None, help="[default: the metadata file's, else Unknown]")
 @click.option("--author", "authors", multiple=True, help="A byline name (repeatable)")
-@click.option("--url", default=None)
-@click.option("--language", default="en", show_default=True)
+@click.option("--language", default=None, help="[default: the metadata file's, else en]")
+@click.option("--rights", default=None, help="The terms the text is held under")
 @click.option(
-    "--rights",
-    default="Held unchanged so that citations can be verified against it.",
+    "--extract/--no-extract",
+    default=True,
     show_default=True,
+    help="Also extract each new document's drafts here (loads the NLP model)",
 )
 @DB_OPTION
-def ingest(path, title, published, form, publisher, authors, url, language, rights, db) -> None:
-    """Store a document and extract its drafts here; the last line is the document's id."""
-    from api.curation import queue
-    from api.curation.documents import BadDocument, document_parts, page_text
-    from api.curation.review import Review
-    from api.store.errors import WriteError
-    from api.store.writer import Writer
+def ingest(
+    paths, urls, title, published, form, publisher, authors, language, rights, extract, db
+) -> None:
+    """Store documents from files, folders (their .txt, .html and .htm files) and URLs,
+    and extract their drafts here.
 
-    target = db or Path(default_db())
-    try:
-        content = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(f"{path} is not UTF-8: {exc}") from exc
-    body = {
+    Each file's metadata comes from the JSON file of the same name beside it,
+    then from the options. A progress bar shows on a terminal; a summary
+    (added, duplicates, failed with why) ends on stderr. Each added document's
+    id is printed on stdout, one a line. Exits 1 if any failed.
+    """
+    from api import config
+    from api.curation import fetch
+    from api.curation.intake import Intake, files_in
+    from api.curation.queue import default_extractor
+
+    files = files_in(list(paths))
+    if not files and not urls:
+        raise click.UsageError("name at least one file, folder or --url")
+    given = {
         "title": title,
         "published": published,
         "publisher": publisher,
-        "authors": [{"name": name, "person": None} for name in authors],
-        "url": url,
+        "authors": [{"name": name, "person": None} for name in authors] or None,
         "language": language,
         "rights": rights,
-        form: content,
     }
-    try:
-        metadata, text, html = document_parts(body)
-        if html is not None:
-            text = page_text(html)
-        written = Writer(target).create_document(metadata, text, html, actor("ingest"))
-    except BadDocument as exc:
-        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())
-        raise click.ClickException(f"{exc.detail} {details}") from exc
-    except WriteError as exc:
-        raise click.ClickException(exc.detail) from exc
-    click.echo(f"stored {written.id} ({len(text)} characters)", err=True)
-    drafts = queue.draft_document(target, written.id, queue.default_extractor())
-    kept = Review(Writer(target)).add_drafts(written.id, drafts)
-    click.echo(f"{kept} draft(s) to review: briefs drafts list --document {written.id}", err=True)
-    click.echo(written.id)
+    settings = config.from_environment()
+    limits = fetch.Limits.from_settings({**settings, "FETCH_PRIVATE": True})  # the operator's
+    intake = Intake(db or Path(default_db()), actor("ingest"), None)
+    sources = [("file", f) for f in files] + [("url", u) for u in urls]
+    outcomes = []
+    with click.progressbar(
+        sources, label="ingesting", file=sys.stderr, item_show_func=_shown
+    ) as bar:
+        for kind, source in bar:
+            if extract and intake.extractor is None:
+                intake.extractor = default_extractor()
+            if kind == "file":
+                outcome = intake.add_file(source, given, form)
+            else:
+                outcome = intake.add_url(source, given, limits)
+            outcomes.append(outcome)
+    _summary(outcomes)
+    if any(o.state == "failed" for o in outcomes):
+        sys.exit(1)
+
+
+def _shown(item) -> str | None:
+    return None if item is None else str(item[1])[-60:]
+
+
+def _summary(outcomes) -> None:
+    added = [o for o in outcomes if o.state == "added"]
+    duplicates = [o for o in outcomes if o.state == "duplicate"]
+    failed = [o for o in outcomes if o.state == "failed"]
+    for o in added:
+        click.echo(f"added {o.document} from {o.source} ({o.drafts} draft(s))", err=True)
+    for o in duplicates:
+        click.echo(f"duplicate {o.source}: {o.detail} ({o.document})", err=True)
+    for o in failed:
+        click.echo(f"failed {o.source}: {o.detail}", err=True)
+    click.echo(
+        f"{len(added)} added, {len(duplicates)} duplicate(s), {len(failed)} failed", err=True
+    )
+    if added:
+        click.echo("review: briefs drafts list --document ID", err=True)
+    for o in added:
+        click.echo(o.document)
 
 
 @click.group()
