@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
+from api.ingest.draft import lists
 from api.ingest.draft.shape import make, sentence_case
 from api.ingest.read import countries
 from api.ingest.read.article import Article
 
 _TRIGGER = re.compile(
     r"\b(?:memorandums?\s+of\s+understanding|MoUs?|MOUs?|agreements?|accords?|treat(?:y|ies)|"
+    r"protocols?|conventions?|arrangements?|exchanges?\s+of\s+(?:notes|letters)|"
     r"pacts?|deals?|contracts?|(?:joint\s+)?(?:statement|declaration)s?\s+of\s+\w+|"
     r"joint\s+(?:statement|declaration)|(?:strategic|comprehensive)"
     r"\s+partnership|purchases?)\b"
@@ -26,8 +30,11 @@ _STATUSES = (
     (re.compile(r"\bunder\s+consideration|\bconsidering\b|\bconsidered\b", re.I),
      "under_consideration"),
     (re.compile(r"\bnegotiat", re.I), "negotiating"),
+    (re.compile(r"\bent(?:ry|ered|ers)\s+into\s+force|\b(?:came|comes|is|are|was|were|has\s+"
+                r"been)\s+(?:now\s+)?in(?:to)?\s+force\b|\btook\s+effect|\bcame\s+into\s+effect",
+                re.I), "in_force"),
     (re.compile(r"\bratif", re.I), "ratified"),
-    (re.compile(r"\bin\s+force\b|\btook\s+effect|\bcame\s+into\s+effect", re.I), "in_force"),
+    (re.compile(r"\bin\s+force\b", re.I), "in_force"),
     (re.compile(r"\blapsed|\bexpired|\bscrapped|\bcancell?ed|\bterminated", re.I), "lapsed"),
     (re.compile(r"(?<!\bto\s)\bsign(?:ed|ing|s)?\b|\bconcluded\b|\binked\b|\bsealed\b|"
                 r"\bstruck\b", re.I), "signed"),  # "wants to sign" is no signature
@@ -44,6 +51,12 @@ SECTORS = (
 )
 _DEFENCE = re.compile(r"\b(?:helicopters?|fighter|jets?|tanks?|missiles?|arms|military|weapons?)\b",
                       re.I)
+
+
+_ABOUT = re.compile(r"\s+(?:on|for|concerning|regarding)\s+(?!(?:Monday|Tuesday|Wednesday|"
+                    r"Thursday|Friday|Saturday|Sunday|\d))[^,;.()\"“”]{3,70}?(?=\s+(?:which|that|"
+                    r"signed|was|were|is|are|will|would|has|had|and\s+(?:the|a|an|also)|with|"
+                    r"between|in\s+\d|last|this|on\s+\w+day)\b|[,;.()\"“”]|$)")
 
 
 def _refers_back(sentence, match: re.Match) -> bool:
@@ -92,6 +105,10 @@ def _title(article: Article, sentence, match: re.Match, kind: str, sector: str |
                 chunk = nc
                 break
     words = chunk.text if chunk is not None else match.group(0)
+    end = (chunk.end_char - sentence.start) if chunk is not None else match.end()
+    about = _ABOUT.match(sentence.text[end:])
+    if about:
+        words += about.group(0).rstrip()
     words = re.sub(r"^(?:the|a|an|one|this|that|its|their|his|her)\s+", "", words, flags=re.I)
     title = sentence_case(words)
     if sector and sector not in title.lower():
@@ -100,72 +117,235 @@ def _title(article: Article, sentence, match: re.Match, kind: str, sector: str |
 
 
 def draft(article: Article) -> list[dict]:
-    out = []
+    out: list[dict] = []
+    carried = None  # the status and date an umbrella sentence gives the list after it
+    listed = any(lists.find(sentence.text) for sentence in article.sentences)
     for sentence in article.sentences:
-        match = _TRIGGER.search(sentence.text)
-        if match is None:
+        found = lists.find(sentence.text)
+        if found is not None:
+            made = _enumerated(article, sentence, found, carried)
+            if made:
+                carried = made[0]["record"]["status"], made[0]["record"]["date"]
+            out += made
             continue
-        trigger = match.group(0)
+        out += _single(article, sentence, listed, carried)
+        if out and out[-1].get("carry"):
+            carried = out.pop()["carry"]
+    for made in out:
+        made.pop("carry", None)
+    return _merge(out)
+
+
+def _single(article: Article, sentence, listed: bool, carried) -> list[dict]:
+    """The agreements a sentence names one by one: the first, and each later one with a
+    subject of its own ("signed a memorandum on X and confirmed the entry into force of
+    the agreement on Y"), each with the status of the words before it."""
+    out: list[dict] = []
+    titles: set[str] = set()
+    previous_end = 0
+    for number, match in enumerate(_TRIGGER.finditer(sentence.text)):
+        clause = sentence.text[previous_end : match.start()]
+        previous_end = match.end()
         if _refers_back(sentence, match):
             continue
-        kind = kind_of(trigger)
-        when, how = article.when_at(sentence, sentence.start + match.start())
-        status, read = status_of(sentence.text, how in ("stated", "narrative"))
-        ref = article.ref.isoformat() if article.ref else None
-        if status in _NOT_YET and when and ref and when > ref:
-            # "wanted to sign a deal next year": the interest is dated, not the hoped signing;
-            # by a date of the sentence that is not ahead, else the document's
-            past = [m.value for m in sentence.dates if m.value <= ref]
-            when, how = (past[0], "stated") if past else (ref, "present")
-        if kind == "purchase" and status == "signed" and re.search(r"\binterest", sentence.text):
-            status = "expressed_interest"
-        reasons = [f"'{trigger}' names an agreement"]
-        inferred = []
-        found = article.actors(sentence, when)
-        both = [c for c in found if c in _pair_forms(article, when)]
-        grouped = article.group(sentence, when)  # "the three countries" names them all
-        parties = both if len(both) >= 2 and not grouped else found
-        parties, padded = article.fill(parties, when)
-        if padded:
-            inferred.append("countries")
-            reasons.append("parties completed from the countries the article is about")
-        if not parties:
+        umbrella = lists.UMBRELLA.match(sentence.text, match.start())
+        if listed and umbrella and umbrella.group("count") and \
+                umbrella.end() >= match.end():
+            # "signed eight agreements": the count of a list drafted item by item
+            status, read = status_of(sentence.text, True)
+            if read:
+                when, _ = article.when_at(sentence, sentence.start + match.start())
+                out.append({"carry": (status, when)})
+            return out
+        kind = kind_of(match.group(0))
+        title = _title(article, sentence, match, kind, sector_of(sentence.text))
+        subject = lists.subject(title)
+        if number and (not subject or subject in titles):
             continue
-        value = None
-        for amount in sentence.money:
-            if amount.currency:
-                value = {"amount": amount.amount, "currency": amount.currency}
-                if amount.inferred_currency:
-                    inferred.append("value.currency")
-                reasons.append(f"value read from '{article.text[amount.start:amount.end]}'")
+        titles.add(subject)
+        record, confidence, reasons = _record(
+            article, sentence, match.start(), title, kind,
+            f"'{match.group(0)}' names an agreement", clause=clause if number else None)
+        if record is not None:
+            out.append(make("agreements", record, confidence, reasons))
+    return out
+
+
+def _record(article: Article, sentence, at: int, title: str, kind: str, reason: str,
+            carried=None, cite=None, dated=None,
+            clause=None) -> tuple[dict | None, float, list[str]]:
+    """An agreement's record from the sentence that reports it (``at``: where its name is;
+    ``dated``: its date when the list it is in says it; ``clause``: the words that give
+    its status, when the sentence names more than one agreement)."""
+    when, how = dated or article.when_at(sentence, sentence.start + at)
+    status, read = status_of(clause, True) if clause else ("", False)
+    if not read:
+        status, read = status_of(sentence.text, how in ("stated", "narrative"))
+    if not read and carried is not None:
+        status, read = carried[0], True
+        if how != "stated":
+            when, how = carried[1], "narrative"
+    ref = article.ref.isoformat() if article.ref else None
+    if status in _NOT_YET and when and ref and when > ref:
+        # "wanted to sign a deal next year": the interest is dated, not the hoped signing;
+        # by a date of the sentence that is not ahead, else the document's
+        past = [m.value for m in sentence.dates if m.value <= ref]
+        when, how = (past[0], "stated") if past else (ref, "present")
+    if status not in _NOT_YET and (when is None or (ref and when > ref)):
+        when, how = _story_date(article, sentence)  # a signing is not ahead of the report
+    if kind == "purchase" and status == "signed" and re.search(r"\binterest", sentence.text):
+        status = "expressed_interest"
+    reasons = [reason]
+    inferred = []
+    found = _parties_named(article, sentence, at, when)
+    both = [c for c in found if c in _pair_forms(article, when)]
+    grouped = article.group(sentence, when)  # "the three countries" names them all
+    parties = both if len(both) >= 2 and not grouped else found
+    parties, padded = article.fill(parties, when)
+    if padded:
+        inferred.append("countries")
+        reasons.append("parties completed from the countries the article is about")
+    if not parties:
+        return None, 0.0, reasons
+    value = None
+    a, b = cite or (0, len(sentence.text))
+    for amount in sentence.money:
+        if amount.currency and sentence.start + a <= amount.start < sentence.start + b:
+            value = {"amount": amount.amount, "currency": amount.currency}
+            if amount.inferred_currency:
+                inferred.append("value.currency")
+            reasons.append(f"value read from '{article.text[amount.start:amount.end]}'")
+            break
+    if not read:
+        inferred.append("status")
+    if how in ("present", "narrative"):
+        inferred.append("date")
+        origin = "document's date" if how == "present" else "narrative before it"
+        reasons.append(f"date {when} read from the {origin}")
+    elif when:
+        reasons.append(f"date {when} stated in the sentence")
+    source = article.cite(sentence.start + a, sentence.start + b) if cite else \
+        article.cite(sentence.start, sentence.end)
+    record = {
+        "title": title,
+        "kind": kind,
+        "status": status,
+        "status_history": [{"status": status, "date": when, "sources": [source]}],
+        "countries": parties,
+        "date": when,
+        "sector": sector_of(sentence.text[a:b]),
+        "value": value,
+        "summary": sentence.text,
+        "meeting": None,
+        "sources": [source],
+        "notes": [],
+        "inferred": sorted(set(inferred)),
+    }
+    confidence = 0.5 + 0.15 * bool(when) + 0.15 * read + 0.1 * (not padded)
+    return record, confidence, reasons
+
+
+def _parties_named(article: Article, sentence, at: int, when: str | None) -> list[str]:
+    """The countries of the clause that names the agreement: an aside after it ("an
+    investment agreement, a model Brazil has signed with Mozambique") names others."""
+    aside = re.search(r",\s+(?:a|an|the|which|who|whose|like|as|similar|modelled)\b",
+                      sentence.text[at:])
+    if aside is None:
+        return article.actors(sentence, when)
+    cut = sentence.start + at + aside.start()
+    kept = [m for m in sentence.countries if m.start < cut]
+    if len(kept) == len(sentence.countries):
+        return article.actors(sentence, when)
+    mentions, sentence.countries = sentence.countries, kept
+    try:
+        return article.actors(sentence, when)
+    finally:
+        sentence.countries = mentions
+
+
+def _list_date(article: Article, sentence, found: lists.Enumeration, carried):
+    """When a list's agreements were signed: a date of the sentence outside the items (the
+    "1986" of "the Air Services Agreement of 1986" is not it), the date the sentence
+    before the list gave, or the date the story last stated."""
+    spans = [(sentence.start + i.start, sentence.start + i.end) for i in found.items]
+    outside = [m for m in sentence.dates if not any(a <= m.start < b for a, b in spans)]
+    if outside:
+        return outside[0].value, "stated"
+    if carried is not None and carried[1]:
+        return carried[1], "narrative"
+    return _story_date(article, sentence)
+
+
+def _story_date(article: Article, sentence) -> tuple[str | None, str]:
+    """The date the story last stated before the sentence (not ahead of the report), else
+    the report's own."""
+    ref = article.ref.isoformat() if article.ref else None
+    for earlier in reversed(article.sentences[max(0, sentence.index - 8) : sentence.index]):
+        when, how = article.when(earlier)
+        if how == "stated" and when and (ref is None or when <= ref):
+            return when, "narrative"
+    return (ref, "present") if ref else (None, "none")
+
+
+def _enumerated(article: Article, sentence, found: lists.Enumeration, carried) -> list[dict]:
+    """One draft per agreement a list names, each citing its sentence (or its own line)."""
+    out = []
+    noun = found.umbrella.group(0).lower()
+    dated = _list_date(article, sentence, found, carried)
+    for item in found.items:
+        title = item_title(item, noun)
+        kind = kind_of(title)
+        cite = (item.start, item.end) if found.lines else None
+        record, confidence, reasons = _record(
+            article, sentence, item.start, title, kind,
+            f"'{item.words[:60]}' is named in a list of agreements", carried, cite, dated)
+        if record is not None:
+            out.append(make("agreements", record, confidence, reasons))
+    return out
+
+
+def item_title(item: lists.Item, umbrella: str) -> str:
+    """"extradition" in a list of treaties: "Treaty on extradition"; "a memorandum of
+    understanding on critical minerals": "MoU on critical minerals"."""
+    words = re.sub(r"\b[Mm]emorand(?:um|a|ums)\s+of\s+[Uu]nderstanding\b", "MoU", item.words)
+    words = re.sub(r"\s+(?:worth|of|for)\s+(?:[$€£¥₹]|[A-Z]{1,3}\$?\s?)?\d[\d.,]*\s*"
+                   r"(?:[a-zA-Z]+\s+)?(?:[a-zA-Z]+)?(?=\s|$)", "", words)
+    words = re.sub(r"[\s,;:]+(?:and|or)$", "", " ".join(words.split()[:14])).rstrip(",;:")
+    if not item.named and not lists.TRIGGER.search(" ".join(words.split()[:4])):
+        head = "Treaty" if "treat" in umbrella else "MoU" if re.search(
+            r"memorand|mou", umbrella) else "Agreement"
+        words = f"{head} on {words}"
+    return words[:1].upper() + words[1:]
+
+
+def _same_time(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a.startswith(b) or b.startswith(a)
+
+
+def _merge(drafts: list[dict]) -> list[dict]:
+    """The same agreement reported in several sentences is one draft citing each."""
+    out: list[dict] = []
+    for draft in drafts:
+        record = draft["record"]
+        mine = lists.subject(record["title"])
+        same = None
+        for earlier in out:
+            theirs = lists.subject(earlier["record"]["title"])
+            if mine and theirs and earlier["record"]["sources"][0]["start"] != \
+                    record["sources"][0]["start"] and (
+                    mine == theirs or fuzz.token_set_ratio(mine, theirs) >= 95) and \
+                    set(earlier["record"]["countries"]) == set(record["countries"]) and \
+                    _same_time(earlier["record"]["date"], record["date"]):
+                same = earlier
                 break
-        if not read:
-            inferred.append("status")
-        if how in ("present", "narrative"):
-            inferred.append("date")
-            origin = "document's date" if how == "present" else "narrative before it"
-            reasons.append(f"date {when} read from the {origin}")
-        elif when:
-            reasons.append(f"date {when} stated in the sentence")
-        sector = sector_of(sentence.text)
-        source = article.cite(sentence.start, sentence.end)
-        record = {
-            "title": _title(article, sentence, match, kind, sector),
-            "kind": kind,
-            "status": status,
-            "status_history": [{"status": status, "date": when, "sources": [source]}],
-            "countries": parties,
-            "date": when,
-            "sector": sector,
-            "value": value,
-            "summary": sentence.text,
-            "meeting": None,
-            "sources": [source],
-            "notes": [],
-            "inferred": sorted(set(inferred)),
-        }
-        confidence = 0.5 + 0.15 * bool(when) + 0.15 * read + 0.1 * (not padded)
-        out.append(make("agreements", record, confidence, reasons))
+        if same is None:
+            out.append(draft)
+            continue
+        have = {(s["start"], s["end"]) for s in same["record"]["sources"]}
+        for source in record["sources"]:
+            if (source["start"], source["end"]) not in have:
+                same["record"]["sources"].append(source)
+        same["reasons"].append("restated in another sentence")
     return out
 
 
