@@ -330,3 +330,31 @@ def test_briefs_cite_finds_a_document_added_through_the_api(env):
     missing = CliRunner().invoke(main, ["cite", "no-such", "Trade", "--db", str(db)])
     assert missing.exit_code != 0
     assert "no document 'no-such'" in missing.output
+
+
+# --- the desk's pages ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path, script", [("/desk", "desk/inbox.js"), ("/desk/new", "desk/add.js")])
+def test_the_desk_pages_may_call_the_api_and_hold_no_review_work(env, path, script):
+    client, _, _, _, document = env
+    response = client.get(path)  # no token: the page, not the work
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    policy = response.headers["Content-Security-Policy"]
+    assert "connect-src 'self'" in policy and "unsafe-inline" not in policy
+    body = response.get_data(as_text=True)
+    assert f'<script type="module" src="/pages/static/{script}?v=' in body
+    assert document not in body and "d1" not in body.replace("d1 ", "")
+    with client.get(f"/pages/static/{script}") as asset:
+        assert asset.status_code == 200 and "/v1/" in asset.get_data(as_text=True)
+
+
+def test_adding_a_source_offers_a_described_rights_default(env):
+    client = env[0]
+    body = client.get("/desk/new").get_data(as_text=True)
+    assert 'id="add-rights" name="rights" type="text" value="Copyright the publisher;' in body
+    assert "who holds the copyright" in body.lower()
+    spec = client.get("/openapi.json").get_json()
+    rights = spec["components"]["schemas"]["DocumentCreate"]["properties"]["rights"]
+    assert "copyright" in rights["description"].lower()
