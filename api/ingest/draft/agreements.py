@@ -277,14 +277,7 @@ def _list_date(article: Article, sentence, found: lists.Enumeration, carried):
 
 
 def _story_date(article: Article, sentence) -> tuple[str | None, str]:
-    """The date the story last stated before the sentence (not ahead of the report), else
-    the report's own."""
-    ref = article.ref.isoformat() if article.ref else None
-    for earlier in reversed(article.sentences[max(0, sentence.index - 8) : sentence.index]):
-        when, how = article.when(earlier)
-        if how == "stated" and when and (ref is None or when <= ref):
-            return when, "narrative"
-    return (ref, "present") if ref else (None, "none")
+    return article.story_date(sentence)
 
 
 def _enumerated(article: Article, sentence, found: lists.Enumeration, carried) -> list[dict]:

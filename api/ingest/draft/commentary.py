@@ -72,6 +72,40 @@ def _speaker(article: Article, mention) -> tuple[dict | None, str | None]:
     return {"name": person.name, "person": person.person}, mention.country or person.country
 
 
+_BODIES = (r"(?:[Mm]inistry|[Pp]alace|[Ee]mbassy|[Dd]epartment|[Oo]ffice|[Pp]residency|"
+           r"[Gg]overnment|[Cc]ommission|[Ss]ecretariat|Kremlin|White\s+House|[Cc]ouncil|"
+           r"[Aa]gency|[Bb]ank|[Hh]igh\s+[Cc]ommission)")
+_BODY_NAME = (rf"(?:the\s+)?(?P<body>(?:[A-Z][\w’'.-]*\s+){{0,5}}{_BODIES}(?:\s+(?:of|for)"
+              rf"(?:\s+the)?(?:\s+[A-Z][\w’'-]*){{1,5}})?|(?:[a-z]+\s+)?{_BODIES})")
+_SAID_AFTER = (re.compile(rf"^[,\s]*(?:{_BODY_NAME})\s+(?:said|says|stated|added|noted|"
+                          rf"declared|announced)\b"),
+               re.compile(rf"^[,\s]*(?:said|says|stated|added)\s+{_BODY_NAME}"))
+_SAID_BEFORE = re.compile(rf"{_BODY_NAME}\s+(?:said|says|stated|added|noted|declared|"
+                          rf"announced)(?:\s+in\s+a\s+statement)?(?:\s+that)?[,:\s]*[“\"]?$")
+
+
+_PAST_SAY = re.compile(r"\b(?:said|told|added|stated|noted|declared|stressed|remarked|"
+                       r"underlined|emphasi[sz]ed|recalled|explained|wrote)\b")
+
+
+def _institution(article: Article, quote) -> str | None:
+    """"..., the foreign ministry said in a statement": the words are the institution's,
+    named as the article names it in full ("the palace" after "Malacañang Palace")."""
+    after = article.text[quote.end : quote.end + 160]
+    before = article.text[max(0, quote.start - 160) : quote.start]
+    match = _SAID_AFTER[0].match(after) or _SAID_AFTER[1].match(after) or \
+        _SAID_BEFORE.search(before)
+    if match is None:
+        return None
+    body = " ".join(match.group("body").split())
+    if body[:1].isupper():
+        return body
+    head = body.split()[-1].lower()
+    named = re.findall(rf"((?:[A-Z][\w’'.-]*\s+){{1,5}}{head.capitalize()}(?:\s+(?:of|for)"
+                       rf"(?:\s+the)?(?:\s+[A-Z][\w’'-]*){{1,5}})?)", article.text[: quote.start])
+    return " ".join(named[-1].split()) if named else None
+
+
 def _countries(article: Article, start: int, end: int, speaker_country, when) -> tuple[list, bool]:
     found: list[str] = []
     for sentence in article.sentences:
@@ -95,7 +129,13 @@ def _direct(article: Article) -> list[dict]:
         published = when if how in ("stated", "narrative") else None
         if quote.carried is not None:
             published, how = quote.carried, "narrative"  # the same remarks, the same day
+        if published is None and not quote.anonymous and article.lead_date() and \
+                _PAST_SAY.search(article.text[slice(*quote.context)].replace(quote.text, " ")):
+            published, how = article.lead_date(), "narrative"  # "said" on the day reported
         author, speaker_country = _speaker(article, quote.speaker)
+        institution = _institution(article, quote)
+        if institution is not None:
+            author, speaker_country = {"name": institution, "person": None}, None
         found, padded = _countries(article, quote.start, quote.end, speaker_country, published)
         reasons = ["words in quotation marks"]
         if author:

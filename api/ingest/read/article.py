@@ -63,6 +63,26 @@ class Article:
                     return mention.value, "stated"
         return self.when(sentence)
 
+    def story_date(self, sentence: Sentence) -> tuple[str | None, str]:
+        """The date the story last stated before the sentence (never ahead of the report),
+        else the report's own date."""
+        ref = self.ref.isoformat() if self.ref else None
+        for earlier in reversed(self.sentences[max(0, sentence.index - 8) : sentence.index]):
+            when, how = self.when(earlier)
+            if how == "stated" and when and (ref is None or when <= ref):
+                return when, "narrative"
+        return (ref, "present") if ref else (None, "none")
+
+    def lead_date(self) -> str | None:
+        """The date the report's lead states (its first three sentences), not ahead of the
+        report: the day of the event it reports."""
+        ref = self.ref.isoformat() if self.ref else None
+        for sentence in self.sentences[:3]:
+            when, how = self.when(sentence)
+            if how == "stated" and when and len(when) == 10 and (ref is None or when <= ref):
+                return when
+        return None
+
     def actors(self, sentence: Sentence, when: str | None, venues: bool = False) -> list[str]:
         """The countries a sentence names, as they stood at ``when``; venues ("in
         Dushanbe") left out unless asked for."""

@@ -72,10 +72,34 @@ class Person:
     country: str | None = None
 
 
+_TITLE_WORDS = {
+    "president", "vice", "prime", "minister", "ministers", "foreign", "deputy", "secretary",
+    "general", "crown", "prince", "princess", "king", "queen", "amir", "emir", "speaker",
+    "chancellor", "ambassador", "his", "her", "excellency", "h.e.", "he", "hon", "hon.",
+    "honourable", "honorable", "state", "senator", "governor", "chairman", "chairwoman",
+    "chair", "chief", "executive", "director", "head", "commander", "admiral", "cabinet",
+    "finance", "trade", "defence", "defense", "interior", "economy", "energy", "affairs",
+    "of", "the", "and", "for", "external", "commerce", "industry", "agriculture", "health",
+    "education", "transport", "justice", "counterpart", "visiting", "then", "former", "late",
+    "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "first", "lady", "sir", "minister-",
+    "parliamentary", "under-secretary", "permanent", "high", "commissioner", "envoy",
+    "special", "presidential", "spokesman", "spokeswoman", "spokesperson", "mayor",
+}
+
+
 def clean(name: str) -> str:
-    """A name without a possessive, honorifics or surrounding punctuation."""
+    """A name without a possessive, honorifics, an office or a country written before it
+    ("Kazakh President Nurlan Abenov", "H.E. Tesfaye Alemu") or surrounding punctuation."""
     name = re.sub(r"(?:’s|'s|’|')$", "", name.strip(" ,.;:()“”\"‘’"))
-    return _HONORIFICS.sub("", name).strip()
+    name = _HONORIFICS.sub("", name).strip()
+    words = name.split()
+    drop = 0
+    while drop < len(words) - 1 and (
+            words[drop].lower().rstrip(",") in _TITLE_WORDS
+            or (words[drop][:1].isupper() and countries.lookup(words[drop].rstrip(","))
+                and drop + 2 < len(words) and words[drop + 1].lower() in _TITLE_WORDS)):
+        drop += 1
+    return " ".join(words[drop:]) if drop and len(words) - drop >= 1 else name
 
 
 def title_case(title: str) -> str:
