@@ -9,26 +9,53 @@ from rapidfuzz import fuzz
 
 from api.domain.names import key
 from api.ingest.draft.shape import make
+from api.ingest.read import countries
 from api.ingest.read.article import Article
 
 _BODY = re.compile(
     r"\b(?:Organi[sz]ation|Union|Council|Bank|Fund|Forum|Association|Alliance|Community|Agency|"
     r"Nations|Cooperation|Conference|Commission|Court|Treaty)\b"
 )
-_ACRONYM = re.compile(r"\s+\((?P<acronym>[A-Z][A-Z0-9]{1,7})\)")
-_NAME_BEFORE = re.compile(r"[A-Z][\w-]*(?:\s+(?:(?:of|the|for|and|on)\s+)*[A-Z][\w-]*)*$")
+_ACRONYM = re.compile(r"\s+\((?P<acronym>[A-Z][A-Za-z0-9]{0,3}[A-Z][A-Za-z0-9]{0,5})\)")
+
+
+_CONNECTORS = {"of", "for", "and", "the", "on", "in", "de", "du", "des", "&"}
 
 
 def named(text: str) -> list[tuple[str, str]]:
     """"Shanghai Cooperation Organization (SCO)": each acronym in parentheses with the
-    capitalised name written just before it (looked for in the 120 characters before)."""
+    capitalised name written just before it ("of", "for", "and" may join its words); the
+    name starts at its first word with the acronym's first letter, when one has it
+    ("Russia-led Eurasian Economic Union (EAEU)" is the Eurasian Economic Union)."""
     out = []
     for match in _ACRONYM.finditer(text):
-        window = text[max(0, match.start() - 120) : match.start()]
-        words = re.split(r"(?<=[a-z,.;:])\s+(?=[a-z])", window)[-1]  # after the last lower-case run
-        name = _NAME_BEFORE.search(words)
-        if name:
-            out.append((name.group(0), match.group("acronym")))
+        acronym = match.group("acronym")
+        words = list(re.finditer(r"[^\s,;:()“”\"]+", text[max(0, match.start() - 150) :
+                                                          match.start()]))
+        if re.search(r"[,;:()“”\"]\s*$", text[max(0, match.start() - 3) : match.start()]):
+            continue
+        taken: list[re.Match] = []
+        for word in reversed(words):
+            between = text[max(0, match.start() - 150) + word.end() : max(
+                0, match.start() - 150) + (taken[0].start() if taken else len(
+                    text[max(0, match.start() - 150) : match.start()]))]
+            if re.search(r"[,;:()“”\"]", between):
+                break
+            w = word.group(0)
+            if w[:1].isupper() or w.lower() in _CONNECTORS:
+                taken.insert(0, word)
+                continue
+            break
+        while taken and taken[0].group(0).lower() in _CONNECTORS:
+            taken.pop(0)
+        if not taken:
+            continue
+        first = next((k for k, w in enumerate(taken)
+                      if w.group(0)[:1].upper() == acronym[:1].upper()), 0)
+        taken = taken[first:]
+        base = max(0, match.start() - 150)
+        name = text[base + taken[0].start() : base + taken[-1].end()]
+        out.append((" ".join(name.split()), acronym))
     return out
 
 
@@ -91,20 +118,79 @@ def link(name: str, acronym: str | None, known: list[dict]) -> tuple[str | None,
     return (best, score) if score >= 0.9 else (None, score)
 
 
+_AGREEMENT_NAME = re.compile(
+    r"\b(?:Agreements?|Treat(?:y|ies)|Conventions?|Memorand(?:um|a)|Protocols?|Accords?|"
+    r"Declarations?|Programmes?|Programs?|Plans?|Charter|Statutes?|Act|Law|Understanding)$")
+_NOT_BODY = re.compile(
+    r"^(?:National\s+Assembly|Parliament|Senate|Congress|Saeima|Sejm|Duma|Majlis|Knesset|"
+    r"Bundestag|Cabinet|Government|State|Republic|Kingdom|Ministry|Embassy|Presidency|"
+    r"Agency|Office|Department|Council|Court|Union|Bank|Fund|Foreign\s+Ministry|"
+    r"Ministry\s+of\s+Foreign\s+Affairs|Foreign\s+Office|Prime\s+Minister|President|"
+    r"Minister|Secretary|Crown\s+Prince|Amir|Emir|King|Queen)$", re.I)
+_OFFICE_BEFORE = re.compile(
+    r"\b(?:Minister|Secretary|Director|Head|Chair(?:man|woman)?|Ambassador|Commissioner|"
+    r"Governor|President|Chief|Envoy|Representative)(?:[\w\s-]{0,30})?\s+(?:of|for)\s+"
+    r"(?:the\s+)?$")
+_ACRONYM_ALONE = re.compile(r"^[A-Z][A-Z0-9&]{1,6}$")
+_NOT_NAMED = re.compile(
+    r"\b(?:Ministers?|Secretar(?:y|ies)|Head\s+of|Ministries|Assembly|Senate|Parliament|"
+    r"Government\s+of|Press\s+Release|Foreign\s+Ministry|Ministry\s+of\s+(?:Finance|Foreign|"
+    r"Defen[cs]e|Interior|Trade|Commerce|Education|Health|Economy|Energy|Justice|Agriculture)|"
+    r"(?:Palace|House|Museum|Hall|Area|Road|Square|Airport|Port|River|Lake|Sea|Strait|Bridge|"
+    r"Line|Project|Partnership|Ministry|Commission|Cooperation)$)|\s[-|–]\s|[’']s\s")
+
+
+def _currency(name: str) -> bool:
+    import pycountry
+
+    return len(name) == 3 and name.isupper() and pycountry.currencies.get(alpha_3=name) is not None
+
+
+def _body_name(article: Article, ent) -> tuple[str, int] | None:
+    """The name of an organization the parser tags, or None for what only looks like one:
+    an office's words ("Minister of International Cooperation"), an agreement's name, a
+    parliament, a country, a bare "Ministry"."""
+    name = re.sub(r"^the\s+", "", ent.text, flags=re.I).split(" (")[0].strip(" ,.;:’'")
+    name = re.sub(r"(?:’s|'s)$", "", name)
+    start = ent.start_char + ent.text.find(name) if name in ent.text else ent.start_char
+    before = article.text[max(0, start - 60) : start]
+    if _OFFICE_BEFORE.search(before) or _AGREEMENT_NAME.search(name) or _NOT_BODY.match(name):
+        return None
+    ministry = re.search(r"\b(Ministry|Department|Office)\s+of\s+(?:the\s+)?$", before)
+    if ministry:
+        start -= len(before) - ministry.start()
+        name = article.text[start : start + len(before) - ministry.start() + len(name)]
+        name = " ".join(name.split())
+    words = name.split()
+    if _NOT_NAMED.search(name) or _currency(name):
+        return None
+    if not words or countries.lookup(name) or any(w[:1].islower() and w not in (
+            "of", "for", "and", "the", "in", "on", "de", "du", "des", "la", "le") for w in words):
+        return None
+    if len(words) == 1 and not _ACRONYM_ALONE.match(name) and not re.search(
+            r"[a-z][A-Z]", name) and not _BODY.search(name):
+        return None  # "Embrapa" passes only with an acronym or a known body word
+    return name, start
+
+
 def draft(article: Article) -> list[dict]:
     out, seen = [], set()
     known = getattr(article.known, "organizations", []) or []
+    people_names = {key(p.name) for p in article.persons}
     for sentence in article.sentences:
         found = []
         for name, acronym in named(sentence.text):
-            if _BODY.search(name):
-                found.append((name, acronym))
-        if sentence.span is not None:
-            for ent in sentence.ents:
-                name = re.sub(r"^the\s+", "", ent.text, flags=re.I).split(" (")[0]
-                if ent.label_ == "ORG" and _BODY.search(name):
-                    found.append((name, None))
-        for name, acronym in found:
+            if not _AGREEMENT_NAME.search(name) and not countries.lookup(name) and \
+                    key(name) not in people_names and not re.search(r"\s[-|–]\s", name):
+                found.append((name, acronym, 0.7))
+        for ent in sentence.ents:
+            if ent.label_ != "ORG":
+                continue
+            body = _body_name(article, ent)
+            if body is None or key(body[0]) in people_names:
+                continue
+            found.append((body[0], None, 0.6 if _BODY.search(body[0]) else 0.5))
+        for name, acronym, confidence in found:
             if key(name) in seen or (acronym and key(acronym) in seen):
                 continue
             target, score = link(name, acronym, known)
@@ -114,8 +200,33 @@ def draft(article: Article) -> list[dict]:
             record = {"name": name, "acronym": acronym, "aliases": [],
                       "memberships": memberships(article, name, acronym),
                       "notes": [], "inferred": []}
-            reasons = [f"'{name}' names an international body"]
+            reasons = [f"'{name}' names an organization"]
             if acronym:
                 reasons.append(f"acronym '{acronym}' given in parentheses")
-            out.append(make("organizations", record, 0.5 + 0.2 * bool(acronym), reasons))
-    return out
+            out.append(make("organizations", record, confidence, reasons))
+    return _with_acronyms(out)
+
+
+def _with_acronyms(drafts: list[dict]) -> list[dict]:
+    """One draft per organization: its acronym alone ("KAI"), its name alone and both
+    together ("Korea Aerospace Industries (KAI)") are one, which keeps the acronym."""
+    out: list[dict] = []
+    for draft in sorted(drafts, key=lambda d: not d["record"]["acronym"]):
+        record = draft["record"]
+        same = next((d for d in out if _same_body(d["record"], record)), None)
+        if same is None:
+            out.append(draft)
+        elif record["acronym"] and not same["record"]["acronym"]:
+            same["record"]["acronym"] = record["acronym"]
+    order = {id(d): i for i, d in enumerate(drafts)}
+    return sorted(out, key=lambda d: order[id(d)])
+
+
+def _same_body(a: dict, b: dict) -> bool:
+    names_a = {key(n) for n in (a["name"], a["acronym"]) if n}
+    names_b = {key(n) for n in (b["name"], b["acronym"]) if n}
+    if names_a & names_b:
+        return True
+    long_a, long_b = key(a["name"]), key(b["name"])
+    return len(long_a.split()) > 1 and len(long_b.split()) > 1 and (
+        long_a.endswith(long_b) or long_b.endswith(long_a))
