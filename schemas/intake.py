@@ -1,9 +1,10 @@
 """Intake: the worker's line as readiness reports it, and the feeds it polls."""
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from schemas.common import BaseSchema, Choice, WholeNumber
 from schemas.dataset import HealthSchema
+from schemas.inputs import CONTROL_CHARACTERS
 
 WORKER_STATES = ("running", "stopped")
 
@@ -42,3 +43,90 @@ class ReadinessSchema(HealthSchema):
         allow_none=True,
         metadata={"description": "The intake worker and its line; null on a replica"},
     )
+
+
+FEED_ENTRY_STATES = ("queued", "stored", "duplicate", "reprint", "failed")
+
+
+class FeedCreateSchema(BaseSchema):
+    """A feed to poll: its address and how often."""
+
+    url = fields.String(
+        required=True,
+        validate=[
+            validate.Length(max=2000),
+            validate.Regexp(
+                rf"^https?://[^\s/?#{CONTROL_CHARACTERS}]+[^\s{CONTROL_CHARACTERS}]*$",
+                error="Not an http(s) URL.",
+            ),
+        ],
+        metadata={"description": "The RSS or Atom feed's address (http or https)"},
+    )
+    every = fields.String(
+        load_default="30m",
+        validate=validate.Regexp(
+            r"^\d{1,7}[smhd]?$", error="An interval such as 45s, 30m, 2h or 1d."
+        ),
+        metadata={"description": "How often it is polled: 10 s to 7 days (45s, 30m, 2h, 1d)"},
+    )
+
+
+class FeedEntryCountsSchema(BaseSchema):
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    queued = WholeNumber()
+    stored = WholeNumber(metadata={"description": "Stored as new documents"})
+    duplicate = WholeNumber(metadata={"description": "Skipped: the same URL or text is stored"})
+    reprint = WholeNumber(metadata={"description": "Recorded as reprints of a stored document"})
+    failed = WholeNumber()
+
+
+class FeedEntrySchema(BaseSchema):
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    url = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    state = Choice("FeedEntryState", FEED_ENTRY_STATES)
+    document = fields.String(
+        allow_none=True,
+        metadata={"description": "The document stored, or the one it duplicates or reprints"},
+    )
+    similarity = fields.Float(
+        allow_none=True, metadata={"description": "A reprint's estimated likeness (0-1)"}
+    )
+    detail = fields.String(allow_none=True, metadata={"description": "Why, when not stored"})
+    seen = fields.String()
+
+
+class FeedSchema(BaseSchema):
+    """A feed the worker polls: when, how it went, what its entries became."""
+
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    id = fields.String(required=True)
+    url = fields.String(required=True)
+    every = WholeNumber(required=True, metadata={"description": "Seconds between polls"})
+    title = fields.String(allow_none=True)
+    created = fields.String(required=True)
+    last_poll = fields.String(allow_none=True)
+    next_poll = fields.String(allow_none=True)
+    last_error = fields.String(
+        allow_none=True, metadata={"description": "Why the last poll failed"}
+    )
+    failures = WholeNumber(
+        metadata={"description": "Polls failed in a row (each doubles the wait)"}
+    )
+    entries = fields.Nested(FeedEntryCountsSchema)
+    recent = fields.List(
+        fields.Nested(FeedEntrySchema), metadata={"description": "The latest entries seen"}
+    )
+
+
+class FeedListSchema(BaseSchema):
+    class Meta(BaseSchema.Meta):
+        always_present = True
+
+    items = fields.List(fields.Nested(FeedSchema), required=True)

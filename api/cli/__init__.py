@@ -4,13 +4,14 @@
 - ``serving``: serve, worker, replicate, follow, rebuild
 - ``tokens``: token create | list | revoke
 - ``curation``: ingest, drafts list | accept | reject
+- ``feeds``: feeds add | list | remove
 """
 
 from __future__ import annotations
 
 import click
 
-from api.cli import curation, data, serving, tokens
+from api.cli import curation, data, feeds, serving, tokens
 
 
 @click.group()
@@ -31,5 +32,6 @@ for command in (
     tokens.token,
     curation.ingest,
     curation.drafts,
+    feeds.feeds,
 ):
     main.add_command(command)

@@ -91,7 +91,7 @@ def fetch(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     for _ in range(limits.redirects + 1):
-        _check_address(url, limits.allow_private)
+        check_address(url, limits.allow_private)
         left = deadline - time.monotonic()
         if left <= 0:
             raise FetchError(f"{url} did not answer within {limits.seconds:g} s.")
@@ -152,7 +152,7 @@ def _read(response, url: str, limits: Limits, deadline: float) -> bytes:
     return b"".join(parts)
 
 
-def _check_address(url: str, allow_private: bool) -> None:
+def check_address(url: str, allow_private: bool) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"{url[:200]} is not an http(s) URL.")

@@ -146,19 +146,30 @@ class Intake:
         drafts = queue.draft_document(self.db, document, self.extractor)
         return Review(self.writer).add_drafts(document, drafts)
 
-    def same_url(self, url: str | None) -> str | None:
-        """The stored document published at ``url``, if any."""
-        if not url:
-            return None
+    def same_text(self, text: str) -> str | None:
+        """The stored document holding exactly ``text``, if any."""
+        import hashlib
+
+        return self._one(
+            "SELECT id FROM documents WHERE sha256 = ?",
+            hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        )
+
+    def _one(self, sql: str, value: str) -> str | None:
         from api.store.connections import open_readonly
 
         conn = open_readonly(self.db)
         try:
-            row = conn.execute(
-                "SELECT id FROM documents WHERE json_extract(CAST(json AS TEXT), '$.url') = ? "
-                "LIMIT 1",
-                (url,),
-            ).fetchone()
+            row = conn.execute(sql, (value,)).fetchone()
         finally:
             conn.close()
         return row[0] if row else None
+
+    def same_url(self, url: str | None) -> str | None:
+        """The stored document published at ``url``, if any."""
+        if not url:
+            return None
+        return self._one(
+            "SELECT id FROM documents WHERE json_extract(CAST(json AS TEXT), '$.url') = ? LIMIT 1",
+            url,
+        )

@@ -55,6 +55,9 @@ CREATE TABLE IF NOT EXISTS worker (
 """
 
 
+_READY: set[tuple[str, str | None]] = set()  # files whose tables this process made sure of
+
+
 def intake_file(db: Path) -> Path:
     """The queue's file, beside the database."""
     db = Path(db)
@@ -95,6 +98,7 @@ class Tasks:
 
     def create(self) -> None:
         """The file and its tables, if missing (any process may be the first)."""
+        _READY.discard((str(self.path), None))
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
             conn.executescript(SCHEMA)
@@ -102,10 +106,19 @@ class Tasks:
             conn.close()
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One immediate transaction on the queue."""
-        if not self.path.exists():
+    def write(self, extra: str | None = None) -> Iterator[sqlite3.Connection]:
+        """One immediate transaction on the queue (``extra``: more tables the caller
+        keeps in the file, created once per process)."""
+        ready = (str(self.path), extra)
+        if ready not in _READY:
             self.create()
+            if extra:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+                try:
+                    conn.executescript(extra)
+                finally:
+                    conn.close()
+            _READY.add(ready)
         with self._connection(write=True) as conn:
             yield conn
 

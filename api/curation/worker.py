@@ -5,7 +5,8 @@ child starts with the model in memory and whatever the job allocates goes
 when it ends: the worker itself never grows. A child that runs past its
 kind's time limit, or grows past the memory ceiling, is killed; a job
 killed that way (or by anything else: the OOM killer, the worker's own
-death) is tried once more, then fails with a problem naming why.
+death) is tried once more, then fails with a problem naming why. Between
+jobs the worker queues a poll of each feed that is due (``api.curation.feeds``).
 
 The child dies with the worker (``PR_SET_PDEATHSIG``): a worker killed by
 SIGKILL leaves no job running behind it; the next worker finds the job
@@ -48,6 +49,7 @@ class Limits:
             "page": float(settings["PAGE_SECONDS"]),
             "extract": float(settings["JOB_SECONDS"]),
             "feed": float(settings["FEED_SECONDS"]),
+            "entry": float(settings["PAGE_SECONDS"]) + float(settings["FETCH_SECONDS"]),
         }
         self.memory = int(settings["JOB_MEMORY_MB"]) * 1024 * 1024
 
@@ -74,6 +76,9 @@ class Worker:
             from api.curation.queue import default_extractor
 
             default_extractor()  # once, before the first job: every child inherits it
+        import datasketch  # noqa: F401  (feeds: loaded once, inherited by each job)
+        import feedparser  # noqa: F401
+
         from api.ingest.html import import_problem
 
         self.problem = import_problem()
@@ -85,6 +90,7 @@ class Worker:
         while not self.stopping:
             self.beat()
             if not self.step():
+                self._schedule_feeds()
                 time.sleep(IDLE_S)
         log.info("worker stopped")
 
@@ -160,6 +166,9 @@ class Worker:
     def _killed(self, task: Task, why: str) -> None:
         self.counts["killed"] += 1
         writer = Writer(self.db)
+        if task.kind in ("feed", "entry"):
+            self._feed_killed(task, why)
+            return
         if task.attempts < ATTEMPTS:
             log.warning("job %s (%s) stopped: %s; it goes back in line", task.job, task.kind, why)
             self.tasks.requeue(task.job, why)
@@ -173,6 +182,29 @@ class Worker:
         stopped = what.get(task.kind, "The extraction was stopped")
         detail = f"{stopped}: {why} (tried {ATTEMPTS} times)."
         jobs.update(writer, task.job, state="failed", problem=problem(status, detail))
+
+    def _feed_killed(self, task: Task, why: str) -> None:
+        """A feed's poll is not tried again at once: its back-off says when. An entry is."""
+        from api.curation import feeds
+
+        payload = task.payload or {}
+        if task.kind == "entry" and task.attempts < ATTEMPTS:
+            self.tasks.requeue(task.job, why)
+            return
+        self.tasks.finish(task.job)
+        self.counts["failed"] += 1
+        if task.kind == "feed":
+            feeds.Feeds(self.db).failed(payload.get("feed", ""), f"The poll was stopped: {why}.")
+        else:
+            feeds.entry_failed(self.db, payload, f"Stopped: {why} (tried {ATTEMPTS} times).")
+
+    def _schedule_feeds(self) -> None:
+        from api.curation import feeds
+
+        try:
+            feeds.schedule(self.db, self.tasks)
+        except Exception:  # the feeds cannot be read now: the next idle moment tries again
+            log.exception("the feeds could not be scheduled")
 
 
 def _rss(pid: int) -> int:
@@ -198,3 +230,11 @@ def _child(db: str, task: Task) -> None:
         queue.read_page(Path(db), task.job, task.payload or {})
     elif task.kind == "extract":
         queue.run(Path(db), task.job)
+    elif task.kind == "feed":
+        from api.curation import feeds
+
+        feeds.poll(Path(db), (task.payload or {})["feed"])
+    elif task.kind == "entry":
+        from api.curation import feeds
+
+        feeds.read_entry(Path(db), task.payload or {})

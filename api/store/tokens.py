@@ -27,6 +27,7 @@ SCOPES = (
     "people",
     "organizations",
     "drafts",
+    "feeds",
 )
 
 
