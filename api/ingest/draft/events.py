@@ -8,7 +8,18 @@ import re
 from api.ingest.draft.shape import make
 from api.ingest.read.article import Article
 
+_HAPPENINGS = re.compile(
+    r"\b(?:established\s+diplomatic\s+relations|(?:first\s+(?:country|capitals?|\w+)\s+to\s+)?"
+    r"recogni[sz](?:e|ed|es)\b|froze|frozen|suspended|resumed|reopen(?:ed|ing)|closed|"
+    r"filed\s+(?:a|an)\s+(?:case|lawsuit|complaint|suit|application)|ruled|awarded|"
+    r"demarcat\w+|without\s+a\s+visa|visa[-\s]free|visa\s+(?:requirements?|regime)\s+"
+    r"(?:was\s+|were\s+|have\s+been\s+|has\s+been\s+)?(?:abolished|lifted|waived|scrapped)|"
+    r"abolish(?:ed|es)?\s+(?:the\s+)?visa|opened\s+to\s+traffic|commissioned|inaugurated|"
+    r"upgraded|expelled|recalled\s+(?:its|their)\s+ambassador|severed|ordered\s+\w+\s+to\s+"
+    r"pay|repa(?:id|ying)|flared|displaced|finished\s+repaying|agreed\s+to\s+provide)\b",
+    re.I)
 _KINDS = (
+    (_HAPPENINGS, "development"),
     (re.compile(r"\bpropos(?:al|ed|es)\b", re.I), "proposal"),
     (re.compile(r"\b(?:supported|backed|opposed|condemned|welcomed|reiterated|rejected|"
                 r"endorsed|recogni[sz]ed|criticised|criticized|called\s+for)\b", re.I),
@@ -28,6 +39,13 @@ def draft(article: Article) -> list[dict]:
         if kind is None:
             continue
         when, how = article.when(sentence)
+        if kind == "development":
+            hit = _HAPPENINGS.search(sentence.text) or _KINDS[-1][0].search(sentence.text)
+            if sentence.dates:  # the date written nearest what happened
+                at = sentence.start + hit.start()
+                nearest = min(sentence.dates, key=lambda m: min(abs(m.start - at),
+                                                                abs(at - m.end)))
+                when, how = nearest.value, "stated"
         if kind == "period" and how != "stated":
             when = None
         found = article.actors(sentence, when)
