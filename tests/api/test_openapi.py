@@ -140,6 +140,7 @@ IDS = {
     # Private to curators: parameters are checked before the token, so any id serves.
     "drafts": "d1",
     "jobs": "j1",
+    "feeds": "f1",
 }
 UNDOCUMENTED = "not_a_parameter"
 
