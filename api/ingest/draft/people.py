@@ -3,6 +3,8 @@ country, and for a known person a spelling the source uses that the record lacks
 
 from __future__ import annotations
 
+import re
+
 from api.domain.names import key
 from api.ingest.draft import meetings
 from api.ingest.draft.shape import make
@@ -21,6 +23,8 @@ def draft(article: Article) -> list[dict]:
             if spelling:
                 out.append(spelling)
             continue
+        if _not_a_person(article, person):
+            continue
         out.append(_new_person(article, person))
     for author in article.document.get("authors") or []:
         name = author.get("name")
@@ -31,6 +35,23 @@ def draft(article: Article) -> list[dict]:
         record = {"name": name, "aliases": [], "roles": [], "notes": [], "inferred": []}
         out.append(make("people", record, 0.7, ["named as the document's author"]))
     return out
+
+
+_CREDIT = re.compile(r"\b(?:Reporting|Writing|Editing|Additional\s+reporting|Compiled|Photo|"
+                     r"Photos|Translated)\s+by\b[^\n]*$", re.I)
+
+
+def _not_a_person(article: Article, person: people.Person) -> bool:
+    """A lone word with no office ("Lobito", "Akorda"), an acronym, or a name only in a
+    reporting credit ("Reporting by ...") is not drafted as a person."""
+    if person.name.isupper() or (len(person.name.split()) == 1 and not any(
+            m.title for m in person.mentions)):
+        return True
+    for mention in person.mentions:
+        line_start = article.text.rfind("\n", 0, mention.start) + 1
+        if not _CREDIT.search(article.text[line_start : mention.end]):
+            return False
+    return True
 
 
 def _new_person(article: Article, person: people.Person) -> dict:
@@ -50,7 +71,7 @@ def _new_person(article: Article, person: people.Person) -> dict:
         when = article.when(sentence)[0]
         country = titled.country or person.country
         if country is None:
-            country = _visitor_country(article, sentence, when, titled.start)
+            country = _visitor_country(article, sentence, when, titled.start) or article.home
             if country:
                 inferred.append("roles[0].country")
         if country:

@@ -73,6 +73,17 @@ class Article:
                 return when, "narrative"
         return (ref, "present") if ref else (None, "none")
 
+    @functools.cached_property
+    def home(self) -> str | None:
+        """The country of a government publisher ("Ministry of Foreign Affairs of Latvia"):
+        a release in the first person speaks for it, and its officials named without a
+        country are its own."""
+        publisher = self.document.get("publisher") or ""
+        match = re.search(r"\b(?:Ministry|Embassy|Government|Presidency|Office|Department|"
+                          r"High\s+Commission)\b.*?\bof\s+(?:the\s+)?(.+?)\s*$", publisher)
+        found = countries.lookup(match.group(1)) if match else None
+        return found[0] if found else None
+
     def lead_date(self) -> str | None:
         """The date the report's lead states (its first three sentences), not ahead of the
         report: the day of the event it reports."""

@@ -184,6 +184,14 @@ def office(mention: Mention, text: str) -> None:
             start = owner_start
         mention.role_span = (mention.start - len(before) + start, mention.end)
         return
+    match = _APPOSED.search(before)
+    if match:
+        country = countries.lookup(match.group("of") or "") or countries.lookup(
+            match.group("owner") or "")
+        mention.title = title_case(match.group("title"))
+        mention.country = country[0] if isinstance(country, tuple) else country
+        mention.role_span = (mention.start - len(before) + match.start(), mention.end)
+        return
     after = text[mention.end : mention.end + 80]
     match = _OFFICE_AFTER.search(after)
     if match:
@@ -195,6 +203,15 @@ def office(mention: Mention, text: str) -> None:
 
 
 _POSSESSIVES = ("his", "her", "their", "its")
+# "the Minister of Foreign Affairs of Georgia, Levan Javakhishvili": an office, a comma, the name
+_APPOSED = re.compile(
+    r"(?:\b(?P<owner>[A-Z][\w’'-]+)(?:’s|'s)?\s+)?(?:the\s+)?(?P<title>(?:(?:Deputy|Vice|Prime|"
+    r"Foreign|Finance|Trade|Defen[cs]e|Interior|First|Senior|State|Chief|Crown|Executive)\s+)*"
+    r"(?:Minister|President|Speaker|Secretary|Ambassador|Governor|Chancellor|Premier|Prince|"
+    r"King|Amir|Emir|Chairman|Chairwoman|Chair|Director|Commissioner|Envoy|Head|Mayor|Consul)"
+    r"(?:[- ]General)?(?:\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w’'-]*|and|of|the)"
+    r"(?:\s+(?:and|of|the|[A-Z][\w’'-]*))*?)?)(?:\s+of\s+(?:the\s+)?(?P<of>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?))?"
+    r"\s*,\s*$")
 
 
 def surnames(text: str, start: int, end: int, names: set[str], taken) -> list[Mention]:
