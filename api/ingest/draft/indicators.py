@@ -28,59 +28,114 @@ _ANNUAL = re.compile(r"\bannual(?:ly)?\b|\b(?:per|a)\s+year\b(?!\s+(?:earlier|be
                      r"\byearly\b", re.I)
 
 
+_TARGET = re.compile(r"\b(?:raise|lift|increase|boost|double|triple|take|bring|expand|grow|reach)"
+                     r"\w*\b[^.;]{0,80}?\bto\b\s*$|\btarget\b|\baim(?:s|ed|ing)?\b|\bgoal\b",
+                     re.I)
+_HORIZON = re.compile(r"\b(?:by|in|before)\s+(?:the\s+end\s+of\s+)?(?P<year>(?:19|20)\d\d)\b|"
+                      r"\bwithin\s+(?:the\s+next\s+)?(?P<n>two|three|four|five|six|seven|eight|"
+                      r"nine|ten|\d{1,2})\s+years\b|\bover\s+the\s+next\s+(?P<decade>decade)\b",
+                      re.I)
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10}
+
+
+def _horizon(article: Article, text: str) -> str | None:
+    match = _HORIZON.search(text)
+    if match is None:
+        return None
+    if match.group("year"):
+        return match.group("year")
+    if article.ref is None:
+        return None
+    n = 10 if match.group("decade") else _NUMBER_WORDS.get(match.group("n").lower()) or int(
+        match.group("n"))
+    return str(article.ref.year + n)
+
+
+def _measure(sentence, amount) -> tuple[str, str, int] | None:
+    """The measure written nearest the figure, in its clause, with where it is."""
+    best = None
+    for pattern, kind, label in _MEASURES:
+        for match in pattern.finditer(sentence.text):
+            at = sentence.start + match.start()
+            distance = abs(at - amount.start)
+            between = sentence.text[min(match.end(), amount.start - sentence.start):
+                                    max(match.start(), amount.start - sentence.start)]
+            if distance > 120 or ";" in between:
+                continue
+            if best is None or distance < best[2]:
+                best = (kind, label, distance)
+    return best
+
+
 def draft(article: Article) -> list[dict]:
     out = []
     for sentence in article.sentences:
-        if not sentence.money or _AGREEMENT.search(sentence.text):
+        if not sentence.money:
             continue
-        measure = next(((kind, label) for pattern, kind, label in _MEASURES
-                        if pattern.search(sentence.text)), None)
-        if measure is None:
-            continue
-        kind, label = measure
-        amount = sentence.money[0]
-        when, how = article.when(sentence)
-        if sentence.dates:  # the date written nearest the figure is the period it covers
-            nearest = min(sentence.dates, key=lambda m: min(abs(m.start - amount.end),
-                                                            abs(amount.start - m.end)))
-            when = nearest.value
-        period = when
-        inferred = []
-        if period and (_ANNUAL.search(sentence.text) or how == "present"):
-            period = period[:4]
-        if how in ("present", "narrative"):
-            inferred.append("period")
-        found = article.actors(sentence, when)
-        found, padded = article.fill(found, when)
-        if padded:
-            inferred.append("countries")
-        if not found:
-            continue
-        if amount.inferred_currency:
-            inferred.append("currency")
-        annual = "Annual " if _ANNUAL.search(sentence.text) else ""
-        between = " and ".join(_names(found[:2]))
-        title = f"{annual}{label}".strip()
-        title = title[:1].upper() + title[1:] + (f" between {between}" if len(found) >= 2 else "")
-        record = {
-            "title": title,
-            "kind": kind,
-            "countries": found,
-            "value": amount.amount,
-            "unit": amount.unit,
-            "currency": amount.currency,
-            "period": period,
-            "summary": sentence.text,
-            "sources": [article.cite(sentence.start, sentence.end)],
-            "notes": [],
-            "inferred": sorted(set(inferred)),
-        }
-        reasons = [f"'{label}' with the figure '{article.text[amount.start:amount.end]}'"]
-        if period:
-            reasons.append(f"period {period} ({how})")
-        out.append(make("indicators", record, 0.55 + 0.2 * bool(period) + 0.1 * (not padded),
-                        reasons))
+        agreements = [sentence.start + m.start() for m in _AGREEMENT.finditer(sentence.text)]
+        for amount in sentence.money:
+            measure = _measure(sentence, amount)
+            if measure is None:
+                continue
+            kind, label, distance = measure
+            if any(abs(a - amount.start) < distance for a in agreements):
+                continue  # the value of an agreement or a loan, not a figure of trade
+            made = _figure(article, sentence, amount, kind, label)
+            if made is not None:
+                out.append(made)
     return out
+
+
+def _figure(article: Article, sentence, amount, kind: str, label: str) -> dict | None:
+    when, how = article.when(sentence)
+    if sentence.dates:  # the date written nearest the figure is the period it covers
+        nearest = min(sentence.dates, key=lambda m: min(abs(m.start - amount.end),
+                                                        abs(amount.start - m.end)))
+        when = nearest.value
+    before = article.text[max(sentence.start, amount.start - 100) : amount.start]
+    target = bool(_TARGET.search(before))
+    period = when
+    inferred = []
+    if target:
+        period = _horizon(article, article.text[amount.end : sentence.end]) or _horizon(
+            article, before)
+        label = f"{label} target"
+    elif period and (_ANNUAL.search(sentence.text) or how == "present"):
+        period = period[:4]
+    if how in ("present", "narrative") and not target:
+        inferred.append("period")
+    found = article.actors(sentence, when)
+    found, padded = article.fill(found, when)
+    if padded:
+        inferred.append("countries")
+    if not found:
+        return None
+    if amount.inferred_currency:
+        inferred.append("currency")
+    annual = "Annual " if _ANNUAL.search(sentence.text) and not target else ""
+    between = " and ".join(_names(found[:2]))
+    title = f"{annual}{label}".strip()
+    title = title[:1].upper() + title[1:] + (f" between {between}" if len(found) >= 2 else "")
+    if amount.unit == "percent":
+        title = f"Change in {title[:1].lower() + title[1:]}"
+    record = {
+        "title": title,
+        "kind": kind,
+        "countries": found,
+        "value": amount.amount,
+        "unit": amount.unit,
+        "currency": amount.currency,
+        "period": period,
+        "summary": sentence.text,
+        "sources": [article.cite(sentence.start, sentence.end)],
+        "notes": [],
+        "inferred": sorted(set(inferred)),
+    }
+    reasons = [f"'{label}' with the figure '{article.text[amount.start:amount.end]}'"]
+    if period:
+        reasons.append(f"period {period} ({'target' if target else how})")
+    return make("indicators", record, 0.55 + 0.2 * bool(period) + 0.1 * (not padded), reasons)
 
 
 def _names(codes: list[str]) -> list[str]:
