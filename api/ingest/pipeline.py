@@ -9,6 +9,7 @@ import logging
 from api.ingest.draft import (
     agreements,
     commentary,
+    confidence,
     events,
     indicators,
     links,
@@ -42,6 +43,7 @@ def run(nlp, text: str, document: dict, known) -> list[dict]:
     for _, step in STEPS:
         made += [matching.apply(draft, known) for draft in step(read)]
     links.apply(made)
+    made = [confidence.calibrate(draft) for draft in made]
     out = []
     for draft in made:
         found = shape.problems(draft, text)
