@@ -9,6 +9,10 @@ import gc
 import os
 
 bind = os.environ.get("BRIEFS_BIND", "127.0.0.1:8000")
+# Under ``briefs serve`` the listening socket is the supervisor's, handed down: it stays
+# open while gunicorn is restarted, so connections wait in its backlog, never refused.
+if os.environ.get("BRIEFS_BIND_FD"):
+    bind = f"fd://{os.environ['BRIEFS_BIND_FD']}"
 workers = int(os.environ.get("BRIEFS_WORKERS", "2"))
 # gevent workers: one greenlet per connection, so a slow client (a byte a second,
 # or a body that never comes) holds a greenlet, never the worker. With sync
@@ -34,6 +38,7 @@ keepalive = int(os.environ.get("BRIEFS_KEEPALIVE", "5"))
 # Pending connections the kernel queues for accept() (capped by net.core.somaxconn).
 backlog = int(os.environ.get("BRIEFS_BACKLOG", "2048"))
 timeout = int(os.environ.get("BRIEFS_TIMEOUT", "30"))
+
 graceful_timeout = 20
 
 # Outer guards (the app's own limits are lower).

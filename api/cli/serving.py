@@ -56,7 +56,7 @@ def serve(
     master also runs Litestream's side (``briefs replicate`` or ``briefs follow``)
     and stops it when it stops. A replica writes nothing, so it runs no worker.
     """
-    from api.ops.supervise import supervise
+    from api.ops.supervise import listen, supervise
 
     if litestream_config and replica_url:
         raise click.UsageError("a server is a primary (--replicate) or a replica (--follow)")
@@ -70,7 +70,20 @@ def serve(
     commands = {"gunicorn": web}
     if worker:
         commands["worker"] = [sys.executable, "-m", "api.cli", "worker"]
-    sys.exit(supervise(commands))
+    listener = None
+    if not any(a in ("-b", "--bind") or a.startswith("--bind=") for a in gunicorn_args):
+        try:
+            listener = listen(
+                os.environ.get("BRIEFS_BIND", "127.0.0.1:8000"),
+                int(os.environ.get("BRIEFS_BACKLOG", "2048")),
+            )
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on BRIEFS_BIND: {exc}") from exc
+    fds = {}
+    if listener is not None:
+        os.environ["BRIEFS_BIND_FD"] = str(listener.fileno())
+        fds["gunicorn"] = (listener.fileno(),)
+    sys.exit(supervise(commands, fds))
 
 
 @click.command()

@@ -363,7 +363,9 @@ def poll(db: Path, feed_id: str, limits: fetch.Limits | None = None) -> int:
         feeds.failed(feed_id, exc.detail)
         return 0
     entries = []
-    for item in parsed.entries[:ENTRIES_PER_POLL]:
+    # feeds list the newest first: the newest ENTRIES_PER_POLL, taken oldest first, so
+    # that an original is stored before its reprints
+    for item in reversed(parsed.entries[:ENTRIES_PER_POLL]):
         link = item.get("link")
         if not link or not str(link).startswith(("http://", "https://")):
             continue

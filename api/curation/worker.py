@@ -1,7 +1,7 @@
 """The worker: takes intake jobs in order and runs each in a process of its own.
 
-The worker loads the NLP model once, then forks one child per job, so the
-child starts with the model in memory and whatever the job allocates goes
+The worker loads the NLP model once (before its first extraction), and forks
+one child per job, so the child starts with the model in memory and whatever the job allocates goes
 when it ends: the worker itself never grows. A child that runs past its
 kind's time limit, or grows past the memory ceiling, is killed; a job
 killed that way (or by anything else: the OOM killer, the worker's own
@@ -72,10 +72,6 @@ class Worker:
         """Take jobs until SIGTERM or SIGINT."""
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._stop)
-        if self.load_model:
-            from api.curation.queue import default_extractor
-
-            default_extractor()  # once, before the first job: every child inherits it
         import datasketch  # noqa: F401  (feeds: loaded once, inherited by each job)
         import feedparser  # noqa: F401
 
@@ -122,6 +118,10 @@ class Worker:
         return True
 
     def _run(self, task: Task) -> None:
+        if task.kind == "extract" and self.load_model:
+            from api.curation.queue import default_extractor
+
+            default_extractor()  # once, before the first extraction: each child inherits it
         context = multiprocessing.get_context("fork")
         child = context.Process(target=_child, args=(str(self.db), task), daemon=True)
         child.start()

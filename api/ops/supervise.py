@@ -1,15 +1,20 @@
-"""Run a few processes as one service, each supervised apart.
+"""Run a few processes as one service, each supervised apart, and the socket they serve.
 
 Each process is restarted on its own when it exits, after a back-off that
 doubles from BACKOFF_S to BACKOFF_MAX_S (and starts over once it has run
 STABLE_S); the others keep running. A stop signal (SIGTERM, SIGINT) stops
 them all. So the extraction worker killed by the OOM killer never takes the
-web server with it, and a web server that dies comes back on its own.
+web server with it, and a web server that dies comes back on its own. ``listen`` opens the web
+server's socket here, in the supervisor, so that it outlives the server:
+while gunicorn restarts, connections wait in its backlog instead of being
+refused.
 """
 
 from __future__ import annotations
 
+import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -31,9 +36,10 @@ class Supervised:
     backoff: float = BACKOFF_S
     restart_at: float | None = None
     restarts: int = field(default=0)
+    pass_fds: tuple[int, ...] = ()
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.command)
+        self.process = subprocess.Popen(self.command, pass_fds=self.pass_fds)
         self.started = time.monotonic()
         self.restart_at = None
 
@@ -64,10 +70,13 @@ def _say(message: str) -> None:
     print(f"[briefs serve] {message}", file=sys.stderr, flush=True)
 
 
-def supervise(commands: dict[str, list[str]]) -> int:
+def supervise(
+    commands: dict[str, list[str]], pass_fds: dict[str, tuple[int, ...]] | None = None
+) -> int:
     """Start every command and keep each running until a stop signal arrives.
 
-    Returns 0 once stopped.
+    ``pass_fds`` names the file descriptors a command inherits (the listening
+    socket the web server is handed). Returns 0 once stopped.
     """
     stopping = False
 
@@ -76,7 +85,10 @@ def supervise(commands: dict[str, list[str]]) -> int:
         stopping = True
 
     previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
-    children = [Supervised(name, command) for name, command in commands.items()]
+    children = [
+        Supervised(name, command, pass_fds=(pass_fds or {}).get(name, ()))
+        for name, command in commands.items()
+    ]
     try:
         for child in children:
             child.start()
@@ -103,3 +115,19 @@ def _stop_all(processes: list[subprocess.Popen]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def listen(bind: str, backlog: int = 2048) -> socket.socket | None:
+    """A listening TCP socket for ``bind`` (``host:port``), inheritable; None for another
+    kind of address (several, a Unix socket, a file descriptor), which the server binds
+    itself."""
+    if not bind or " " in bind.strip() or "," in bind or bind.startswith(("unix:", "fd:")):
+        return None
+    host, _, port = bind.rpartition(":")
+    host = host.strip("[]") or "0.0.0.0"
+    if not port.isdigit():
+        return None
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.create_server((host, int(port)), family=family, backlog=backlog)
+    os.set_inheritable(listener.fileno(), True)
+    return listener
