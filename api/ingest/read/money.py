@@ -23,12 +23,35 @@ _SYMBOLS = {
     "ZAR": "ZAR", "₩": "KRW", "KRW": "KRW", "CHF": "CHF", "₺": "TRY", "TRY": "TRY",
     "Tk": "BDT", "BDT": "BDT", "EGP": "EGP", "SAR": "SAR", "AED": "AED",
 }
+_SYMBOLS.update({
+    "KD": "KWD", "NRs.": "NPR", "NRs": "NPR", "TSh": "TZS", "TShs": "TZS", "Bs.": "BOB",
+    "Bs": "BOB", "FCFA": "XOF", "CFA": "XOF", "₱": "PHP", "Rp": "IDR", "QR": "QAR",
+    "MK": "MWK", "Nu.": "BTN", "Br": "ETB", "Dh": "MAD", "Dhs": "AED", "₫": "VND", "₮": "MNT",
+    "MVR": "MVR", "Rf": "MVR", "₸": "KZT", "₾": "GEL", "₴": "UAH", "zł": "PLN", "US $": "USD",
+})
+
+
+def _codes() -> dict[str, str]:
+    """Every ISO 4217 code written before a number ("THB 1.2 billion"), but the few that
+    are also English words in capitals."""
+    import pycountry
+
+    return {c.alpha_3: c.alpha_3 for c in pycountry.currencies
+            if c.alpha_3 not in ("ALL", "TOP", "CUP", "MOP", "BAM", "SOS", "PEN", "TRY")}
+
+
+_SYMBOLS = {**_codes(), **_SYMBOLS}
 # Currency words written after the number.
 _WORDS = {
     "dollars": "USD", "us dollars": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
     "yen": "JPY", "yuan": "CNY", "renminbi": "CNY", "rupees": "INR", "roubles": "RUB",
     "rubles": "RUB", "reais": "BRL", "shillings": "KES", "naira": "NGN", "rand": "ZAR",
     "won": "KRW", "lira": "TRY", "taka": "BDT", "dirhams": "AED", "riyals": "SAR",
+    "tenge": "KZT", "zloty": "PLN", "zlotys": "PLN", "forint": "HUF", "quetzales": "GTQ",
+    "soles": "PEN", "bolivianos": "BOB", "dong": "VND", "baht": "THB", "rufiyaa": "MVR",
+    "birr": "ETB", "ringgit": "MYR", "rupiah": "IDR", "tugrik": "MNT", "riels": "KHR",
+    "cedis": "GHS", "manat": "AZN", "lari": "GEL", "drams": "AMD", "hryvnias": "UAH",
+    "kwacha": "MWK", "dinars": "KWD", "CFA francs": "XOF", "yen loans": "JPY",
 }
 SCALES = {
     "thousand": 10**3, "k": 10**3, "million": 10**6, "mn": 10**6, "m": 10**6, "mln": 10**6,
@@ -37,8 +60,8 @@ SCALES = {
 }
 _NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = (
-    r"(?:\s*-?\s*(?P<scale>thousand|million|billion|trillion|crores?|lakhs?|mln|bln|mn|bn|tn|m|b|k)"
-    r"\b)?"
+    r"(?:\s*-?\s*(?P<scale>(?i:thousand|million|billion|trillion|crores?|lakhs?|mln|bln|mn|bn|"
+    r"tn)|m|b|k|M|B|K)\b)?"
 )
 _SYMBOL = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
 _BEFORE = re.compile(rf"(?<![A-Za-z])(?P<symbol>{_SYMBOL})\s?{_NUMBER}{_SCALE}")
