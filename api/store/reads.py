@@ -227,8 +227,11 @@ class Store(Planner, Lookup):
         """
         marks = ",".join("?" * len(TIMELINE_RESOURCES))
         rows = self.conn.execute(
+            # Each link, then its record's other links by index (left alone, SQLite
+            # pairs every link with a range of the others: hours at a million records).
             "SELECT a.country, b.country, count(*) FROM record_countries a "
-            "JOIN record_countries b ON b.resource = a.resource AND b.record_id = a.record_id "
+            "CROSS JOIN record_countries b INDEXED BY idx_record_countries_resource_record_id "
+            "ON b.resource = a.resource AND b.record_id = a.record_id "
             f"AND b.country > a.country WHERE a.resource IN ({marks}) GROUP BY 1, 2",
             TIMELINE_RESOURCES,
         ).fetchall()
@@ -454,6 +457,18 @@ class Store(Planner, Lookup):
             f"SELECT count(*) FROM ({named} LIMIT ?)", [*params, cap]
         ).fetchone()
         return [r[0] for r in rows], count
+
+    def in_briefs(self) -> set[str]:
+        """The countries some brief record involves: a seek per country and resource."""
+        marks = ",".join("?" * len(TIMELINE_RESOURCES))
+        return {
+            r[0]
+            for r in self.conn.execute(
+                "SELECT id FROM countries c WHERE EXISTS (SELECT 1 FROM record_countries "
+                f"WHERE resource IN ({marks}) AND country = c.id)",
+                TIMELINE_RESOURCES,
+            )
+        }
 
     def partners(self, country: str) -> list[tuple[str, int]]:
         """The countries sharing brief records with ``country``, and how many, most first.

@@ -173,14 +173,13 @@ def home():
         reads.decode(b)
         for b in data.page(catalog.DOCUMENTS, planner.NO_FILTERS, "-date", LATEST).items
     ]
-    countries = [  # those some record involves first: the picker offers them first
-        [
-            reads.decode(b)
-            for b in data.page(
-                catalog.COUNTRIES, planner.Filters(mentioned=mentioned), "name", 500
-            ).items
-        ]
-        for mentioned in (True, False)
+    every = [
+        reads.decode(b) for b in data.page(catalog.COUNTRIES, planner.NO_FILTERS, "name", 500).items
+    ]
+    in_briefs = data.in_briefs()  # the picker offers these first
+    countries = [
+        [c for c in every if c["id"] in in_briefs],
+        [c for c in every if c["id"] not in in_briefs],
     ]
     changes = []
     for seq, at, action, name, record_id, before, after in data.latest_changes(LATEST):
