@@ -58,6 +58,14 @@ SOAK_SECONDS ?= 330
 soak: $(STAMP)
 	$(BIN)/python -m tests.system.soak --seconds $(SOAK_SECONDS)
 
+# A feed server on 127.0.0.1 publishing 200 entries (some hostile, some reprinted or
+# repeated) while readers read; the worker killed twice and the web server once. Prints
+# entries stored, reprints, jobs, failed reads, read p99 and each process's peak memory.
+SOAK_INTAKE_SECONDS ?= 300
+.PHONY: soak-intake
+soak-intake: $(STAMP)
+	$(BIN)/python -m tests.system.soak_intake --seconds $(SOAK_INTAKE_SECONDS) --entries 200
+
 # make cluster      — a primary, two read replicas and haproxy on 127.0.0.1:8100-8103, with
 #                     Litestream replicating to a folder (deploy/cluster.py); Ctrl-C stops it
 # make test-cluster — the same, checked: replication lag, read-your-writes, a killed replica,

@@ -337,7 +337,9 @@ def _report(base, auth, db, feed_id, plan, reading, memory, killed, log) -> list
         f"p99 {p99 * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms",
         f"killed with SIGKILL: {dict(killed)}",
         "peak memory: "
-        + ", ".join(f"{role} {rss / 2**20:.0f} MB" for role, rss in memory.peaks.most_common()),
+        + ", ".join(
+            f"{role} {rss / 2**20:.0f} MB" for role, rss in memory.peaks.most_common() if rss
+        ),
     ]
     for line in lines:
         print(line)
