@@ -21,6 +21,7 @@ from typing import Protocol
 from api import config
 from api.curation import jobs
 from api.curation.documents import BadDocument, page_text
+from api.curation.known import decided
 from api.curation.review import Review
 from api.curation.tasks import Tasks
 from api.domain import catalog
@@ -200,6 +201,8 @@ def draft_document(db: Path, document: str, extractor: Extractor) -> list[dict]:
             return [reads.decode(b) for b in found]
 
         known = extractor.known(people, organizations, candidates)
+        if hasattr(known, "decided"):  # what a curator decided is not proposed again
+            known.decided = decided(data, document)
         return extractor.extract(text, record, known)
     finally:
         conn.close()
@@ -229,4 +232,3 @@ def run(db: Path, job_id: str, extractor: Extractor | None = None) -> None:
     except Exception as exc:
         log.error("extraction job %s failed:\n%s", job_id, traceback.format_exc())
         review.job_failed(job_id, problem(500, f"Extraction failed: {type(exc).__name__}."))
-

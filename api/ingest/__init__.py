@@ -27,6 +27,9 @@ class Known:
     organizations: list[dict] = field(default_factory=list)
     # (resource, country ids, partial date or None) -> existing records near that date
     candidates: Callable[[str, list[str], str | None], list[dict]] = _no_candidates
+    # records citing the document and its rejected drafts, each {"resource", "record"}:
+    # extraction run again proposes none of them a second time
+    decided: list[dict] = field(default_factory=list)
 
 
 def extract(text: str, document: dict, known: Known | None = None, nlp=None) -> list[dict]:

@@ -10,6 +10,7 @@ from api.ingest.draft import (
     agreements,
     commentary,
     confidence,
+    decided,
     events,
     indicators,
     links,
@@ -45,7 +46,11 @@ def run(nlp, text: str, document: dict, known) -> list[dict]:
     links.apply(made)
     made = [confidence.calibrate(draft) for draft in made]
     out = []
+    done = getattr(known, "decided", None) or []
     for draft in made:
+        if done and decided.restates(draft, done, document.get("id", "")):
+            log.info("a %s draft restates what a curator decided", draft["resource"])
+            continue
         found = shape.problems(draft, text)
         if found:
             log.warning("dropped a %s draft: %s", draft["resource"], "; ".join(found))

@@ -12,8 +12,8 @@ _HAPPENINGS = re.compile(
     r"\b(?:established\s+diplomatic\s+relations|(?:first\s+(?:country|capitals?|\w+)\s+to\s+)?"
     r"recogni[sz](?:e|ed|es)\b|froze|frozen|suspended|resumed|reopen(?:ed|ing)|closed|"
     r"filed\s+(?:a|an)\s+(?:case|lawsuit|complaint|suit|application)|ruled|awarded|"
-    r"demarcat\w+|without\s+a\s+visa|visa[-\s]free|visa\s+(?:requirements?|regime)\s+"
-    r"(?:was\s+|were\s+|have\s+been\s+|has\s+been\s+)?(?:abolished|lifted|waived|scrapped)|"
+    r"demarcat\w+|without\s+a\s+visa|visa[-\s]free|visa\s+(?:requirements?|regime)\b[^.;]{0,60}?"
+    r"\b(?:abolished|lifted|waived|scrapped)|"
     r"abolish(?:ed|es)?\s+(?:the\s+)?visa|opened\s+to\s+traffic|commissioned|inaugurated|"
     r"upgraded|expelled|recalled\s+(?:its|their)\s+ambassador|severed|ordered\s+\w+\s+to\s+"
     r"pay|repa(?:id|ying)|flared|displaced|finished\s+repaying|agreed\s+to\s+provide)\b",

@@ -21,9 +21,12 @@ UMBRELLA = re.compile(
 _SIGNED = (r"(?:\s+(?:were|was|have\s+been|had\s+been|are|being)?\s*(?:signed|inked|concluded|"
            r"exchanged|adopted|initialled|initialed|reached|sealed)(?:\s+(?:by|between|in\s+the\s+"
            r"presence\s+of)\s+[^,:;]{1,80}?)?)?")
+_WHEN = (r"(?:\s+(?:on|in|at|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+         r"Sunday|week|month|\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4})?|[A-Z][a-z]+\s+\d{1,2}(?:,\s+\d{4})?|"
+         r"[A-Z][a-z]+)|\s+(?:yesterday|today))?")
 _INTRO = re.compile(
     r"^\s+(?:signed\s+)?(?:were|are)\s+(?=(?:an?|the|one|two)\s)|"
-    rf"^{_SIGNED}(?:\s*(?:\([^)]*\))?\s*(?::|[,—–-]\s*(?:including|namely)\b)\s*|,?\s+"
+    rf"^{_SIGNED}{_WHEN}(?:\s*(?:\([^)]*\))?\s*(?::|[,—–-]\s*(?:including|namely)\b)\s*|,?\s+"
     r"(?:including|includ(?:e|es|ed)|cover(?:s|ed|ing)?|on|in\s+the\s+(?:fields?|areas?|"
     r"spheres?)\s+of|concerning|relating\s+to|related\s+to|dealing\s+with|regarding|"
     r"ranging\s+from|such\s+as|namely)\s+)", re.I)
