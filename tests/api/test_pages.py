@@ -491,6 +491,8 @@ def test_a_collection_page_reads_its_own_form_with_empty_fields(client):
     v1 = client.get("/v1/commentary?country=PK&country=RU&kind=quote&limit=500").get_json()
     assert _links(body, "/commentary/") == [f"/commentary/{c['id']}" for c in v1["items"]]
     assert '<option value="quote" selected>quote</option>' in body
+    said = client.get("/commentary?author=Fredkov").get_data(as_text=True)
+    assert "· by Mikhail Fradkov" in said and "by Fredkov" not in said  # the person's name
     for path in ("/countries", "/people", "/organizations", "/events", "/indicators", "/meetings"):
         assert client.get(f"{path}?sort=").status_code == 200, path
 

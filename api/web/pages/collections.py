@@ -134,7 +134,7 @@ def collection(resource_name: str):
     items = []
     for body in found.items:
         record = decode(body)
-        shown = involved.item(resource, record)
+        shown = involved.item(data, resource, record)
         through = via(record.get("countries", []), where.countries)
         if through:
             shown.note = f"via {through}"

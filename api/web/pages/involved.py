@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 from api.domain import catalog
 from api.domain.catalog import Resource
 from api.store import planner
-from api.store.reads import Store, decode
+from api.store.lookup import NotFound
+from api.store.reads import Gone, Store, decode
 from api.web.pages import reading
 from api.web.recent import Recent
 
@@ -59,8 +60,9 @@ class Involvement:
         return not any(s.items for s in self.sections) and not self.partners
 
 
-def item(resource: Resource, record: dict, subject: str | None = None) -> Item:
-    """A record as a list shows it; ``subject`` the id of the page's person, if any."""
+def item(data: Store, resource: Resource, record: dict, subject: str | None = None) -> Item:
+    """A record as a list shows it; ``subject`` the id of the page's person, if any.
+    Words are by their speaker's name (the person's, when the source's is linked)."""
     kind = record.get("kind") if resource.kind else None
     date = record.get(resource.date) if resource.date else None
     if resource is catalog.COMMENTARY:
@@ -69,6 +71,11 @@ def item(resource: Resource, record: dict, subject: str | None = None) -> Item:
         if subject is not None:
             note = "said" if author.get("person") == subject else "about them"
         speaker = author.get("name")
+        if author.get("person"):
+            try:
+                speaker = decode(data.get(catalog.PEOPLE, author["person"]).json)["name"]
+            except (NotFound, Gone):
+                pass  # the source's name, then
         return Item(
             record["text"],
             reading.record_href(resource, record["id"]),
@@ -101,7 +108,7 @@ def _named(
     more_label: str = "",
 ) -> Section:
     bodies, n = data.referring(target, target_id, resource, SHOWN, COUNTED + 1, through)
-    items = [item(resource, decode(b), subject) for b in bodies]
+    items = [item(data, resource, decode(b), subject) for b in bodies]
     return Section(
         title, items, min(n, COUNTED), n <= COUNTED, more if n > len(items) else None, more_label
     )
@@ -186,7 +193,7 @@ def country(data: Store, country_id: str) -> Involvement:
         sections.append(
             Section(
                 title,
-                [item(resource, decode(b)) for b in page.items],
+                [item(data, resource, decode(b)) for b in page.items],
                 min(n, COUNTED),
                 n <= COUNTED,
                 more,
