@@ -134,14 +134,19 @@ def writer() -> Writer:
     return current_app.extensions["briefs.writer"]
 
 
-def authenticate(resource: Resource | str) -> str:
-    """The name of the token presented, if it has the scope ``resource``; else 401 or 403."""
-    scope = resource if isinstance(resource, str) else resource.name
+def authenticate(resource: Resource | str | tuple[str, ...]) -> str:
+    """The name of the token presented, if it has the scope ``resource`` (or one of a
+    tuple of scopes); else 401 or 403."""
+    if isinstance(resource, tuple):
+        scopes = resource
+    else:
+        scopes = (resource if isinstance(resource, str) else resource.name,)
+    scope = scopes[0]
     token = _verified()
     if isinstance(token, AuthError):
         error = "" if token.reason == "missing" else ', error="invalid_token"'
         raise Problem(401, token.detail, headers={"WWW-Authenticate": REALM + error})
-    if scope not in token.scopes:
+    if not set(scopes) & set(token.scopes):
         raise Problem(
             403,
             f"The token {token.name!r} lacks the scope {scope!r}.",

@@ -85,6 +85,18 @@ def test_the_same_page_posted_twice_while_queued_answers_one_job(writable):
     assert Tasks(db).counts()["queued"] == 1
 
 
+def test_a_documents_token_follows_its_page_job(writable):
+    client, _, tokens, db = writable
+    auth = {"Authorization": f"Bearer {tokens.create('poster', ('documents',))[1]}"}
+    response = client.post("/v1/documents", json=page_body(), headers=auth)
+    assert response.status_code == 202
+    assert worker(db).step()
+    job = client.get(response.headers["Location"], headers=auth)
+    assert job.status_code == 200
+    assert job.get_json()["state"] == "done"
+    assert client.get(f"/v1/documents/{job.get_json()['document']}").status_code == 200
+
+
 # --- jobs killed ---------------------------------------------------------------------
 
 

@@ -232,7 +232,7 @@ def extract(id):
 @blp.response(200, JobSchema, headers=CACHE_HEADERS)
 def job(_args, id):
     """A job's state: queued, running, done (with its count of drafts) or failed."""
-    editing.authenticate(SCOPE)
+    editing.authenticate((SCOPE, "documents"))  # a posted page's job too
     representation.negotiate((representation.JSON,))
     stored = representation.get_store().job(id)
     etag = representation.fresh(stored.etag, representation.JSON)
