@@ -80,11 +80,13 @@ cluster: $(STAMP) haproxy
 test-cluster: $(STAMP) haproxy
 	timeout 300 $(BIN)/python -u -m tests.system.cluster
 
-# Extraction against the seed's fixtures (held out) and the test articles' gold file.
+# Extraction against the seed's fixtures (held out), the test articles' gold file, and the
+# news-style articles per batch (precision, duplicates, calibration).
 eval-extract: $(STAMP)
 	$(BIN)/python -m api.ingest.evaluate
+	$(BIN)/python -m api.ingest.evaluate --folder tests/articles/news
 
-# Extraction of a ~1,000-word article after the model is loaded: time, RSS and USS.
+# Extraction of 1,000, 10,000 and 30,000 words after the model is loaded: time and memory.
 bench-extract: $(STAMP)
 	$(BIN)/python -m benchmarks.extract
 
