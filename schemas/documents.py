@@ -1,5 +1,7 @@
 """Source documents: the metadata beside each seed text."""
 
+from urllib.parse import urlsplit
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from schemas.common import PartialDate, PersonRefSchema, RecordSchema, Text, WholeNumber
@@ -7,6 +9,17 @@ from schemas.inputs import CONTROL_CHARACTERS, input_schema, no_control_characte
 
 MAX_TEXT_LENGTH = 200_000  # code points: several times the longest article
 MAX_HTML_LENGTH = 1_000_000  # characters; the request body limit applies too
+
+
+def parsable_url(url: str) -> None:
+    """A URL whose host and port can be read (no unbalanced brackets, a numeric port)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a port that is no number)
+    except ValueError as exc:
+        raise ValidationError(f"Not a valid URL: {exc}.") from exc
+    if not parts.hostname:
+        raise ValidationError("Not a valid URL: no host.")
 
 
 class DocumentSchema(RecordSchema):
@@ -25,10 +38,13 @@ class DocumentSchema(RecordSchema):
     url = fields.String(
         allow_none=True,
         load_default=None,
-        validate=validate.Regexp(
-            rf"^https?://[^\s/?#{CONTROL_CHARACTERS}]+[^\s{CONTROL_CHARACTERS}]*$",
-            error="Not an http(s) URL.",
-        ),
+        validate=[
+            validate.Regexp(
+                rf"^https?://[^\s/?#{CONTROL_CHARACTERS}]+[^\s{CONTROL_CHARACTERS}]*$",
+                error="Not an http(s) URL.",
+            ),
+            parsable_url,
+        ],
         metadata={"description": "Where the document was published (http or https)"},
     )
     rights = Text(

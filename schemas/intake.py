@@ -4,6 +4,7 @@ from marshmallow import fields, validate
 
 from schemas.common import BaseSchema, Choice, WholeNumber
 from schemas.dataset import HealthSchema
+from schemas.documents import parsable_url
 from schemas.inputs import CONTROL_CHARACTERS
 
 WORKER_STATES = ("running", "stopped")
@@ -59,6 +60,7 @@ class FeedCreateSchema(BaseSchema):
                 rf"^https?://[^\s/?#{CONTROL_CHARACTERS}]+[^\s{CONTROL_CHARACTERS}]*$",
                 error="Not an http(s) URL.",
             ),
+            parsable_url,
         ],
         metadata={"description": "The RSS or Atom feed's address (http or https)"},
     )

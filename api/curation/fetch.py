@@ -153,13 +153,17 @@ def _read(response, url: str, limits: Limits, deadline: float) -> bytes:
 
 
 def check_address(url: str, allow_private: bool) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # an unbalanced [ or a port that is no number
+        raise FetchError(f"{url[:200]} is not a valid URL: {exc}.") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"{url[:200]} is not an http(s) URL.")
     if allow_private:
         return
     try:
-        found = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
+        found = socket.getaddrinfo(parts.hostname, port or 80, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"{parts.hostname} cannot be resolved: {exc}.") from exc
     for *_, sockaddr in found:
