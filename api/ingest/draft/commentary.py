@@ -106,7 +106,51 @@ def _institution(article: Article, quote) -> str | None:
     return " ".join(named[-1].split()) if named else None
 
 
+_REFERRED = re.compile(
+    r"\b(?:(?P<pronoun>he|she)|the\s+(?:\w+\s+){0,3}?(?P<title>minister|president|premier|"
+    r"ambassador|secretary|chancellor|speaker|envoy|governor|king|amir|emir|prince|"
+    r"commissioner|director|chairman|chairwoman|mayor))\s+(?:said|says|added|told|stated|noted|"
+    r"declared|stressed|explained|recalled|remarked|insisted|warned)\b|\b(?:said|says|added|"
+    r"told)\s+the\s+(?:\w+\s+){0,3}?(?P<title2>minister|president|premier|ambassador|"
+    r"secretary|chancellor|speaker|envoy|governor|commissioner|director)\b", re.I)
+
+
+def _referred(article: Article, quote):
+    """"..., he said" or "the minister added": the last person named before the quote
+    (holding that office, when one is written)."""
+    around = article.text[max(0, quote.start - 120) : quote.start] + " " + \
+        article.text[quote.end : quote.end + 120]
+    match = _REFERRED.search(around)
+    if match is None:
+        return None
+    office = (match.group("title") or match.group("title2") or "").lower()
+    before = [m for s in article.sentences for m in s.people if m.end <= quote.start]
+    for mention in reversed(before):
+        person = article.person_of(mention)
+        title = (mention.title or (person.title if person else None) or "").lower()
+        if office and office not in title:
+            continue
+        if person is not None and len(person.name.split()) < 2:
+            continue
+        return mention
+    return None
+
+
 def _countries(article: Article, start: int, end: int, speaker_country, when) -> tuple[list, bool]:
+    """The speaker's country and the article's pair: a country named inside the words (a war
+    elsewhere, a neighbour) is what is spoken about, not who speaks."""
+    if len(article.pair) == 2 and (speaker_country is None or speaker_country in article.pair):
+        pair = [countries.at_date(c, when) for c in article.pair]
+        if speaker_country:
+            first = countries.at_date(speaker_country, when)
+            pair = [first] + [c for c in pair if c != first]
+        inside = []
+        for sentence in article.sentences:
+            for mention in sentence.countries:
+                if start <= mention.start < end and not mention.venue and mention.via != "region":
+                    inside.append(countries.capital_at_date(mention, when))
+        if set(pair) & set(inside) or speaker_country:
+            return pair, False
     found: list[str] = []
     for sentence in article.sentences:
         for mention in sentence.countries:
@@ -132,7 +176,9 @@ def _direct(article: Article) -> list[dict]:
         if published is None and not quote.anonymous and article.lead_date() and \
                 _PAST_SAY.search(article.text[slice(*quote.context)].replace(quote.text, " ")):
             published, how = article.lead_date(), "narrative"  # "said" on the day reported
-        author, speaker_country = _speaker(article, quote.speaker)
+        speaker = quote.speaker if quote.speaker is not None or quote.anonymous else \
+            _referred(article, quote)
+        author, speaker_country = _speaker(article, speaker)
         institution = _institution(article, quote)
         if institution is not None:
             author, speaker_country = {"name": institution, "person": None}, None
