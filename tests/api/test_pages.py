@@ -521,6 +521,17 @@ def test_the_briefs_of_one_country_and_of_every_pair(client):
     assert _links(every, "/briefs/") == ["/briefs/" + "/".join(p["countries"]) for p in partners]
 
 
+def test_the_briefs_index_lists_the_first_pairs_and_says_how_many(db_path, monkeypatch):
+    from api.web.pages import collections
+
+    monkeypatch.setattr(collections, "PAIRS_LISTED", 3)
+    client = create_app_client(db_path)
+    body = client.get("/briefs").get_data(as_text=True)
+    pairs = client.get("/v1/dataset").get_json()["pairs"]
+    assert _links(body, "/briefs/") == ["/briefs/" + "/".join(p["countries"]) for p in pairs[:3]]
+    assert f"The first 3 of {len(pairs)} pairs" in body
+
+
 def test_the_document_page_switches_its_highlights_by_resource(client):
     on = client.get(f"/documents/{DOCUMENT}").get_data(as_text=True)
     assert " off" not in on[on.index('<div class="doc-text"') :]

@@ -42,6 +42,7 @@ QUERIES = {
     catalog.DOCUMENTS: queries.DocumentQuery,
 }
 PAGE_SIZE = 50
+PAIRS_LISTED = 500  # pairs the briefs' index lists (/v1/dataset has every one)
 COUNTED = 1000  # a collection page counts its matches this far
 PAGING = ("cursor", "limit")  # parameters the form leaves to the page links
 HTML_FIRST = ("text/html", "application/xhtml+xml")
@@ -171,7 +172,8 @@ def brief_picker():
         return redirect(url_for("pages.country_briefs", a=a or b), 303)
     etag = fresh()
     data = representation.get_store()
-    return page("briefs.html", etag, pairs=involved.pairs_with_records(data), country=None)
+    pairs, count = involved.pairs_with_records(data, PAIRS_LISTED)
+    return page("briefs.html", etag, pairs=pairs, pair_count=count, country=None)
 
 
 @blp.get("/briefs/<string:a>")

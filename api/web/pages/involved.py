@@ -226,9 +226,10 @@ def partners(data: Store, country_id: str) -> list[dict]:
     return found
 
 
-def pairs_with_records(data: Store, limit: int | None = None) -> list[dict]:
-    """The pairs of countries with records in common, most first, each with both
-    names and its brief's link (the pairs are kept per data version)."""
+def pairs_with_records(data: Store, limit: int) -> tuple[list[dict], int]:
+    """The first ``limit`` pairs of countries with records in common, most first, each
+    with both names and its brief's link; and how many pairs there are (the pairs are
+    kept per data version)."""
     version = data.data_version()
     found = PAIRS.get(version)
     if found is None:
@@ -241,10 +242,11 @@ def pairs_with_records(data: Store, limit: int | None = None) -> list[dict]:
             names[country] = decode(data.get(catalog.COUNTRIES, country).json)["name"]
         return names[country]
 
-    return [
+    shown = [
         {"names": (name(a), name(b)), "records": n, "href": brief_href(a, b)}
         for a, b, n in found[:limit]
     ]
+    return shown, len(found)
 
 
 def brief_href(a: str, b: str) -> str:

@@ -204,7 +204,7 @@ def home():
         counts=data.counts(),
         documents=documents,
         countries=countries,
-        pairs=involved.pairs_with_records(data, PAIRS_SHOWN),
+        pairs=involved.pairs_with_records(data, PAIRS_SHOWN)[0],
         changes=changes,
     )
 
