@@ -501,6 +501,8 @@ def test_a_path_nothing_answers_is_a_page_for_a_browser_and_a_problem_for_a_clie
     page = client.get("/agreement", headers=BROWSER)
     assert (page.status_code, page.headers["Content-Type"]) == (404, HTML)
     assert "Nothing is published at /agreement." in page.get_data(as_text=True)
+    assert "default-src 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["Cache-Control"] == "no-store"
     for path, headers in (("/agreement", {}), ("/v1/agreement", BROWSER)):
         problem = client.get(path, headers=headers)
         assert problem.status_code == 404

@@ -26,7 +26,14 @@ from api.store import cursors, planner
 from api.store.reads import decode
 from api.web import listing, problems, representation
 from api.web.pages import involved
-from api.web.pages.views import blp, brief_redirect, error_page, fresh, page
+from api.web.pages.views import (
+    blp,
+    brief_redirect,
+    error_page,
+    fresh,
+    page,
+    security_headers,
+)
 from api.web.problems import Problem
 from schemas import queries
 
@@ -206,4 +213,5 @@ def no_route(error: NoRoute):
     browser = accepted.best_match(("application/json", *HTML_FIRST)) in HTML_FIRST
     if request.path.startswith("/v1/") or request.path == "/v1" or not browser:
         return problems.handle_http_exception(error)
-    return error_page(404, "Not found", f"Nothing is published at {request.path}.")
+    page_404 = error_page(404, "Not found", f"Nothing is published at {request.path}.")
+    return security_headers(page_404)  # no blueprint answered: its headers are added here
