@@ -48,6 +48,24 @@ class BriefSectionSchema(BaseSchema):
     more = fields.String(metadata={"description": "The full, filtered collection"})
 
 
+class ChronologySchema(BriefSectionSchema):
+    """The first records of the pair in date order, and the link to the rest."""
+
+    count = fields.Integer(
+        metadata={"description": "How many records the pair has, counted up to 10,000"}
+    )
+    count_exact = fields.Boolean(
+        metadata={"description": "false when there are more than `count` (10,000)"}
+    )
+    more = fields.String(metadata={"description": "The whole chronology: the timeline"})
+    next = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The timeline's pages after the records shown (null: none follow)"
+        },
+    )
+
+
 class BriefSourceSchema(BaseSchema):
     """A numbered citation."""
 
@@ -137,8 +155,8 @@ class BriefSchema(BaseSchema):
     )
     recommendations = fields.Nested(BriefSectionSchema)
     chronology = fields.Nested(
-        BriefSectionSchema,
-        metadata={"description": "Every record, oldest first (up to 500), undated last"},
+        ChronologySchema,
+        metadata={"description": "The first 100 records, oldest first, undated last"},
     )
     coverage = fields.Nested(CoverageSchema)
     sources = fields.List(fields.Nested(BriefSourceSchema))

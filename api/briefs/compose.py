@@ -1,10 +1,14 @@
 """Compose the bilateral brief of two countries from the store (no HTTP here).
 
 Sections are capped; each gives its full count and the URL of the filtered
-collection that holds the rest. The chronology shows every record (up to a
-collection's page maximum), and ``coverage`` says what the brief rests on.
-Every item points into one numbered list of citations, so a reader can check
-each statement against its source.
+collection that holds the rest. The chronology shows its first page of records
+(the rest continue from ``Brief.chronology_next``, a timeline cursor's key),
+and ``coverage`` says what the brief rests on. Every item points into one
+numbered list of citations, so a reader can check each statement against its
+source.
+
+The counts come from the pair counts the store keeps per data version
+(``Store.pair_counts``); a brief as of a date counts over the rows instead.
 """
 
 from __future__ import annotations
@@ -16,14 +20,14 @@ from api.briefs.figures import amount
 from api.domain import catalog
 from api.domain.catalog import Resource
 from api.store.lookup import NotFound
-from api.store.planner import Filters
+from api.store.planner import Filters, PairCounts
 from api.store.reads import Gone, Store, decode
 from schemas.agreements import AGREEMENT_STATUSES
 
 POSITION_KINDS = ("op_ed", "quote", "statement")
 COUNT_CAP = 100  # a section counts its records this far (a brief stays cheap at scale)
-CHRONOLOGY_CAP = 500  # the chronology shows every record up to this many (a collection's max)
-CHRONOLOGY_COUNT_CAP = 10_000  # and counts a longer one this far
+CHRONOLOGY_CAP = 100  # the chronology's first page; the rest are a link away
+CHRONOLOGY_COUNT_CAP = 10_000  # and it counts this far
 # Agreements most advanced first; a lapsed one last, as it binds no one now.
 AGREEMENT_ORDER = (*reversed(AGREEMENT_STATUSES[:-1]), AGREEMENT_STATUSES[-1])
 
@@ -104,7 +108,10 @@ class Brief:
         self.filters = Filters(countries=self.groups, as_of=as_of)
         self.citations = Citations(data)
         self.timeline: list[dict] = []  # the chronology's timeline entries, once composed
+        self.chronology_next: list | None = None  # the timeline's key after them, if any
         self.names: dict[str, str] = {}  # people's names, by id
+        # Counts kept per data version; None: count over the rows (a brief as of a date).
+        self.kept: PairCounts | None = None if as_of else data.pair_counts(self.groups)
 
     def speaker(self, author: dict | None) -> str | None:
         """Who said it: the person's name when the words are linked to a person (the
@@ -120,13 +127,18 @@ class Brief:
         return self.names[person] if person else author["name"]
 
     def url(self, path: str, **params) -> str:
-        query = [("country", c) for c in self.pair]
-        if self.predecessors:
-            query.append(("predecessors", "true"))
-        if self.as_of:
-            query.append(("as_of", self.as_of))
+        query = self.query()
         query += [(k, v) for k, v in params.items() if v is not None]
         return f"{self.base_url}{path}?{urlencode(query)}"
+
+    def query(self) -> list[tuple[str, str]]:
+        """The query string of the brief's records in a collection or the timeline (whose
+        predecessors are on by default, so it is always said)."""
+        query = [("country", c) for c in self.pair]
+        query.append(("predecessors", "true" if self.predecessors else "false"))
+        if self.as_of:
+            query.append(("as_of", self.as_of))
+        return query
 
     def entry(
         self, resource: Resource, record: dict, countries: list[str], sources: list[dict], **shown
@@ -160,8 +172,14 @@ class Brief:
             author=self.speaker(author),
         )
 
+    def count(self, resource: Resource | None, filters: Filters, cap: int) -> int:
+        """How many records match, counting no further than ``cap`` (``Store.count``)."""
+        if self.kept is None:
+            return self.data.count(resource, filters, cap)
+        return min(self.kept.count(resource.name if resource else "timeline", filters), cap)
+
     def counted(self, resource: Resource | None, filters: Filters) -> dict:
-        n = self.data.count(resource, filters, COUNT_CAP + 1)
+        n = self.count(resource, filters, COUNT_CAP + 1)
         return {"count": min(n, COUNT_CAP), "count_exact": n <= COUNT_CAP}
 
     def section(self, resource: Resource, filters: Filters, link: str) -> dict:
@@ -173,9 +191,10 @@ class Brief:
         }
 
     def chronology(self) -> dict:
-        """Every record of the pair in date order (up to chronology_cap), undated last."""
+        """The first chronology_cap records of the pair in date order, undated last."""
         page = self.data.timeline(self.filters, [], "date", self.chronology_cap)
         self.timeline = [decode(body) for body in page.items]
+        self.chronology_next = page.next_key
         items = []
         for entry in self.timeline:
             resource = catalog.BY_SINGULAR[entry["type"]]
@@ -200,7 +219,7 @@ class Brief:
             )
         n = len(items)
         if page.next_key is not None:
-            n = self.data.count(None, self.filters, self.chronology_count_cap + 1)
+            n = self.count(None, self.filters, self.chronology_count_cap + 1)
         return {
             "count": min(n, self.chronology_count_cap),
             "count_exact": n <= self.chronology_count_cap,
@@ -237,7 +256,7 @@ class Brief:
         statuses = [
             status
             for status in AGREEMENT_ORDER
-            if self.data.count(catalog.AGREEMENTS, replace(f, status=status), 1)
+            if self.count(catalog.AGREEMENTS, replace(f, status=status), 1)
         ]
         brief = {
             "countries": [decode(self.data.get(catalog.COUNTRIES, c).json) for c in self.pair],

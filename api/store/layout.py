@@ -3,6 +3,15 @@
 The build creates it empty and fills it; a write checks ``SCHEMA_VERSION``
 before it touches a file, so a database of another layout is rebuilt, never
 written into.
+
+Two tables hold counts that triggers keep in step with every insert and delete
+(so with every write, in its transaction, and with the data version):
+``facet_counts`` (per resource, per country or '' for all records, the records
+by kind, status, year, historical and country) and ``pair_counts`` (per
+ordered pair of countries a record involves, the records by resource and
+``PAIR_CLASS``). A count that falls to nought stays, as 0. A record's table row
+goes in before its links and comes out after them (the link triggers read it).
+``recount`` works both out afresh.
 """
 
 from __future__ import annotations
@@ -11,7 +20,7 @@ import sqlite_utils
 
 from api.domain import catalog
 
-SCHEMA_VERSION = "5"  # the table layout; a database of another layout must be rebuilt
+SCHEMA_VERSION = "6"  # the table layout; a database of another layout must be rebuilt
 
 # Columns a resource table has beyond the common ones, and what they refer to.
 EXTRA_COLUMNS: dict[str, dict[str, type]] = {
@@ -122,6 +131,18 @@ def create(db: sqlite_utils.Database) -> None:
         pk=("target", "target_id", "resource", "record_id"),
     )
     db["record_links"].create_index(["resource", "record_id"])
+    # Counts kept by triggers (see the module's docstring).
+    db.execute(
+        "CREATE TABLE facet_counts (resource TEXT NOT NULL, country TEXT NOT NULL, "
+        "facet TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL, "
+        "PRIMARY KEY (resource, country, facet, value)) WITHOUT ROWID"
+    )
+    db.execute(
+        "CREATE TABLE pair_counts (a TEXT NOT NULL, b TEXT NOT NULL, resource TEXT NOT NULL, "
+        "class TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (a, b, resource, class)) "
+        "WITHOUT ROWID"
+    )
+    _count_triggers(db)
     # Writes: the audit trail (also the public change feed), deleted ids, and
     # the responses kept for Idempotency-Key retries.
     db.execute(
@@ -146,6 +167,159 @@ def create(db: sqlite_utils.Database) -> None:
             "record_id": str,
         },
         pk=("actor", "key"),
+    )
+
+
+def facet_columns(resource: catalog.Resource) -> dict[str, str]:
+    """The facets counted from a resource's table row: name and SQL over the row ``{r}``.
+
+    An absent value is counted as ''. The country facet comes from the links.
+    """
+    found = {}
+    if resource.kind:
+        found["kind"] = "coalesce({r}.kind, '')"
+    if resource.status:
+        found["status"] = "coalesce({r}.status, '')"
+    if resource.date:
+        found["year"] = "coalesce(substr({r}.date_start, 1, 4), '')"
+    if resource is catalog.COUNTRIES:
+        found["historical"] = "CASE {r}.historical WHEN 1 THEN 'true' ELSE 'false' END"
+    return found
+
+
+# The column pair counts are split by (what a brief's sections are split by); '' for others.
+PAIR_CLASS = {"agreements": "status", "commentary": "kind"}
+UPSERT = "ON CONFLICT DO UPDATE SET n = n + excluded.n"
+# A record's links (the primary key leads with the country, this index with the record).
+LINKS = "record_countries INDEXED BY idx_record_countries_resource_record_id"
+
+
+def pair_class(table: str, row: str) -> str:
+    """The SQL of the class a row of ``table`` (alias ``row``) is counted under in a pair."""
+    return f"coalesce({row}.{PAIR_CLASS[table]}, '')" if table in PAIR_CLASS else "''"
+
+
+def _facets(table: str, country: str, row: str, sign: str, source: str) -> list[str]:
+    """Statements adding ``sign`` to the counts of a row's facets under ``country``."""
+    return [
+        "INSERT INTO facet_counts (resource, country, facet, value, n) "
+        f"SELECT '{table}', {country}, '{facet}', {expression.format(r=row)}, {sign} "
+        f"{source} {UPSERT}"
+        for facet, expression in facet_columns(catalog.BY_NAME[table]).items()
+    ]
+
+
+def _pairs(table: str, row: str, sign: str, links: str) -> list[str]:
+    """Statements adding ``sign`` to the pair counts of a row, for the pairs ``links`` gives
+    (a query of columns ``a`` and ``b``)."""
+    return [
+        f"INSERT INTO pair_counts (a, b, resource, class, n) SELECT p.a, p.b, '{table}', "
+        f"{pair_class(table, row)}, {sign} FROM ({links}) p WHERE true {UPSERT}"
+    ]
+
+
+def _count_triggers(db: sqlite_utils.Database) -> None:
+    """The triggers that keep ``facet_counts`` and ``pair_counts`` in step."""
+    for resource in catalog.ALL:
+        table = resource.name
+        main = f'"{table}" t'
+        # A link's record: its other countries, and the pairs with them both ways.
+        for action, row, sign in (("insert", "new", "1"), ("delete", "old", "-1")):
+            others = (
+                f"SELECT country FROM {LINKS} WHERE resource = '{table}' "
+                f"AND record_id = {row}.record_id AND country != {row}.country"
+            )
+            pairs = (
+                f"SELECT {row}.country AS a, country AS b FROM ({others}) "
+                f"UNION ALL SELECT country, {row}.country FROM ({others})"
+            )
+            found = f"FROM {main} WHERE t.id = {row}.record_id"
+            statements = [
+                *_facets(table, f"{row}.country", "t", sign, found),
+                "INSERT INTO facet_counts (resource, country, facet, value, n) "
+                f"VALUES ('{table}', '', 'country', {row}.country, {sign}) {UPSERT}",
+                f"INSERT INTO pair_counts (a, b, resource, class, n) SELECT p.a, p.b, "
+                f"'{table}', {pair_class(table, 't')}, {sign} FROM ({pairs}) p "
+                f"JOIN {main} ON t.id = {row}.record_id WHERE true {UPSERT}",
+            ]
+            _trigger(
+                db,
+                f"record_countries_{table}_{action}",
+                f"AFTER {action.upper()} ON record_countries WHEN {row}.resource = '{table}'",
+                statements,
+            )
+        if not facet_columns(resource):
+            continue
+        everything = "WHERE true"
+        _trigger(
+            db,
+            f"{table}_counts_insert",
+            f'AFTER INSERT ON "{table}"',
+            _facets(table, "''", "new", "1", everything),
+        )
+        _trigger(
+            db,
+            f"{table}_counts_delete",
+            f'AFTER DELETE ON "{table}"',
+            _facets(table, "''", "old", "-1", everything),
+        )
+        # A row changed in place (no write does that now): every count it is in moves.
+        countries = f"SELECT country FROM {LINKS} WHERE resource = '{table}' AND record_id = new.id"
+        pairs = (
+            f"SELECT x.country AS a, y.country AS b FROM ({countries}) x, ({countries}) y "
+            "WHERE x.country != y.country"
+        )
+        moved = []
+        for row, sign in (("old", "-1"), ("new", "1")):
+            moved += _facets(table, "''", row, sign, everything)
+            moved += _facets(table, "c.country", row, sign, f"FROM ({countries}) c WHERE true")
+            moved += _pairs(table, row, sign, pairs)
+        columns = [
+            c for c in ("kind", "status", "date_start", "historical") if c in db[table].columns_dict
+        ]
+        _trigger(
+            db,
+            f"{table}_counts_update",
+            f'AFTER UPDATE OF {", ".join(columns)} ON "{table}"',
+            moved,
+        )
+
+
+def _trigger(db: sqlite_utils.Database, name: str, when: str, statements: list[str]) -> None:
+    body = "".join(f"  {s};\n" for s in statements)
+    db.execute(f'CREATE TRIGGER "{name}" {when} BEGIN\n{body}END')
+
+
+def recount(conn) -> None:
+    """Work ``facet_counts`` and ``pair_counts`` out afresh from the tables."""
+    conn.execute("DELETE FROM facet_counts")
+    conn.execute("DELETE FROM pair_counts")
+    for resource in catalog.ALL:
+        table = resource.name
+        for facet, expression in facet_columns(resource).items():
+            value = expression.format(r="t")
+            conn.execute(
+                "INSERT INTO facet_counts (resource, country, facet, value, n) "
+                f"SELECT '{table}', '', '{facet}', {value}, count(*) FROM \"{table}\" t GROUP BY 4"
+            )
+            conn.execute(
+                "INSERT INTO facet_counts (resource, country, facet, value, n) "
+                f"SELECT '{table}', rc.country, '{facet}', {value}, count(*) "
+                f'FROM record_countries rc JOIN "{table}" t ON t.id = rc.record_id '
+                f"WHERE rc.resource = '{table}' GROUP BY 2, 4"
+            )
+        conn.execute(
+            "INSERT INTO pair_counts (a, b, resource, class, n) "
+            f"SELECT x.country, y.country, '{table}', {pair_class(table, 't')}, count(*) "
+            "FROM record_countries x JOIN record_countries y "
+            "INDEXED BY idx_record_countries_resource_record_id ON y.resource = x.resource "
+            "AND y.record_id = x.record_id AND y.country != x.country "
+            f"JOIN \"{table}\" t ON t.id = x.record_id WHERE x.resource = '{table}' "
+            "GROUP BY 1, 2, 4"
+        )
+    conn.execute(
+        "INSERT INTO facet_counts (resource, country, facet, value, n) "
+        "SELECT resource, '', 'country', country, count(*) FROM record_countries GROUP BY 1, 4"
     )
 
 

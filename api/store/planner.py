@@ -7,9 +7,11 @@ one); ``Planner._driver`` chooses from bounded probes of the link counts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
-from api.domain import names
+from api.domain import catalog, names
+from api.store import layout
 from api.store.connections import sqlite3
 from api.store.entries import TIMELINE
 
@@ -55,13 +57,23 @@ class Planner:
     def _links(self, table: str, countries: tuple[str, ...], cap: int) -> int:
         """How many links tie ``table`` to ``countries``, counted no further than ``cap``.
 
-        An index range of record_countries, so the work is bounded by ``cap``;
+        Read from the kept counts (exact, a seek per resource and country), else an
+        index range of record_countries, so the work is bounded by ``cap``;
         remembered for the life of this Store.
         """
         known = self._link_counts.get((table, countries))
         if known is not None and (known[0] < known[1] or known[1] >= cap):
             return min(known[0], cap)
         resources = TIMELINE_RESOURCES if table == "timeline" else (table,)
+        if KEPT_COUNTS:
+            (found,) = self.conn.execute(
+                "SELECT coalesce(sum(n), 0) FROM facet_counts "
+                f"WHERE resource IN ({','.join('?' * len(resources))}) AND country = '' "
+                f"AND facet = 'country' AND value IN ({','.join('?' * len(countries))})",
+                [*resources, *countries],
+            ).fetchone()
+            self._link_counts[(table, countries)] = (found, found + 1)
+            return min(found, cap)
         # Both lists lead the primary key (resource, country, record_id): a seek per pair.
         found = self.conn.execute(
             "SELECT count(*) FROM (SELECT 1 FROM record_countries "
@@ -226,3 +238,191 @@ class Planner:
             moved = set(links + columns)
             terms = [t for i, t in enumerate(terms) if i not in moved] + [check]
         return [t for t, _ in terms], [p for _, ps in terms for p in ps]
+
+
+# --- counts kept per data version (the layout's facet_counts and pair_counts) ----------
+
+# Past this many links of the rarer country of a pair within one group, a pair's counts
+# are not corrected record by record: the caller counts the straightforward way.
+CORRECTION_LIMIT = 5000
+KEPT_COUNTS = True  # False: facets and briefs count over the rows (to compare the two)
+LINKED = tuple(r.name for r in catalog.ALL)  # the resources record_countries holds
+RECORD_LINKS = "record_countries INDEXED BY idx_record_countries_resource_record_id"
+
+
+def _largest_first(rows: list[tuple]) -> list[dict]:
+    """Facet counts, largest first, then by value (absent last)."""
+    rows = sorted(rows, key=lambda r: (-r[1], r[0] is None, r[0] or ""))
+    return [{"value": value, "count": n} for value, n in rows]
+
+
+class PairCounts:
+    """How many records involve some country of each of two groups, by resource and by
+    the column ``layout.PAIR_CLASS`` names (agreements by status, commentary by kind)."""
+
+    def __init__(self, by_class: dict[tuple[str, str], int]) -> None:
+        self.by_class = by_class
+
+    def count(self, table: str, f: Filters) -> int:
+        """The records of ``table`` ('timeline': every resource it holds) matching ``f``,
+        whose only conditions besides the countries may be the class's."""
+        column = layout.PAIR_CLASS.get(table)
+        chosen = getattr(f, column) if column else None
+        if replace(f, countries=[], **({column: None} if column else {})) != NO_FILTERS:
+            raise ValueError(f"the pair counts of {table} hold no such filter")
+        tables = TIMELINE_RESOURCES if table == "timeline" else (table,)
+        return sum(
+            n
+            for (resource, klass), n in self.by_class.items()
+            if resource in tables
+            and (
+                chosen is None or klass == chosen or (isinstance(chosen, tuple) and klass in chosen)
+            )
+        )
+
+
+class Counted:
+    """Reads of the counts the layout's triggers keep (a part of the Store)."""
+
+    conn: sqlite3.Connection
+    _where: Callable[..., tuple[list[str], list]]
+
+    def facets(self, resource: catalog.Resource, filters: Filters, names: list[str]) -> dict:
+        """Counts of the filtered set by kind, status, country or year, largest first.
+
+        Read from the kept counts when they hold the filters (none, or one country);
+        otherwise counted over the matching rows.
+        """
+        if not names:
+            return {}
+        kept = self.counted_facets(resource.name, filters, names) if KEPT_COUNTS else None
+        if kept is None:
+            kept = self._facets_over_rows(resource, filters, names)
+        return {name: _largest_first(rows) for name, rows in kept.items()}
+
+    def _facets_over_rows(self, resource: catalog.Resource, filters: Filters, names: list[str]):
+        where, params = self._where(resource.name, "id", filters)
+        condition = " AND ".join(where) or "1"
+        result = {}
+        for name in names:
+            if name == "country":
+                sql = (
+                    f"SELECT rc.country, count(*) FROM {resource.name} t "
+                    "JOIN record_countries rc ON rc.resource = ? AND rc.record_id = t.id "
+                    f"WHERE {condition.replace('id IN', 't.id IN')} GROUP BY rc.country"
+                )
+                rows = self.conn.execute(sql, [resource.name, *params]).fetchall()
+            else:
+                column = {
+                    "year": "substr(date_start, 1, 4)",
+                    # Stored 0/1; the facet value is a string, spelled as the filter is.
+                    "historical": "CASE historical WHEN 1 THEN 'true' ELSE 'false' END",
+                }.get(name, name)
+                sql = f"SELECT {column}, count(*) FROM {resource.name} WHERE {condition} GROUP BY 1"
+                rows = self.conn.execute(sql, params).fetchall()
+            result[name] = rows
+        return result
+
+    def counted_facets(self, table: str, f: Filters, names: list[str]) -> dict | None:
+        """Facets from the kept counts: ``{name: [(value, n), ...]}`` in no order, or None
+        when the filters are not ones the counts hold (none, or one country alone)."""
+        group = f.countries[0] if f.countries else ("",)
+        if replace(f, countries=[]) != NO_FILTERS or len(f.countries) > 1 or len(group) > 1:
+            return None
+        (country,) = group
+        facets = layout.facet_columns(catalog.BY_NAME[table])
+        if any(name != "country" and name not in facets for name in names):
+            return None
+        found = {}
+        for name in names:
+            if name == "country" and country:  # the country itself, and those beside it
+                rows = self.conn.execute(
+                    "SELECT b, sum(n) FROM pair_counts WHERE a = ? AND resource = ? GROUP BY b "
+                    "UNION ALL SELECT value, n FROM facet_counts WHERE resource = ? "
+                    "AND country = '' AND facet = 'country' AND value = ?",
+                    (country, table, table, country),
+                ).fetchall()
+            else:
+                rows = self.conn.execute(
+                    "SELECT value, n FROM facet_counts WHERE resource = ? AND country = ? "
+                    "AND facet = ?",
+                    (table, country, name),
+                ).fetchall()
+            # An absent value is counted as ''; a count may have fallen to 0.
+            found[name] = [(value or None, n) for value, n in rows if n]
+        return found
+
+    def pair_counts(self, groups: list[tuple[str, ...]]) -> PairCounts | None:
+        """The counts of the records involving some country of each of two groups, or None
+        when they cannot be had cheaply (the groups share a country, or a group's
+        countries share too many records)."""
+        if not KEPT_COUNTS or len(groups) != 2 or set(groups[0]) & set(groups[1]):
+            return None
+        first, second = groups
+        rows = self.conn.execute(
+            "SELECT resource, class, sum(n) FROM pair_counts "
+            f"WHERE a IN ({','.join('?' * len(first))}) "
+            f"AND b IN ({','.join('?' * len(second))}) GROUP BY 1, 2",
+            [*first, *second],
+        ).fetchall()
+        by_class = {(resource, klass): n for resource, klass, n in rows}
+        # A record holding two countries of a group was counted once per pair it is in.
+        doubled: set[tuple[str, str]] = set()
+        for group in groups:
+            for a, b in self._pairs_within(group):
+                found = self._holding(a, b)
+                if found is None:
+                    return None
+                doubled |= found
+        for resource, record_id in doubled:
+            countries = {
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT country FROM {RECORD_LINKS} WHERE resource = ? AND record_id = ?",
+                    (resource, record_id),
+                )
+            }
+            times = len(countries & set(first)) * len(countries & set(second))
+            if times > 1:
+                (klass,) = self.conn.execute(
+                    f"SELECT {layout.pair_class(resource, 't')} FROM {resource} t WHERE id = ?",
+                    (record_id,),
+                ).fetchone()
+                by_class[(resource, klass)] -= times - 1
+        return PairCounts(by_class)
+
+    def _pairs_within(self, group: tuple[str, ...]) -> list[tuple[str, str]]:
+        """The pairs of a group's countries that some record involves both of."""
+        if len(group) < 2:
+            return []
+        marks = ",".join("?" * len(group))
+        return self.conn.execute(
+            f"SELECT a, b FROM pair_counts WHERE a IN ({marks}) AND b IN ({marks}) "
+            "AND a < b GROUP BY 1, 2 HAVING sum(n) > 0",
+            [*group, *group],
+        ).fetchall()
+
+    def _holding(self, a: str, b: str) -> set[tuple[str, str]] | None:
+        """The records involving both countries, driven from the rarer one's links; None
+        when it has more than CORRECTION_LIMIT."""
+        links = dict(
+            self.conn.execute(
+                "SELECT value, sum(n) FROM facet_counts WHERE resource IN "
+                f"({','.join('?' * len(LINKED))}) AND country = '' AND facet = 'country' "
+                "AND value IN (?, ?) GROUP BY 1",
+                [*LINKED, a, b],
+            ).fetchall()
+        )
+        if links.get(b, 0) < links.get(a, 0):
+            a, b = b, a
+        if links.get(a, 0) > CORRECTION_LIMIT:
+            return None
+        return set(
+            self.conn.execute(
+                "SELECT x.resource, x.record_id FROM record_countries x JOIN record_countries y "
+                "INDEXED BY idx_record_countries_resource_record_id "
+                "ON y.resource = x.resource AND y.record_id = x.record_id AND y.country = ? "
+                f"WHERE x.resource IN ({','.join('?' * len(LINKED))}) AND x.country = ?",
+                [b, *LINKED, a],
+            ).fetchall()
+        )

@@ -17,7 +17,7 @@ from api.domain.catalog import Resource
 from api.store import fulltext
 from api.store.connections import Unavailable, sqlite3
 from api.store.lookup import Lookup, NotFound
-from api.store.planner import TIMELINE_RESOURCES, Filters, Planner
+from api.store.planner import TIMELINE_RESOURCES, Counted, Filters, Planner
 
 # Sort expressions: (ascending, descending). Undated rows sort last both ways.
 SORT_KEYS = {
@@ -55,7 +55,7 @@ class Stored:
     etag: str
 
 
-class Store(Planner, Lookup):
+class Store(Planner, Counted, Lookup):
     """Queries over one read-only connection."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -191,33 +191,6 @@ class Store(Planner, Lookup):
             f"WHERE {' AND '.join(where) or '1'} LIMIT ?)"
         )
         return self.conn.execute(sql, [*params, cap]).fetchone()[0]
-
-    def facets(self, resource: Resource, filters: Filters, names: list[str]) -> dict:
-        """Counts of the filtered set by kind, status, country or year, largest first."""
-        if not names:
-            return {}
-        where, params = self._where(resource.name, "id", filters)
-        condition = " AND ".join(where) or "1"
-        result = {}
-        for name in names:
-            if name == "country":
-                sql = (
-                    f"SELECT rc.country, count(*) FROM {resource.name} t "
-                    "JOIN record_countries rc ON rc.resource = ? AND rc.record_id = t.id "
-                    f"WHERE {condition.replace('id IN', 't.id IN')} GROUP BY rc.country"
-                )
-                rows = self.conn.execute(sql, [resource.name, *params]).fetchall()
-            else:
-                column = {
-                    "year": "substr(date_start, 1, 4)",
-                    # Stored 0/1; the facet value is a string, spelled as the filter is.
-                    "historical": "CASE historical WHEN 1 THEN 'true' ELSE 'false' END",
-                }.get(name, name)
-                sql = f"SELECT {column}, count(*) FROM {resource.name} WHERE {condition} GROUP BY 1"
-                rows = self.conn.execute(sql, params).fetchall()
-            rows.sort(key=lambda r: (-r[1], r[0] is None, r[0] or ""))
-            result[name] = [{"value": value, "count": n} for value, n in rows]
-        return result
 
     def pairs(self) -> list[tuple[str, str, int]]:
         """Country pairs that share at least one brief record, with how many, most first.
@@ -486,6 +459,7 @@ class Store(Planner, Lookup):
             [*TIMELINE_RESOURCES, country],
         ).fetchall()
         return sorted(rows, key=lambda r: (-r[1], r[0]))
+
 
 def decode(body: bytes) -> dict:
     """A stored record as a dict (for CSV and composed views)."""

@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 import orjson
 from flask import current_app, request
 from marshmallow import Schema, fields
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import MultiDict
 from werkzeug.sansio.utils import get_current_url
 
 from api.briefs import compose
@@ -100,13 +102,30 @@ def _scope(name: str, args: dict) -> str:
     key = (name, request._get_current_object().query_string)
     scope = SCOPES.get(key)
     if scope is None:
-        kept = sorted(
-            (k, str(v)) for k, v in args.items() if k not in ("cursor", "limit", "format", "facet")
-        )
-        scope = f"{name}?{urlencode(kept)}"
+        scope = scope_of(name, args)
         if len(key[1]) <= 512:
             SCOPES.keep(key, scope)
     return scope
+
+
+def scope_of(name: str, args: dict) -> str:
+    """A cursor's scope from the collection's parsed query arguments (see ``_scope``)."""
+    kept = sorted(
+        (k, str(v)) for k, v in args.items() if k not in ("cursor", "limit", "format", "facet")
+    )
+    return f"{name}?{urlencode(kept)}"
+
+
+def continued(
+    name: str, query: Schema, pairs: list[tuple[str, str]], key: list | None, limit: int
+) -> str | None:
+    """The URL of the page of ``/v1/{name}?{pairs}`` after the item whose sort key is
+    ``key``, with a cursor signed as the collection signs its own (None without a key)."""
+    if key is None:
+        return None
+    args = query.load(MultiDictProxy(MultiDict(pairs), query))
+    cursor = cursors.encode(_secret(), scope_of(name, args), key)
+    return f"{public_root()}/v1/{name}?{urlencode([*pairs, ('limit', limit)])}&cursor={cursor}"
 
 
 def public_root() -> str:

@@ -25,6 +25,7 @@ from api.store.layout import SCHEMA_VERSION
 from api.store.writer import Writer
 from benchmarks.synth.children import pool_worker, run_child
 from benchmarks.synth.corpus import Corpus
+from benchmarks.synth.counts import Counts, merge
 from benchmarks.synth.rows import check_record, columns_of, fast_rows, fast_search
 from benchmarks.synth.words import BATCH, BY_NAME_ORDER, FAST, SAMPLE
 
@@ -44,6 +45,8 @@ CACHE = -262144  # KiB of page cache
 SORT_CACHE = -2048  # KiB of page cache while sorting: the sorter's run size (_sort_in_runs)
 
 _corpus: Corpus | None = None  # set before the worker pool forks
+_counted: multiprocessing.synchronize.Barrier | None = None  # likewise: see _write_counts
+_counts = Counts()  # a pool worker's counts of the records it made
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -120,6 +123,7 @@ def _rows_of_chunk(chunk: tuple[str, int, int, int]) -> dict:
             names_ = [tuple(r.values()) for r in rows.names]
             links = [tuple(r.values()) for r in rows.links]
             search = tuple(rows.search.values())
+        _counts.add(name, main, [link[2] for link in linked])
         out["main"].append(main)
         out["record_countries"] += linked
         out["record_people"] += people
@@ -150,14 +154,9 @@ def _write_chunk(chunk: tuple[str, int, int, int, str]) -> dict:
     link rows go into this worker's own file (``STAGE``), which the link tables'
     processes read once every chunk is done.
     """
-    global _stage
     out = _rows_of_chunk(chunk)
     path = chunk[4]
-    if _stage is None:
-        stage = Path(path).with_name(STAGE.replace("*", str(os.getpid())))
-        _stage = _connect_chunk(stage)
-        for table, (columns, _) in LINKS.items():
-            _stage.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
+    _open_stage(Path(path).parent)
     _stage.execute("BEGIN")
     for table, (columns, _) in LINKS.items():
         marks = ", ".join("?" * len(columns))
@@ -177,6 +176,28 @@ def _write_chunk(chunk: tuple[str, int, int, int, str]) -> dict:
     conn.close()
     out["path"] = path
     return out
+
+
+def _open_stage(directory: Path) -> None:
+    """This pool worker's file of link rows and counts (``STAGE``), made on first use."""
+    global _stage
+    if _stage is None:
+        _stage = _connect_chunk(directory / STAGE.replace("*", str(os.getpid())))
+        for table, (columns, _) in LINKS.items():
+            _stage.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
+
+
+def _write_counts(directory: str) -> None:
+    """Write this pool worker's counts into its stage file, once every chunk is made.
+
+    One call per worker: each waits at the barrier ``_counted`` until every worker
+    has one, so no worker takes two.
+    """
+    _open_stage(Path(directory))
+    _stage.execute("BEGIN")
+    _counts.write(_stage)
+    _stage.execute("COMMIT")
+    _counted.wait(timeout=600)
 
 
 def _connect_chunk(path: Path | str) -> sqlite3.Connection:
@@ -237,7 +258,7 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
 
     The result also has ``seconds`` and cumulative ``timings`` (not stored).
     """
-    global _corpus
+    global _corpus, _counted
     started = time.monotonic()
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -266,12 +287,14 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
     gc.freeze()  # and out of the collector's sight from now on, in this process and the workers
     timings["corpus"] = time.monotonic() - started
     fork = multiprocessing.get_context("fork")
+    _counted = fork.Barrier(WORKERS)
     children: list[multiprocessing.process.BaseProcess] = []
     try:
         conn = _open(tmp)
         conn.execute("COMMIT")
         deferred = conn.execute(_DEFERRED_SQL).fetchall()
-        for kind, name, _ in deferred:  # recreated once the rows are in
+        triggers = conn.execute(_TRIGGERS_SQL).fetchall()  # the counts are made apart
+        for kind, name, _ in deferred + triggers:  # recreated once the rows are in
             conn.execute(f'DROP {kind.upper()} "{name}"')
         chunks, to_index = fork.Pipe(duplex=False)
         indexer = fork.Process(
@@ -309,6 +332,13 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
         for process in linking:
             process.start()
             children.append(process)
+        for n, stage in enumerate(stages):
+            conn.execute(f"ATTACH DATABASE ? AS s{n}", (str(stage),))
+        conn.execute("BEGIN")
+        merge(conn, [f"s{n}" for n in range(len(stages))])
+        conn.execute("COMMIT")
+        for n in range(len(stages)):
+            conn.execute(f"DETACH DATABASE s{n}")
         _sort_in_runs(conn)
         conn.execute("BEGIN")
         for _, _, sql in deferred:  # those of the link tables are filled by the copy below
@@ -324,6 +354,10 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
             conn.execute(f"INSERT INTO main.{table} SELECT * FROM {table}.{table}")
             conn.execute("COMMIT")
             conn.execute(f"DETACH DATABASE {table}")
+        conn.execute("BEGIN")
+        for _, _, sql in triggers:
+            conn.execute(sql)
+        conn.execute("COMMIT")
         timings["indexes"] = time.monotonic() - started
         if records <= 100_000:
             violations = conn.execute("PRAGMA foreign_key_check").fetchall()
@@ -336,7 +370,7 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
         timings["fulltext"] = time.monotonic() - started
         writer.replace_with(tmp, tmp_index, meta["fulltext"])
     finally:
-        _corpus = None
+        _corpus = _counted = None
         gc.unfreeze()
         for process in children:
             if process.is_alive():
@@ -351,6 +385,7 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
     return meta
 
 
+WORKERS = max(1, min(2, os.cpu_count() or 1))  # processes making rows
 TRANSIENT_BYTES = 2048  # per record, above the most the transient files hold (~1.4 KB)
 SHARED_MEMORY = Path("/dev/shm")
 
@@ -397,6 +432,7 @@ def _table_of(sql: str) -> str:
     return sql.split(" ON ", 1)[1].split("(", 1)[0].strip().strip('"')
 
 
+_TRIGGERS_SQL = "SELECT type, name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY rowid"
 _DEFERRED_SQL = (
     "SELECT type, name, sql FROM sqlite_master WHERE type = 'index' "
     "AND sql IS NOT NULL ORDER BY rowid"
@@ -420,11 +456,10 @@ def _fill(corpus: Corpus, conn, chunks: Path, progress: bool, writer: Writer, to
     digests: dict[str, list[bytes]] = {r.name: [] for r in catalog.ALL}
     total = sum(corpus.counts.values())
     sink = contextlib.nullcontext(sys.stderr) if progress else open(os.devnull, "w")
-    workers = max(1, min(2, os.cpu_count() or 1))
     # Not multiprocessing.Pool: its terminate() can hang while a worker is mid-result
     # (CPython issues 78178, 96995), as it must on a DriftError.
     pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("fork"), initializer=pool_worker
+        WORKERS, mp_context=multiprocessing.get_context("fork"), initializer=pool_worker
     )
     work = [(*c, str(chunks / f"{n:06d}.db")) for n, c in enumerate(_chunks(corpus))]
     copies = {
@@ -449,6 +484,7 @@ def _fill(corpus: Corpus, conn, chunks: Path, progress: bool, writer: Writer, to
                 to_index.send_bytes(out["path"].encode())
                 digests[name].append(out["digest"])
                 bar.update(out["count"])
+        list(pool.map(_write_counts, [str(chunks)] * WORKERS))
     finally:
         pool.shutdown(cancel_futures=True)  # on an error, waits for the chunks under way only
     conn.execute("BEGIN")

@@ -14,10 +14,11 @@ from api.web.problems import Problem
 from api.web.resources.base import CACHE_HEADERS, FORMATS, alternatives, strict_query
 from api.web.response import Response
 from schemas.briefs import BriefSchema
-from schemas.queries import BriefQuery, without
+from schemas.queries import MAX_LIMIT, BriefQuery, TimelineQuery, without
 
 blp = Blueprint("briefs", __name__, url_prefix="/v1", description="Bilateral briefs")
 MARKDOWN = representation.MARKDOWN
+TIMELINE_QUERY = TimelineQuery()
 PAIR = [
     {
         "in": "path",
@@ -46,7 +47,8 @@ PAIR = [
 def brief(args, a, b):
     """Figures, agreements by status, meetings, events, positions, recommendations
     and a chronology, each capped at `limit` with its count and a link to the
-    rest (the chronology shows every record); `sources` numbers every citation
+    rest (the chronology shows its first 100 records; `next` is the timeline's
+    page after them); `sources` numbers every citation
     the items point to, and `coverage` says what the brief rests on. The same
     for either order of the countries. `Accept: text/markdown` renders it.
     """
@@ -93,14 +95,19 @@ def _brief(args: dict, a: str, b: str, media_type: str) -> Response:
             errors={"b": [f"The same country as a: {pair[0]}."]},
         )
     etag = representation.fresh(data.data_version(), media_type)
-    composed = Brief(
+    composer = Brief(
         data,
         pair,
         as_of=args.get("as_of"),
         predecessors=args["predecessors"],
         limit=args["limit"],
         base_url=listing.public_root(),
-    ).compose()
+    )
+    composed = composer.compose()
+    # The rest of the chronology: the timeline's pages after the brief's first one.
+    composed["chronology"]["next"] = listing.continued(
+        "timeline", TIMELINE_QUERY, composer.query(), composer.chronology_next, MAX_LIMIT
+    )
     if media_type == MARKDOWN:
         body, mimetype = markdown.render(composed, pair).encode(), MARKDOWN
     else:
