@@ -80,7 +80,7 @@ class Article:
         country are its own."""
         publisher = self.document.get("publisher") or ""
         match = re.search(r"\b(?:Ministry|Embassy|Government|Presidency|Office|Department|"
-                          r"High\s+Commission)\b.*?\bof\s+(?:the\s+)?(.+?)\s*$", publisher)
+                          r"High\s+Commission)\b.*\bof\s+(?:the\s+)?(.+?)\s*$", publisher)
         found = countries.lookup(match.group(1)) if match else None
         return found[0] if found else None
 

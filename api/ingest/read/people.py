@@ -125,9 +125,16 @@ def find(doc_span, text: str, extra_names: list[str] = (), ents=None) -> list[Me
         if ent.label_ != "PERSON" and not titled and key(clean(raw)) not in known:
             continue
         end = ent.end
-        while end < len(ent.doc) and ent.doc[end].pos_ == "PROPN" and \
-                ent.doc[end].is_title and ent.doc[end].ent_type_ in ("", "PERSON"):
-            end += 1  # "Yoon Suk" + "Yeol": a name the parser cut short
+        doc = ent.doc
+        while end < len(doc):
+            token = doc[end]
+            if token.pos_ == "PROPN" and token.is_title and token.ent_type_ in ("", "PERSON"):
+                end += 1  # "Yoon Suk" + "Yeol": a name the parser cut short
+            elif token.text == "-" and end + 1 < len(doc) and doc[end + 1].is_alpha and \
+                    not token.whitespace_ and not doc[end - 1].whitespace_:
+                end += 2  # "Kim Do" + "-hyun"
+            else:
+                break
         raw = ent.doc[ent.start : end].text
         name = clean(raw)
         if not name or not re.match(r"[A-Z]", name) or countries.lookup(name):

@@ -72,8 +72,11 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def layout(text: str, document: dict) -> Layout:
     """Find the title (the first paragraph when it is the document's title), the byline
-    (a short paragraph naming an author) and the body, which ends at a footer or comments."""
-    end_match = _END.search(text)
+    (a short paragraph naming an author) and the body, which ends at a footer or comments
+    after its first paragraph of prose (a "Share this" bar above the story is a header)."""
+    prose = next((a for a, b in paragraphs(text, 0, len(text))
+                  if b - a >= 150 and re.search(r"[.!?”\"]\s", text[a:b] + " ")), 0)
+    end_match = _END.search(text, prose)
     body_end = end_match.start() if end_match else len(text)
     paras = paragraphs(text, 0, body_end)
     title = byline = None
