@@ -42,6 +42,8 @@ def draft(article: Article) -> list[dict]:
         if match is None or _MULTI_WORDS.search(sentence.text) and not sentence.dates:
             continue
         when, how = article.when_at(sentence, sentence.start + match.start())
+        if when is None:  # "the ministers held talks": on the day the story last stated
+            when, how = article.story_date(sentence)
         participants, participant_countries = _participants(article, sentence, when)
         destination = visit_destination(article, sentence, when)
         sideline = _SIDELINES.search(sentence.text)
