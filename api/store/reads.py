@@ -99,6 +99,16 @@ class Store(Planner, Counted, Lookup):
             raise NotFound(resource.singular, record_id, self.suggest(resource, record_id))
         return Stored(*row)
 
+    def records(self, resource: Resource, ids: list[str]) -> dict[str, bytes]:
+        """The stored JSON of those of ``ids`` that exist, by id (a query per 500)."""
+        found: dict[str, bytes] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT id, json FROM {resource.name} WHERE id IN ({marks})"
+            found.update(self.conn.execute(sql, chunk).fetchall())
+        return found
+
     def document_text(self, document_id: str) -> tuple[str, str]:
         """A document's exact text and the version of its record."""
         row = self.conn.execute(
@@ -195,17 +205,13 @@ class Store(Planner, Counted, Lookup):
     def pairs(self) -> list[tuple[str, str, int]]:
         """Country pairs that share at least one brief record, with how many, most first.
 
-        A scan of the links of every record a brief shows (bounded by the data,
-        not the request): the dataset description keeps the answer per version.
+        Read from the pair counts the store keeps with every write (``pair_counts``):
+        a scan of one row per pair, resource and class, not of the records' links.
         """
         marks = ",".join("?" * len(TIMELINE_RESOURCES))
         rows = self.conn.execute(
-            # Each link, then its record's other links by index (left alone, SQLite
-            # pairs every link with a range of the others: hours at a million records).
-            "SELECT a.country, b.country, count(*) FROM record_countries a "
-            "CROSS JOIN record_countries b INDEXED BY idx_record_countries_resource_record_id "
-            "ON b.resource = a.resource AND b.record_id = a.record_id "
-            f"AND b.country > a.country WHERE a.resource IN ({marks}) GROUP BY 1, 2",
+            f"SELECT a, b, sum(n) FROM pair_counts WHERE a < b AND resource IN ({marks}) "
+            "GROUP BY 1, 2 HAVING sum(n) > 0",
             TIMELINE_RESOURCES,
         ).fetchall()
         return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
@@ -444,19 +450,13 @@ class Store(Planner, Counted, Lookup):
         }
 
     def partners(self, country: str) -> list[tuple[str, int]]:
-        """The countries sharing brief records with ``country``, and how many, most first.
-
-        The country's own links drive the join (CROSS JOIN keeps them outermost) and
-        each record's other links are an index seek, so the work is its records' links.
-        """
+        """The countries sharing brief records with ``country``, and how many, most first
+        (from the kept pair counts, which hold each pair both ways)."""
         marks = ",".join("?" * len(TIMELINE_RESOURCES))
         rows = self.conn.execute(
-            "SELECT b.country, count(*) FROM record_countries a "
-            "CROSS JOIN record_countries b INDEXED BY idx_record_countries_resource_record_id "
-            "ON b.resource = a.resource AND b.record_id = a.record_id "
-            f"AND b.country != a.country WHERE a.resource IN ({marks}) AND a.country = ? "
-            "GROUP BY 1",
-            [*TIMELINE_RESOURCES, country],
+            f"SELECT b, sum(n) FROM pair_counts WHERE a = ? AND resource IN ({marks}) "
+            "GROUP BY 1 HAVING sum(n) > 0",
+            [country, *TIMELINE_RESOURCES],
         ).fetchall()
         return sorted(rows, key=lambda r: (-r[1], r[0]))
 

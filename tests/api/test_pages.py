@@ -10,7 +10,7 @@ import pytest
 
 from api.domain import catalog
 from api.domain.citations import walk
-from tests.helpers import DOCUMENT, article, writable_app
+from tests.helpers import DOCUMENT, agreement, article, writable_app
 from tests.review_double import HandDrafts, extract, open_drafts
 
 HTML = "text/html; charset=utf-8"
@@ -579,3 +579,19 @@ def test_the_home_page_lists_documents_by_publication_and_changes_by_title(db_pa
     assert "document created" in changes
     v1 = client.get("/v1/documents?from=2026").get_json()["items"]
     assert [d["id"] for d in v1] == [newer["id"]]
+
+
+def test_a_write_between_two_new_countries_shows_in_their_briefs_at_once(db_path, tmp_path):
+    app, _, tokens = writable_app(db_path, tmp_path)
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {tokens.create('tester')[1]}"}
+    assert _links(client.get("/briefs/FR").get_data(as_text=True), "/briefs/BR/FR") == []
+    text = client.get(f"/v1/documents/{DOCUMENT}/text").get_data(as_text=True)
+    body = agreement(text, countries=["FR", "BR"])
+    created = client.post("/v1/agreements", json=body, headers=auth)
+    assert created.status_code == 201, created.get_json()
+    assert _links(client.get("/briefs/FR").get_data(as_text=True), "/briefs/BR/FR") == [
+        "/briefs/BR/FR"
+    ]
+    assert "/briefs/BR/FR" in _links(client.get("/briefs").get_data(as_text=True), "/briefs/")
+    assert ["BR", "FR"] in [p["countries"] for p in client.get("/v1/dataset").get_json()["pairs"]]

@@ -25,7 +25,6 @@ from api.web.recent import Recent
 SHOWN = 20  # records a section lists
 COUNTED = 100  # and counts up to
 PAIRS: Recent[list] = Recent(8)  # the pairs with records, by data version
-PARTNERS: Recent[list] = Recent(256)  # a country's partners, by data version and country
 
 
 @dataclass
@@ -204,26 +203,16 @@ def country(data: Store, country_id: str) -> Involvement:
 
 
 def partners(data: Store, country_id: str) -> list[dict]:
-    """The countries ``country_id`` has brief records with, most records first.
-
-    Reading them costs a join over every link of the country's records (about a
-    fifth of a second for a country of 7,000 records among a million), so they
-    are kept per data version and country: only a write changes them.
-    """
-    key = (data.data_version(), country_id)
-    found = PARTNERS.get(key)
-    if found is None:
-        found = [
-            {
-                "id": other,
-                "name": decode(data.get(catalog.COUNTRIES, other).json)["name"],
-                "records": n,
-                "href": brief_href(country_id, other),
-            }
-            for other, n in data.partners(country_id)
-        ]
-        PARTNERS.keep(key, found)
-    return found
+    """The countries ``country_id`` has brief records with, most records first."""
+    return [
+        {
+            "id": other,
+            "name": decode(data.get(catalog.COUNTRIES, other).json)["name"],
+            "records": n,
+            "href": brief_href(country_id, other),
+        }
+        for other, n in data.partners(country_id)
+    ]
 
 
 def pairs_with_records(data: Store, limit: int) -> tuple[list[dict], int]:
