@@ -127,6 +127,13 @@ bench-quick: $(STAMP) $(BENCH_STAMP) bench-tools
 	$(BIN)/python -m benchmarks.run --records 3000 --small 1000 --duration 1 --runs 1 \
 	  --open-loop-seconds 2 --data benchmarks/data/quick --out $(BENCH_RESULTS)/quick.json
 
+# make bench-1m    — the brief and facets at a million records: builds the corpus
+#                    (timed), then milliseconds per call in-process against the timeline
+.PHONY: bench-1m
+bench-1m: $(STAMP)
+	$(BIN)/python -m benchmarks.scale --records 1000000 --rebuild \
+	  --out $(BENCH_RESULTS)/scale-1m.json
+
 # make bench-cluster — read throughput through haproxy with 2 replicas against one server
 #                      direct, on this machine's loopback (benchmarks/cluster.py, ~1 min)
 bench-cluster: $(STAMP) bench-tools haproxy

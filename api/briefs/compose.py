@@ -39,28 +39,41 @@ class Citations:
         self.data = data
         self.numbers: dict[tuple, int] = {}
         self.sources: list[dict] = []
-        self.documents: dict[str, dict] = {}
+        self.documents: dict[str, dict] = {}  # the documents cited, once ``resolve``d
+        self.pending: dict[str, list[dict]] = {}  # sources whose document is yet to be read
 
     def number(self, source: dict) -> int:
         key = (source["document"], source["start"], source["end"])
         if key not in self.numbers:
-            if source["document"] not in self.documents:
-                self.documents[source["document"]] = decode(
-                    self.data.get(catalog.DOCUMENTS, source["document"]).json
-                )
-            document = self.documents[source["document"]]
             self.numbers[key] = len(self.sources) + 1
-            self.sources.append(
-                {
-                    "number": self.numbers[key],
-                    "document": source["document"],
-                    "document_title": document["title"],
-                    "publisher": document["publisher"],
-                    "published": document["published"],
-                    **{k: source[k] for k in ("quote", "start", "end", "prefix", "suffix")},
-                }
-            )
+            entry = {
+                "number": self.numbers[key],
+                "document": source["document"],
+                "document_title": None,  # the document's, filled in by resolve
+                "publisher": None,
+                "published": None,
+                **{k: source[k] for k in ("quote", "start", "end", "prefix", "suffix")},
+            }
+            self.sources.append(entry)
+            self.pending.setdefault(source["document"], []).append(entry)
         return self.numbers[key]
+
+    def resolve(self) -> None:
+        """Fill in each source's document title, publisher and date (the documents read
+        in one query)."""
+        if not self.pending:
+            return
+        found = self.data.records(catalog.DOCUMENTS, list(self.pending))
+        for document_id, entries in self.pending.items():
+            if document_id not in self.documents:
+                body = found.get(document_id) or self.data.get(catalog.DOCUMENTS, document_id).json
+                self.documents[document_id] = decode(body)
+            document = self.documents[document_id]
+            for entry in entries:
+                entry["document_title"] = document["title"]
+                entry["publisher"] = document["publisher"]
+                entry["published"] = document["published"]
+        self.pending = {}
 
 
 def via(record_countries: list[str], groups: list[tuple[str, ...]]) -> str | None:
@@ -195,10 +208,19 @@ class Brief:
         page = self.data.timeline(self.filters, [], "date", self.chronology_cap)
         self.timeline = [decode(body) for body in page.items]
         self.chronology_next = page.next_key
+        ids: dict[str, list[str]] = {}
+        for entry in self.timeline:
+            ids.setdefault(entry["type"], []).append(entry["id"])
+        stored = {  # each resource's records in one query
+            (kind, record_id): body
+            for kind, listed in ids.items()
+            for record_id, body in self.data.records(catalog.BY_SINGULAR[kind], listed).items()
+        }
         items = []
         for entry in self.timeline:
             resource = catalog.BY_SINGULAR[entry["type"]]
-            record = decode(self.data.get(resource, entry["id"]).json)
+            body = stored.get((entry["type"], entry["id"]))
+            record = decode(body or self.data.get(resource, entry["id"]).json)
             title = entry["title"]
             said = f"{record['author']['name']}: " if record.get("author") else None
             if said and title.startswith(said):  # the speaker by the person's name
@@ -288,6 +310,7 @@ class Brief:
             ),
             "chronology": self.chronology(),
         }
+        self.citations.resolve()
         brief["coverage"] = self.coverage(brief["chronology"])
         brief["sources"] = self.citations.sources
         return brief
