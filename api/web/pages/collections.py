@@ -179,7 +179,7 @@ def brief_picker():
         return redirect(url_for("pages.country_briefs", a=a or b), 303)
     etag = fresh()
     data = representation.get_store()
-    pairs, count = involved.pairs_with_records(data, PAIRS_LISTED)
+    pairs, count = involved.pairs_with_records(data, PAIRS_LISTED, current_app.config["DB"])
     return page("briefs.html", etag, pairs=pairs, pair_count=count, country=None)
 
 

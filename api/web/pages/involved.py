@@ -24,7 +24,7 @@ from api.web.recent import Recent
 
 SHOWN = 20  # records a section lists
 COUNTED = 100  # and counts up to
-PAIRS: Recent[list] = Recent(8)  # the pairs with records, by data version
+PAIRS: Recent[list] = Recent(8)  # the pairs with records, by database and data version
 
 
 @dataclass
@@ -215,15 +215,15 @@ def partners(data: Store, country_id: str) -> list[dict]:
     ]
 
 
-def pairs_with_records(data: Store, limit: int) -> tuple[list[dict], int]:
+def pairs_with_records(data: Store, limit: int, database: str) -> tuple[list[dict], int]:
     """The first ``limit`` pairs of countries with records in common, most first, each
     with both names and its brief's link; and how many pairs there are (the pairs are
-    kept per data version)."""
-    version = data.data_version()
-    found = PAIRS.get(version)
+    kept per database file and data version)."""
+    key = (database, data.data_version())
+    found = PAIRS.get(key)
     if found is None:
         found = data.pairs()
-        PAIRS.keep(version, found)
+        PAIRS.keep(key, found)
     names: dict[str, str] = {}
 
     def name(country: str) -> str:

@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 
 import orjson
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from api.briefs.compose import COUNT_CAP, Brief
 from api.domain import catalog
@@ -204,7 +204,7 @@ def home():
         counts=data.counts(),
         documents=documents,
         countries=countries,
-        pairs=involved.pairs_with_records(data, PAIRS_SHOWN)[0],
+        pairs=involved.pairs_with_records(data, PAIRS_SHOWN, current_app.config["DB"])[0],
         changes=changes,
     )
 
