@@ -2,7 +2,8 @@
 
 The worker loads the NLP model once (before its first extraction), and forks
 one child per job, so the child starts with the model in memory and whatever the job allocates goes
-when it ends: the worker itself never grows. A child that runs past its
+when it ends: the worker itself does not grow (and should it pass the ceiling, it stops
+between jobs, for its supervisor to start it afresh). A child that runs past its
 kind's time limit, or grows past the memory ceiling, is killed; a job
 killed that way (or by anything else: the OOM killer, the worker's own
 death) is tried once more, then fails with a problem naming why. Between
@@ -88,6 +89,10 @@ class Worker:
             if not self.step():
                 self._schedule_feeds()
                 time.sleep(IDLE_S)
+            elif _rss(os.getpid()) > self.limits.memory:  # recycled: its supervisor restarts it
+                log.warning("the worker grew past %d MB; it stops to be restarted",
+                            self.limits.memory // 2**20)  # fmt: skip
+                break
         log.info("worker stopped")
 
     def _stop(self, _signum, _frame) -> None:

@@ -353,6 +353,9 @@ def _report(base, auth, db, feed_id, plan, reading, memory, killed, log) -> list
         failures.append(f"{unexplained} failed job(s) without a problem")
     if counts["queued"]:
         failures.append(f"{counts['queued']} entries never decided")
+    server_errors = [s for s in failed_reads if isinstance(s, int) and s >= 500]
+    if server_errors:
+        failures.append(f"{len(server_errors)} read(s) answered a server error")
     if killed["worker"] < 1 or killed["gunicorn"] < 1:
         failures.append(f"the kills did not all happen: {dict(killed)}")
     return failures
