@@ -270,6 +270,9 @@ def _list_date(article: Article, sentence, found: lists.Enumeration, carried):
     spans = [(sentence.start + i.start, sentence.start + i.end) for i in found.items]
     outside = [m for m in sentence.dates if not any(a <= m.start < b for a, b in spans)]
     if outside:
+        lead = article.lead_date()
+        if lead and len(outside[0].value) < 10 and lead.startswith(outside[0].value):
+            return lead, "stated"  # "in 2022" of the visit the lead dates to the day
         return outside[0].value, "stated"
     if carried is not None and carried[1]:
         return carried[1], "narrative"

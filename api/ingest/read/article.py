@@ -67,10 +67,19 @@ class Article:
         """The date the story last stated before the sentence (never ahead of the report),
         else the report's own date."""
         ref = self.ref.isoformat() if self.ref else None
+        stated = []
         for earlier in reversed(self.sentences[max(0, sentence.index - 8) : sentence.index]):
             when, how = self.when(earlier)
             if how == "stated" and when and (ref is None or when <= ref):
-                return when, "narrative"
+                stated.append(when)
+        days = [when for when in stated if len(when) == 10]
+        if days:  # a day the story tells, before a year named in the background ("since 2005")
+            return days[0], "narrative"
+        lead = self.lead_date()
+        if lead:
+            return lead, "narrative"
+        if stated:
+            return stated[0], "narrative"
         return (ref, "present") if ref else (None, "none")
 
     @functools.cached_property
