@@ -148,3 +148,11 @@ def test_extraction_again_proposes_nothing_a_curator_decided():
 
 def test_a_list_of_headlines_is_no_enumeration():
     assert lists.find("Related\n- Cocoa prices hit new high\n- Ministers meet in Lome") is None
+
+
+def test_an_official_beside_the_other_countrys_official_holds_the_pairs_other_office():
+    text = ("Hungary and Azerbaijan agreed on Monday to expand gas supplies. Hungarian Foreign "
+            "Minister Anna Kovacs also held talks with Foreign Minister Javid Rzayev.")
+    roles = {d["record"]["name"]: d["record"]["roles"] for d in of(run(text, DOC), "people")}
+    assert roles["Anna Kovacs"][0]["country"] == "HU"
+    assert roles["Javid Rzayev"][0]["country"] == "AZ"

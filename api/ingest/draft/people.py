@@ -71,7 +71,8 @@ def _new_person(article: Article, person: people.Person) -> dict:
         when = article.when(sentence)[0]
         country = titled.country or person.country
         if country is None:
-            country = _visitor_country(article, sentence, when, titled.start) or article.home
+            country = _visitor_country(article, sentence, when, titled.start) or \
+                article.home or _counterpart_country(article, sentence, person)
             if country:
                 inferred.append("roles[0].country")
         if country:
@@ -94,6 +95,25 @@ def _new_person(article: Article, person: people.Person) -> dict:
     if draft["matches"]:
         draft["reasons"].append("similar to known people, but not enough to be one of them")
     return draft
+
+
+def _counterpart_country(article: Article, sentence, person: people.Person) -> str | None:
+    """An official named beside one of the other country of the article's pair ("Fekete held
+    talks with Foreign Minister Javid Rzayev") holds the office of the pair's other country."""
+    if len(article.pair) != 2:
+        return None
+    others = set()
+    for mention in sentence.people:
+        other = article.person_of(mention)
+        if other is None or other is person:
+            continue
+        country = mention.country or other.country
+        if country in article.pair:
+            others.add(country)
+    if len(others) != 1:
+        return None
+    (theirs,) = others
+    return next(c for c in article.pair if c != theirs)
 
 
 def _visitor_country(article: Article, sentence, when, at: int) -> str | None:
