@@ -149,7 +149,8 @@ async function openAccept(draft) {
   buttons(form, draft, "Accept", [use]);
   form.fields = fields;
   form.addEventListener("submit", (event) => { event.preventDefault(); accept(draft, form); });
-  const first = form.querySelector("input, select, textarea, button[type=submit]");
+  // The first text field: Enter there accepts the draft as it stands.
+  const first = form.querySelector('input[type="text"], button[type=submit]');
   first.focus();
 }
 
