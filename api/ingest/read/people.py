@@ -240,7 +240,8 @@ def group(mentions: list[Mention]) -> list[Person]:
         home = None
         for i, person in enumerate(people):
             full = key(person.name).split()
-            if tokens == full or (len(tokens) == 1 and tokens[0] in full):
+            if tokens == full or (len(tokens) == 1 and tokens[0] in full) or (
+                    1 < len(tokens) < len(full) and full[-len(tokens):] == tokens):
                 home = i
                 break
         if home is None:
