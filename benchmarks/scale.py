@@ -1,7 +1,7 @@
 """The brief and facets on a large corpus: milliseconds per call, against the timeline.
 
     .venv/bin/python -m benchmarks.scale [--records 1000000] [--db PATH] [--rebuild]
-        [--warm-up 2] [--rounds 3] [--calls 5] [--out results.json]
+        [--warm-up 2] [--rounds 7] [--calls 5] [--out results.json]
 
 Builds the corpus with ``python -m benchmarks.synth`` when it is missing, of
 another table layout, or with ``--rebuild`` (and says how long that took), then
@@ -117,7 +117,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--rebuild", action="store_true", help="build the corpus anew")
     parser.add_argument("--warm-up", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--calls", type=int, default=5)
     parser.add_argument("--out", type=Path, default=None, help="write the results as JSON")
     args = parser.parse_args()
