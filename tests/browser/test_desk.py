@@ -339,6 +339,8 @@ def test_a_source_from_paste_to_the_brief(desk, browser):
     assert status_text(browser).startswith("Cited"), status_text(browser)
     cited = api(base, f"/v1{target}")["sources"]
     assert cited[-1]["quote"] == CITED and cited[-1]["start"] == text.index(CITED)
+    browser.find_element(By.ID, "selection-close").click()
+    assert not browser.find_element(By.ID, "selection-panel").is_displayed()
     no_console_errors(browser)
 
     # The inbox says what was decided.

@@ -378,6 +378,12 @@ RESOURCES.forEach((r) => document.getElementById("new-resource").append(el("opti
 document.getElementById("new-record").addEventListener("click", newRecord);
 document.getElementById("cite-form").addEventListener("submit", (e) => { e.preventDefault(); citeExisting(); });
 document.getElementById("use-selection").addEventListener("click", () => { if (current >= 0) { useSelection(drafts[current]); } });
+document.getElementById("selection-close").addEventListener("click", () => {
+  panel.hidden = true;
+  selected = null;
+  document.getElementById("selection-form").textContent = "";
+  window.getSelection().removeAllRanges();
+});
 let timer = null;
 document.getElementById("cite-record").addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(searchRecords, 200); });
 document.addEventListener("selectionchange", () => { if (selectionIn(textBox)) { noteSelection(); } });
