@@ -209,8 +209,9 @@ def right(draft: dict, fact: Fact) -> bool:
         full = [n for n in names if n not in acronyms]
         if full and not any(_same_name(record.get("name") or "", n) for n in full):
             return False
-        return not acronyms or record.get("acronym") in acronyms or any(
-            a["name"] in acronyms for a in record.get("aliases") or [])
+        return not acronyms or record.get("acronym") in acronyms or \
+            record.get("name") in acronyms or any(
+                a["name"] in acronyms for a in record.get("aliases") or [])
     if fact.resource == "people":
         roles = record.get("roles") or []
         if item.get("countries") is None:

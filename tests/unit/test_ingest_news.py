@@ -156,3 +156,12 @@ def test_an_official_beside_the_other_countrys_official_holds_the_pairs_other_of
     roles = {d["record"]["name"]: d["record"]["roles"] for d in of(run(text, DOC), "people")}
     assert roles["Anna Kovacs"][0]["country"] == "HU"
     assert roles["Javid Rzayev"][0]["country"] == "AZ"
+
+
+def test_an_organization_takes_the_acronym_the_text_uses_for_it():
+    text = ("Chile and Norway asked the European Union for observer status. The EU has not "
+            "answered, and the Chilean Antarctic Institute (INACH) will host the next round.")
+    found = {d["record"]["name"]: d["record"]["acronym"]
+             for d in of(run(text, DOC), "organizations")}
+    assert found.get("European Union") == "EU"
+    assert found.get("Chilean Antarctic Institute") == "INACH"

@@ -87,3 +87,11 @@ def test_a_folder_is_scored_per_batch(tmp_path):
     assert list(reports) == ["1"]
     assert reports["1"]["total"]["gold"] == 4
     assert reports["1"]["citations_failing"] == 0
+
+
+def test_an_organization_known_only_by_its_acronym_is_right_by_that_name():
+    gold = [{"resource": "organizations", "label": "KTZ", "quote": None, "names": ["KTZ"]}]
+    result = scoring.score([{"resource": "organizations",
+                             "record": {"name": "KTZ", "acronym": None, "aliases": []}}],
+                           scoring.facts(gold, TEXT), TEXT).as_dict()
+    assert result["resources"]["organizations"]["right"] == 1

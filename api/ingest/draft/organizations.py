@@ -52,7 +52,8 @@ def named(text: str) -> list[tuple[str, str]]:
             continue
         first = next((k for k, w in enumerate(taken)
                       if w.group(0)[:1].upper() == acronym[:1].upper()), 0)
-        taken = taken[first:]
+        if len(taken) - first >= 2:  # "Angola's Agronomic Research Institute (IIA)": all of it
+            taken = taken[first:]
         base = max(0, match.start() - 150)
         name = text[base + taken[0].start() : base + taken[-1].end()]
         out.append((" ".join(name.split()), acronym))
@@ -204,6 +205,14 @@ def draft(article: Article) -> list[dict]:
             if acronym:
                 reasons.append(f"acronym '{acronym}' given in parentheses")
             out.append(make("organizations", record, confidence, reasons))
+    for made in out:
+        record = made["record"]
+        if record["acronym"] is None and len(record["name"].split()) > 1:
+            initials = "".join(w[0] for w in record["name"].split() if w[:1].isupper())
+            if len(initials) >= 2 and re.search(rf"(?<![\w-]){initials}(?![\w-])",
+                                                article.text):
+                record["acronym"] = initials  # "the European Union" and "the EU"
+                made["reasons"].append(f"acronym '{initials}' used in the text")
     return _with_acronyms(out)
 
 
