@@ -148,11 +148,12 @@ class Tasks:
         return found
 
     def claim(self, pid: int) -> Task | None:
-        """The oldest queued task, now running (tried once more), or None."""
+        """The next queued task, now running (tried once more), or None: a feed's poll
+        first (it is short, and a feed lists only its latest entries), then the oldest."""
         with self.write() as conn:
             row = conn.execute(
                 "SELECT job, kind, document, payload, attempts FROM tasks "
-                "WHERE state = 'queued' ORDER BY created LIMIT 1"
+                "WHERE state = 'queued' ORDER BY kind != 'feed', created LIMIT 1"
             ).fetchone()
             if row is None:
                 return None

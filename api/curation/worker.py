@@ -7,7 +7,8 @@ between jobs, for its supervisor to start it afresh). A child that runs past its
 kind's time limit, or grows past the memory ceiling, is killed; a job
 killed that way (or by anything else: the OOM killer, the worker's own
 death) is tried once more, then fails with a problem naming why. Between
-jobs the worker queues a poll of each feed that is due (``api.curation.feeds``).
+jobs (every second at most) the worker queues a poll of each feed that is due
+(``api.curation.feeds``).
 
 The child dies with the worker (``PR_SET_PDEATHSIG``): a worker killed by
 SIGKILL leaves no job running behind it; the next worker finds the job
@@ -38,6 +39,7 @@ ATTEMPTS = 2  # a killed job is tried once more
 POLL_S = 0.05  # how often a running child is watched
 IDLE_S = 0.25  # how long an empty queue is left before it is asked again
 BEAT_S = 1.0
+SCHEDULE_S = 1.0  # how often the feeds due are looked for
 PR_SET_PDEATHSIG = 1
 
 
@@ -66,6 +68,7 @@ class Worker:
         self.stopping = False
         self.started = time.time()
         self.last_beat = 0.0
+        self.last_schedule = 0.0
         self.counts = {"done": 0, "failed": 0, "killed": 0}
         self.problem: str | None = None
 
@@ -86,8 +89,8 @@ class Worker:
         log.info("worker on %s (pid %s)", self.tasks.path, os.getpid())
         while not self.stopping:
             self.beat()
+            self._schedule_feeds()  # between jobs too: a busy worker still polls on time
             if not self.step():
-                self._schedule_feeds()
                 time.sleep(IDLE_S)
             elif _rss(os.getpid()) > self.limits.memory:  # recycled: its supervisor restarts it
                 log.warning("the worker grew past %d MB; it stops to be restarted",
@@ -206,6 +209,9 @@ class Worker:
     def _schedule_feeds(self) -> None:
         from api.curation import feeds
 
+        if time.monotonic() - self.last_schedule < SCHEDULE_S:
+            return
+        self.last_schedule = time.monotonic()
         try:
             feeds.schedule(self.db, self.tasks)
         except Exception:  # the feeds cannot be read now: the next idle moment tries again
