@@ -28,6 +28,7 @@ TIMELINE = (
 )
 TITLE_LENGTH = 140
 
+
 def encode(record: dict) -> bytes:
     """The stored (and served) JSON of a record."""
     return orjson.dumps(record)
@@ -81,6 +82,12 @@ def cited_from(record: dict, published: dict[str, str | None]) -> str | None:
     if "publisher" in record and record.get("published"):
         days.append(dates.bounds(record["published"])[0])
     return min(days, default=None)
+
+
+def linked(countries: list[str]) -> str:
+    """A timeline row's countries as one string, each between commas (",PK,RU,"): the
+    timeline's date indexes hold it, so a walk in date order checks a country there."""
+    return f",{','.join(countries)},"
 
 
 def timeline_title(resource: Resource, record: dict) -> str:
@@ -202,6 +209,7 @@ def rows(resource: Resource, record: dict, published: dict[str, str | None]) -> 
             "date_end": record["date_end"],
             "cited_from": first_cited,
             "json": encode(entry),
+            "countries": linked(in_countries),
         }
     return result
 

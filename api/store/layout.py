@@ -20,7 +20,7 @@ import sqlite_utils
 
 from api.domain import catalog
 
-SCHEMA_VERSION = "6"  # the table layout; a database of another layout must be rebuilt
+SCHEMA_VERSION = "7"  # the table layout; a database of another layout must be rebuilt
 
 # Columns a resource table has beyond the common ones, and what they refer to.
 EXTRA_COLUMNS: dict[str, dict[str, type]] = {
@@ -99,10 +99,11 @@ def create(db: sqlite_utils.Database) -> None:
             "date_end": str,
             "cited_from": str,
             "json": bytes,
+            "countries": str,  # entries.linked: the date indexes carry it
         },
         pk=("resource", "id"),
     )
-    _date_indexes(db, "timeline", "resource, id")
+    _date_indexes(db, "timeline", "resource, id, countries")
     # What full-text search sees of each record; api.fulltext indexes it.
     db["search"].create({"type": str, "id": str, "title": str, "body": str}, pk=("type", "id"))
     db["meta"].create({"key": str, "value": str}, pk="key")

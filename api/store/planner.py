@@ -161,16 +161,25 @@ class Planner:
         for i in order:
             group = f.countries[i]
             marks = ",".join("?" * len(group))
-            if i not in lists:
-                # A common country: walk the table in sort order, checking each row's
-                # link, and stop at the page's end instead of sorting every match.
-                owner = "timeline.resource" if table == "timeline" else "?"
+            if i not in lists and table == "timeline":
+                # A common country: walk the timeline in date order, checking each row's
+                # countries in the index itself (entries.linked), and stop at the page's end.
                 links.append(len(terms))
                 terms.append(
                     (
-                        f"EXISTS (SELECT 1 FROM record_countries rc WHERE rc.resource = {owner} "
+                        f"({' OR '.join(['instr(countries, ?) > 0'] * len(group))})",
+                        [f",{c}," for c in group],
+                    )
+                )
+            elif i not in lists:
+                # A common country: walk the table in sort order, checking each row's
+                # link, and stop at the page's end instead of sorting every match.
+                links.append(len(terms))
+                terms.append(
+                    (
+                        "EXISTS (SELECT 1 FROM record_countries rc WHERE rc.resource = ? "
                         f"AND rc.country IN ({marks}) AND rc.record_id = {table}.id)",
-                        [*([] if table == "timeline" else [table]), *group],
+                        [table, *group],
                     )
                 )
             else:  # a rare one: fetch its few records and sort them

@@ -80,7 +80,15 @@ def fast_rows(resource: Resource, record: dict, published: dict[str, str]):
         "countries": involved,
         "sources": sources,
     }
-    timeline = (name, rid, record["date_start"], record["date_end"], first, orjson.dumps(entry))
+    timeline = (
+        name,
+        rid,
+        record["date_start"],
+        record["date_end"],
+        first,
+        orjson.dumps(entry),
+        entries.linked(involved),
+    )
     refs = {("countries", c) for c in involved}
     refs.update(("documents", s["document"]) for s in sources)
     if name == "agreements":

@@ -37,7 +37,7 @@ LINKS = {  # link tables: staged unindexed, then copied in primary-key order
         "target, target_id, resource, record_id",
     ),
 }
-TIMELINE_COLUMNS = ("resource", "id", "date_start", "date_end", "cited_from", "json")
+TIMELINE_COLUMNS = ("resource", "id", "date_start", "date_end", "cited_from", "json", "countries")
 NAMES_COLUMNS = ("resource", "key", "record_id", "name", "rank")
 SEARCH_COLUMNS = fulltext.COLUMNS
 
