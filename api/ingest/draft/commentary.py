@@ -72,11 +72,12 @@ def _speaker(article: Article, mention) -> tuple[dict | None, str | None]:
     return {"name": person.name, "person": person.person}, mention.country or person.country
 
 
-_BODIES = (r"(?:[Mm]inistry|[Pp]alace|[Ee]mbassy|[Dd]epartment|[Oo]ffice|[Pp]residency|"
+_BODIES = (r"\b(?:[Mm]inistry|[Pp]alace|[Ee]mbassy|[Dd]epartment|[Oo]ffice|[Pp]residency|"
            r"[Gg]overnment|[Cc]ommission|[Ss]ecretariat|Kremlin|White\s+House|[Cc]ouncil|"
            r"[Aa]gency|[Bb]ank|[Hh]igh\s+[Cc]ommission)")
-_BODY_NAME = (rf"(?:the\s+)?(?P<body>(?:[A-Z][\w’'.-]*\s+){{0,5}}{_BODIES}(?:\s+(?:of|for)"
-              rf"(?:\s+the)?(?:\s+[A-Z][\w’'-]*){{1,5}})?|(?:[a-z]+\s+)?{_BODIES})")
+_BODY_NAME = (rf"(?<![\w-])(?:the\s+)?(?P<body>(?:[A-Z][\w’'.-]*\s+){{0,5}}{_BODIES}"
+              rf"(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w’'-]*){{1,5}})?|"
+              rf"(?:[a-z]+\s+)?{_BODIES})")
 _SAID_AFTER = (re.compile(rf"^[,\s]*(?:{_BODY_NAME})\s+(?:said|says|stated|added|noted|"
                           rf"declared|announced)\b"),
                re.compile(rf"^[,\s]*(?:said|says|stated|added)\s+{_BODY_NAME}"))
