@@ -165,3 +165,21 @@ def test_an_organization_takes_the_acronym_the_text_uses_for_it():
              for d in of(run(text, DOC), "organizations")}
     assert found.get("European Union") == "EU"
     assert found.get("Chilean Antarctic Institute") == "INACH"
+
+
+def test_agreements_named_one_after_another_without_a_count():
+    text = ("On Friday, Chile and Norway signed an agreement on seasonal work, a memorandum of "
+            "understanding on wine exports and a protocol on consular matters.")
+    found = titles(run(text, DOC))
+    assert found == ["Agreement on seasonal work", "MoU on wine exports",
+                     "Protocol on consular matters"]
+
+
+def test_a_list_numbered_one_two_three_is_one_agreement_a_line():
+    text = ("Kenya and Ethiopia signed the following instruments on 30 May 2023:\n\n"
+            "1. Agreement on the Joint Operation of a Border Post\n"
+            "2. Memorandum of Understanding on Cooperation in Tourism\n"
+            "3. Protocol on the Sale of Electricity")
+    agreements = of(run(text, DOC), "agreements")
+    assert len(agreements) == 3
+    assert {d["record"]["date"] for d in agreements} == {"2023-05-30"}

@@ -137,12 +137,38 @@ def _lines(sentence: str) -> Enumeration | None:
     return Enumeration(umbrella, items, True) if len(items) >= 2 else None
 
 
+_SIGNING = re.compile(r"\b(?:signed|inked|concluded|exchanged|initialled|initialed|"
+                      r"witnessed\s+the\s+(?:signing|exchange)\s+of)\s+(?=(?:an?|the|one)\s)")
+
+
+def _named_run(sentence: str) -> Enumeration | None:
+    """"signed an agreement on X, a memorandum on Y and a protocol on Z": agreements named
+    one after another, each by its own kind, with no word counting them."""
+    verb = _SIGNING.search(sentence)
+    if verb is None:
+        return None
+    end_match = _END.search(sentence, verb.end())
+    end = end_match.start() if end_match else len(sentence)
+    items = []
+    for a, b in _pieces(sentence, verb.end(), end):
+        a, b = _trim(sentence, a, b)
+        words = sentence[a:b]
+        if _VERB.match(words) or not TRIGGER.search(" ".join(words.split()[:4])):
+            break
+        if len(words.split()) <= 25:
+            items.append(Item(a, b, words, True))
+    return Enumeration(verb, items, False) if len(items) >= 2 else None
+
+
 def find(sentence: str) -> Enumeration | None:
     """The enumeration a sentence makes, with at least two items (or one named by the
     umbrella's own noun: "treaties on extradition")."""
     listed = _lines(sentence)
     if listed:
         return listed
+    inline = _named_run(sentence)
+    if inline:
+        return inline
     pronoun = _PRONOUN.match(sentence)
     for umbrella in ([pronoun] if pronoun else []) + list(UMBRELLA.finditer(sentence)):
         after = sentence[umbrella.end() :]

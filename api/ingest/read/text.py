@@ -141,14 +141,16 @@ def _lines(text: str, start: int, end: int):
 
 def _merge_fragments(found: list[Sentence], text: str) -> list[Sentence]:
     """Join a piece the parser split off mid-sentence (it starts in lower case) to the one
-    before it in the same paragraph."""
+    before it in the same paragraph, and a numbered list's items to the number before them
+    ("1." closing a line is the next item's number)."""
     merged: list[Sentence] = []
     for sentence in found:
         last = merged[-1] if merged else None
         if (
             last is not None
             and last.paragraph == sentence.paragraph
-            and (sentence.text[:1].islower() or not re.search(r"[.!?”’\"')]$", last.text))
+            and (sentence.text[:1].islower() or not re.search(r"[.!?”’\"')]$", last.text)
+                 or re.search(r"(?:^|\n)\s*\(?(?:\d{1,2}|[ivx]{1,4})[.)]$", last.text))
         ):
             last.end = sentence.end
             last.text = text[last.start : last.end]
