@@ -205,12 +205,12 @@ def draft(article: Article) -> list[dict]:
             if acronym:
                 reasons.append(f"acronym '{acronym}' given in parentheses")
             out.append(make("organizations", record, confidence, reasons))
+    capitals = set(re.findall(r"(?<![\w-])[A-Z]{2,}(?![\w-])", article.text))
     for made in out:
         record = made["record"]
         if record["acronym"] is None and len(record["name"].split()) > 1:
             initials = "".join(w[0] for w in record["name"].split() if w[:1].isupper())
-            if len(initials) >= 2 and re.search(rf"(?<![\w-]){initials}(?![\w-])",
-                                                article.text):
+            if len(initials) >= 2 and initials in capitals:
                 record["acronym"] = initials  # "the European Union" and "the EU"
                 made["reasons"].append(f"acronym '{initials}' used in the text")
     return _with_acronyms(out)
