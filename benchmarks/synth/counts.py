@@ -1,7 +1,7 @@
-"""The counts the layout's triggers keep (``facet_counts``, ``pair_counts``), counted as the
-rows are made: each pool worker adds up its records' in memory and writes its totals once,
-and the parent sums the workers' totals (``merge``). The result equals ``layout.recount``
-(checked by the synth tests)."""
+"""The counts the layout's triggers keep (``facet_counts``, ``pair_counts``), counted as
+the rows are made: each pool worker adds up its records' in memory and hands its totals
+on once; the parent sums them (``Counts.merge``) and writes them (``Counts.insert``).
+The result equals ``layout.recount`` (checked by the synth tests)."""
 
 from __future__ import annotations
 
@@ -71,25 +71,19 @@ class Counts:
                     if a != b:
                         pairs[(a, b, name, value)] += 1
 
-    def write(self, conn) -> None:
-        """Into ``conn`` as two plain tables (no keys), for ``merge``."""
+    def merge(self, other: Counts) -> None:
+        """Add another worker's counts to these."""
+        self.facets.update(other.facets)
+        self.pairs.update(other.pairs)
+
+    def insert(self, conn) -> None:
+        """Into the database's ``facet_counts`` and ``pair_counts``, in key order."""
         for table, columns, counted in (
             ("facet_counts", FACET_COLUMNS, self.facets),
             ("pair_counts", PAIR_COLUMNS, self.pairs),
         ):
-            conn.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
             conn.executemany(
-                f"INSERT INTO {table} VALUES ({', '.join('?' * len(columns))})",
-                ((*key, n) for key, n in counted.items()),
+                f"INSERT INTO main.{table} ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))})",
+                ((*key, n) for key, n in sorted(counted.items())),
             )
-
-
-def merge(conn, schemas: list[str]) -> None:
-    """Sum the counts ``Counts.write`` left in the attached ``schemas`` into the main tables."""
-    for table, columns in (("facet_counts", FACET_COLUMNS), ("pair_counts", PAIR_COLUMNS)):
-        keys = ", ".join(columns[:-1])
-        parts = " UNION ALL ".join(f"SELECT * FROM {s}.{table}" for s in schemas)
-        conn.execute(
-            f"INSERT INTO main.{table} ({', '.join(columns)}) SELECT {keys}, sum(n) "
-            f"FROM ({parts}) GROUP BY {keys} ORDER BY {keys}"
-        )

@@ -25,7 +25,7 @@ from api.store.layout import SCHEMA_VERSION
 from api.store.writer import Writer
 from benchmarks.synth.children import pool_worker, run_child
 from benchmarks.synth.corpus import Corpus
-from benchmarks.synth.counts import Counts, merge
+from benchmarks.synth.counts import Counts
 from benchmarks.synth.rows import check_record, columns_of, fast_rows, fast_search
 from benchmarks.synth.words import BATCH, BY_NAME_ORDER, FAST, SAMPLE
 
@@ -45,7 +45,7 @@ CACHE = -262144  # KiB of page cache
 SORT_CACHE = -2048  # KiB of page cache while sorting: the sorter's run size (_sort_in_runs)
 
 _corpus: Corpus | None = None  # set before the worker pool forks
-_counted: multiprocessing.synchronize.Barrier | None = None  # likewise: see _write_counts
+_counted: multiprocessing.synchronize.Barrier | None = None  # likewise: see _counts_made
 _counts = Counts()  # a pool worker's counts of the records it made
 
 
@@ -187,17 +187,14 @@ def _open_stage(directory: Path) -> None:
             _stage.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
 
 
-def _write_counts(directory: str) -> None:
-    """Write this pool worker's counts into its stage file, once every chunk is made.
+def _counts_made(_) -> Counts:
+    """This pool worker's counts, once every chunk is made.
 
     One call per worker: each waits at the barrier ``_counted`` until every worker
     has one, so no worker takes two.
     """
-    _open_stage(Path(directory))
-    _stage.execute("BEGIN")
-    _counts.write(_stage)
-    _stage.execute("COMMIT")
     _counted.wait(timeout=600)
+    return _counts
 
 
 def _connect_chunk(path: Path | str) -> sqlite3.Connection:
@@ -332,13 +329,6 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
         for process in linking:
             process.start()
             children.append(process)
-        for n, stage in enumerate(stages):
-            conn.execute(f"ATTACH DATABASE ? AS s{n}", (str(stage),))
-        conn.execute("BEGIN")
-        merge(conn, [f"s{n}" for n in range(len(stages))])
-        conn.execute("COMMIT")
-        for n in range(len(stages)):
-            conn.execute(f"DETACH DATABASE s{n}")
         _sort_in_runs(conn)
         conn.execute("BEGIN")
         for _, _, sql in deferred:  # those of the link tables are filled by the copy below
@@ -484,10 +474,13 @@ def _fill(corpus: Corpus, conn, chunks: Path, progress: bool, writer: Writer, to
                 to_index.send_bytes(out["path"].encode())
                 digests[name].append(out["digest"])
                 bar.update(out["count"])
-        list(pool.map(_write_counts, [str(chunks)] * WORKERS))
+        counts = Counts()
+        for made in pool.map(_counts_made, range(WORKERS)):
+            counts.merge(made)
     finally:
         pool.shutdown(cancel_futures=True)  # on an error, waits for the chunks under way only
     conn.execute("BEGIN")
+    counts.insert(conn)
     _insert(
         conn,
         "document_texts",
