@@ -152,7 +152,12 @@ def _read(response, url: str, limits: Limits, deadline: float) -> bytes:
     return b"".join(parts)
 
 
-def check_address(url: str, allow_private: bool) -> None:
+def check_address(url: str, allow_private: bool, resolve: bool = True) -> None:
+    """FetchError unless ``url`` is http(s) with a host whose every address is public.
+
+    Without ``resolve`` (a check in a request), a name is not looked up: only a
+    literal address and ``localhost`` are judged; the fetch checks the rest.
+    """
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -161,6 +166,22 @@ def check_address(url: str, allow_private: bool) -> None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"{url[:200]} is not an http(s) URL.")
     if allow_private:
+        return
+    if not resolve:
+        host = parts.hostname.lower()
+        try:
+            literal = ipaddress.ip_address(host.split("%")[0])
+        except ValueError:
+            literal = None
+        if (
+            host == "localhost"
+            or host.endswith(".localhost")
+            or (literal is not None and not literal.is_global)
+        ):
+            raise FetchError(
+                f"{parts.hostname} is a private or local address; "
+                "BRIEFS_FETCH_PRIVATE=1 allows those."
+            )
         return
     try:
         found = socket.getaddrinfo(parts.hostname, port or 80, proto=socket.IPPROTO_TCP)

@@ -100,7 +100,8 @@ def add():
     except FeedError as exc:
         raise Problem(422, exc.detail, errors={"every": [exc.detail]}) from exc
     try:
-        fetch.check_address(loaded["url"], bool(current_app.config["FETCH_PRIVATE"]))
+        # no name is looked up here; the worker checks every address it connects to
+        fetch.check_address(loaded["url"], bool(current_app.config["FETCH_PRIVATE"]), resolve=False)
     except fetch.FetchError as exc:
         raise Problem(422, exc.detail, errors={"url": [exc.detail]}) from exc
     try:
