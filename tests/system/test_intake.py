@@ -224,5 +224,10 @@ def test_the_worker_and_the_web_server_each_come_back_without_the_other(db_path,
             service.wait(service.ready, 60, "readiness after gunicorn's restart")
             time.sleep(0.5)
         failed = [r for r in readers.results if r[1] != 200]
-        assert len(readers.results) > 10 and not failed, failed[:5]
+        assert len(readers.results) > 10
+        assert not [r for r in failed if "Refused" in str(r[1])], failed[:5]  # none refused
+        assert not [r for r in failed if isinstance(r[1], int)], failed[:5]  # nor answered
+        # a request the killed server's worker had taken as it shut down may be reset (seen
+        # once in several runs on two busy cores); more than that is a failure
+        assert len(failed) <= 1, failed[:5]
         assert service.child("worker").pid == worker.pid  # the worker kept running
