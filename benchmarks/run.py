@@ -71,7 +71,11 @@ def server(name: str, argv: list[str], env: dict, ready: str) -> Server:
     environ = {k: str(v) for k, v in env.items() if k not in ("PORT", "LOG_DIR")}
     started = Server(argv, environ, log_path, port=int(env["PORT"]), name=name, ready=ready)
     started.start()
-    started.wait_ready(120)
+    try:
+        started.wait_ready(120)
+    except RuntimeError:
+        started.kill()
+        raise
     started.connection = connection_header(started.base + ready)
     log(f"  {name} ready on {started.base} (Connection: {started.connection})")
     return started
