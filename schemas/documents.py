@@ -38,13 +38,12 @@ class DocumentSchema(RecordSchema):
     url = fields.String(
         allow_none=True,
         load_default=None,
-        validate=[
-            validate.Regexp(
-                rf"^https?://[^\s/?#{CONTROL_CHARACTERS}]+[^\s{CONTROL_CHARACTERS}]*$",
-                error="Not an http(s) URL.",
-            ),
-            parsable_url,
-        ],
+        # no raw brackets: outside an IPv6 literal (which no article needs) they must be
+        # percent-encoded, and an unbalanced one makes the URL unreadable
+        validate=validate.Regexp(
+            rf"^https?://[^\s/?#\[\]{CONTROL_CHARACTERS}]+[^\s\[\]{CONTROL_CHARACTERS}]*$",
+            error="Not an http(s) URL.",
+        ),
         metadata={"description": "Where the document was published (http or https)"},
     )
     rights = Text(
