@@ -451,11 +451,15 @@ class WriteLog:
         """(action, resource, id) of every write that took effect."""
         actions = {"POST": "create", "PATCH": "update", "DELETE": "delete"}
         # An accepted draft creates its record (the drafts here are all `create`s);
-        # a rejected draft or a queued extraction writes no record.
+        # a rejected draft or a queued extraction writes no record, nor does a page
+        # posted as a document (202: a job; the worker, absent here, stores it).
         return Counter(
             (actions[a.method], a.resource, a.record_id)
             for a in self.answers
-            if 200 <= a.status < 300 and not a.replayed and a.review in (None, "accept")
+            if 200 <= a.status < 300
+            and a.status != 202
+            and not a.replayed
+            and a.review in (None, "accept")
         )
 
 
