@@ -12,7 +12,7 @@ from api.build.check import check as check_inputs
 from api.build.database import BuildError, UnexportedWrites
 from api.build.database import build as build_db
 from api.build.inputs import InputError, read_seeds, write_fixture
-from api.cli.options import DB_OPTION, EXISTING_DB, FIXTURES, SEEDS, default_db
+from api.cli.options import DB_OPTION, EXISTING_DB, FIXTURES, SEEDS, build_refused, default_db
 from api.domain import catalog, citations
 from api.domain.records import DERIVED
 
@@ -52,10 +52,7 @@ def build(db: Path | None, seeds: Path, fixtures: Path, force: bool) -> None:
     except UnexportedWrites as exc:
         raise click.ClickException(str(exc)) from exc
     except BuildError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(exc.problems)} problem(s); {target} left unchanged", err=True)
-        sys.exit(1)
+        build_refused(exc, target)
     counts = orjson.loads(meta["counts"])
     click.echo(
         f"built {target} (dataset {meta['dataset_version']}): "

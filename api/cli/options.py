@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -47,3 +48,11 @@ def actor(command: str) -> str:
     import getpass
 
     return f"cli:{command}:{getpass.getuser()}"
+
+
+def build_refused(error, target: Path) -> None:
+    """Name each problem that stopped a build, then exit 1 (the database is unchanged)."""
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{len(error.problems)} problem(s); {target} left unchanged", err=True)
+    sys.exit(1)

@@ -10,7 +10,7 @@ import click
 
 from api.build.database import BuildError
 from api.build.database import build as build_db
-from api.cli.options import DB_OPTION, FIXTURES, SEEDS, default_db
+from api.cli.options import DB_OPTION, FIXTURES, SEEDS, build_refused, default_db
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
@@ -161,10 +161,7 @@ def rebuild(litestream_config: Path, db: Path | None, seeds: Path, fixtures: Pat
     except litestream.RebuildError as exc:
         raise click.ClickException(str(exc)) from exc
     except BuildError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(exc.problems)} problem(s); {target} left unchanged", err=True)
-        sys.exit(1)
+        build_refused(exc, target)
     for path in removed:
         click.echo(f"removed {path}", err=True)
     click.echo(f"rebuilt {target} (dataset {meta['dataset_version']}); replication starts over")

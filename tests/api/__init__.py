@@ -1,1 +1,1 @@
-"""Tests of the app in-process, through Flask's test client."""
+"""In-process tests that read: records, collections, briefs, search, pages, the contract."""

@@ -493,7 +493,7 @@ def fresh_idempotency_keys():
     first is a 422 for the reused key and its body is never validated. Cases
     about a header (a missing Authorization, the key's own length limits) are
     sent as drawn: changing them would make schemathesis re-judge the case.
-    Replays are tested in tests/api/test_writes.py.
+    Replays are tested in tests/writes/test_writes.py.
     """
     sent = itertools.count(1)
 
@@ -516,7 +516,7 @@ def fresh_idempotency_keys():
         schemathesis.hooks.unregister(before_call)
 
 
-# Feeds are written to the intake file, not the data; tests/api/test_feeds.py holds
+# Feeds are written to the intake file, not the data; tests/writes/test_feeds.py holds
 # their contract (scopes, 201, 204, 404, 409, 422).
 NOT_FUZZED = re.compile(r"^/v1/feeds")
 

@@ -1,0 +1,1 @@
+"""In-process tests that write: records, documents, drafts and their review, intake, feeds."""
