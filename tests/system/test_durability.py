@@ -10,10 +10,9 @@ import signal
 import sqlite3
 import threading
 import time
-import urllib.request
 
 from api.store.tokens import Tokens
-from tests.helpers import DOCUMENT, SEEDS, children, served
+from tests.helpers import DOCUMENT, SEEDS, call, children, served
 
 CLIENTS = 4
 WRITES_EACH = 12
@@ -98,8 +97,8 @@ def test_acknowledged_writes_survive_a_killed_worker(db_path, tmp_path, monkeypa
         # The full-text index kept in step: every acknowledged write is found.
         found, url = [], f"{base}/v1/search?q=durability&type=event&limit=100"
         while url:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                page = json.load(response)
+            status, _, page = call("GET", url)
+            assert status == 200, page
             found += [hit["title"] for hit in page["items"]]
             url = page["next"]
         assert sorted(found) == sorted(acknowledged)
