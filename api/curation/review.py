@@ -15,6 +15,7 @@ import secrets
 
 import orjson
 
+from api.curation import jobs
 from api.domain import catalog, citations
 from api.domain.catalog import Resource
 from api.domain.problem import problem
@@ -94,23 +95,13 @@ class Review:
             )
 
     def _job(self, conn, job_id: str) -> dict:
-        row = conn.execute("SELECT json FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        if row is None:
+        job = jobs.get(conn, job_id)
+        if job is None:
             raise Missing(f"No job {job_id!r}.")
-        return orjson.loads(row[0])
+        return job
 
     def _put_job(self, conn, job: dict, insert: bool = False) -> Written:
-        body = orjson.dumps(JOB.dump(job))
-        values = (job["document"], job["state"], body, version(body), job["id"])
-        if insert:
-            conn.execute(
-                "INSERT INTO jobs (document, state, json, etag, id) VALUES (?, ?, ?, ?, ?)", values
-            )
-        else:
-            conn.execute(
-                "UPDATE jobs SET document = ?, state = ?, json = ?, etag = ? WHERE id = ?", values
-            )
-        return Written(job["id"], body, version(body))
+        return jobs.put(conn, job, insert)
 
     # --- drafts ------------------------------------------------------------------
 
