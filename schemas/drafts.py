@@ -147,7 +147,7 @@ class SelectionSchema(BaseSchema):
         metadata={"description": "Offset just past its last character, in code points"},
     )
     quote = fields.String(
-        validate=validate.Length(max=20000),
+        validate=[validate.Length(max=20000), no_control_characters()],
         metadata={
             "description": "The words as the curator saw them selected: when given, they "
             "must be what the text holds at those offsets (whitespace at the ends aside)"
@@ -198,7 +198,7 @@ class DraftMergeSchema(BaseSchema):
 
     draft = fields.String(
         required=True,
-        validate=validate.Length(min=1, max=40),
+        validate=[validate.Length(min=1, max=40), no_control_characters()],
         metadata={"description": "Its citations join this draft's; it is rejected as merged"},
     )
 

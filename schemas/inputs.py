@@ -19,7 +19,7 @@ from marshmallow import Schema, fields, validate
 
 READ_ONLY = frozenset({"id", "date_start", "date_end", "outcomes"})
 # Request text holds no control character but tab, line feed and carriage return
-# (C0, DEL, C1); api/editing.py refuses them in any string of a body.
+# (C0, DEL, C1); api/web/editing.py refuses them in any string of a body.
 CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 PLAIN_TEXT = rf"^[^{CONTROL_CHARACTERS}]*$"
 
