@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import random
 import re
 import threading
 from collections import Counter
@@ -315,7 +316,13 @@ class Run:
 
 
 def run(schema) -> Run:
-    """Run the engine and collect its failures by operation, check and title."""
+    """Run the engine and collect its failures by operation, check and title.
+
+    The global random generator is seeded too: choices the engine makes with it
+    (a dictionary value or a generated one) must not depend on the tests that
+    ran before in the same process.
+    """
+    random.seed(SEED)
     result = Run()
     for event in from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
