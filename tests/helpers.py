@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import threading
+import time
 from pathlib import Path
 
 from api import create_app
@@ -91,3 +93,36 @@ def served(db: Path, log: Path | None = None, **env: str):
         yield server.base, server.process, log
     finally:
         server.stop()
+
+
+class Readers:
+    """Threads reading the API for as long as they run: each read's (seconds, status, path)."""
+
+    PATHS = ("/v1/agreements?limit=5", "/v1/countries/PK", "/healthz", "/v1/briefs/PK/RU")
+
+    def __init__(self, base: str, threads: int = 3, timeout: float = 10.0) -> None:
+        self.base, self.timeout, self.results, self.stop = base, timeout, [], threading.Event()
+        self.threads = [threading.Thread(target=self._read, args=(i,)) for i in range(threads)]
+
+    def _read(self, i: int) -> None:
+        n = i
+        while not self.stop.is_set():
+            path = self.PATHS[n % len(self.PATHS)]
+            n += 1
+            started = time.monotonic()
+            try:
+                status = call("GET", self.base + path, timeout=self.timeout)[0]
+            except OSError as exc:
+                status = repr(exc)
+            self.results.append((time.monotonic() - started, status, path))
+            time.sleep(0.02)
+
+    def __enter__(self) -> Readers:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()

@@ -33,6 +33,7 @@ from api.build.database import build
 from api.store.connections import open_readonly
 from api.store.tokens import Tokens
 from deploy.servers import ROOT, call, children, free_port
+from tests.helpers import Readers
 from tests.system.pages import Site, article_page, rss
 
 WORDS = (
@@ -149,27 +150,6 @@ class Memory:
             time.sleep(0.25)
 
 
-class Readers:
-    PATHS = ("/v1/agreements?limit=5", "/v1/countries/PK", "/v1/briefs/PK/RU", "/v1/documents")
-
-    def __init__(self, base: str, threads: int) -> None:
-        self.base, self.results, self.stop = base, [], threading.Event()
-        self.threads = [threading.Thread(target=self._read, args=(i,)) for i in range(threads)]
-
-    def _read(self, i: int) -> None:
-        n = i
-        while not self.stop.is_set():
-            path = self.PATHS[n % len(self.PATHS)]
-            n += 1
-            started = time.monotonic()
-            try:
-                status = call("GET", self.base + path, timeout=15)[0]
-            except OSError as exc:
-                status = type(exc).__name__
-            self.results.append((time.monotonic() - started, status))
-            time.sleep(0.05)
-
-
 def child(serve: subprocess.Popen, name: str) -> psutil.Process | None:
     for pid in children(serve.pid):
         try:
@@ -212,7 +192,7 @@ def run(seconds: float, entries: int, readers: int, folder: Path) -> int:
         )  # fmt: skip
         memory = Memory(serve)
         memory.thread.start()
-        reading = Readers(base, readers)
+        reading = Readers(base, readers, timeout=15)
         try:
             _wait(lambda: _intake(base), 120, "the worker's first heartbeat", log)
             for thread in reading.threads:
@@ -317,8 +297,8 @@ def _report(base, auth, db, feed_id, plan, reading, memory, killed, log) -> list
     finally:
         conn.close()
     counts = feed["entries"]
-    times = sorted(t for t, _ in reading.results)
-    failed_reads = [s for _, s in reading.results if s != 200]
+    times = sorted(t for t, _, _ in reading.results)
+    failed_reads = [s for _, s, _ in reading.results if s != 200]
     p99 = times[int(len(times) * 0.99) - 1] if times else float("nan")
     twice = [u for u, n in urls.items() if n > 1]
     missing = sorted(plan.unique - set(urls))

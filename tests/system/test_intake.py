@@ -15,7 +15,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import psutil
 import pytest
 
 from api.store.tokens import Tokens
-from tests.helpers import ROOT, article, call, children, free_port
+from tests.helpers import ROOT, Readers, article, call, children, free_port
 
 pytestmark = pytest.mark.slow
 READ_LIMIT_S = 1.0
@@ -107,39 +106,6 @@ class Service:
     def restarted(self, name: str, before: psutil.Process) -> psutil.Process | None:
         now = self.child(name)
         return now if now is not None and now.pid != before.pid else None
-
-
-class Readers:
-    """Threads reading the API for as long as they run; each read's time and status."""
-
-    PATHS = ("/v1/agreements?limit=5", "/v1/countries/PK", "/healthz", "/v1/briefs/PK/RU")
-
-    def __init__(self, base: str, threads: int = 3) -> None:
-        self.base, self.results, self.stop = base, [], threading.Event()
-        self.threads = [threading.Thread(target=self._read, args=(i,)) for i in range(threads)]
-
-    def _read(self, i: int) -> None:
-        n = i
-        while not self.stop.is_set():
-            path = self.PATHS[n % len(self.PATHS)]
-            n += 1
-            started = time.monotonic()
-            try:
-                status = call("GET", self.base + path, timeout=10)[0]
-            except OSError as exc:
-                status = repr(exc)
-            self.results.append((time.monotonic() - started, status, path))
-            time.sleep(0.02)
-
-    def __enter__(self) -> Readers:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        for thread in self.threads:
-            thread.join()
 
 
 def hostile_page(size: int = 990_000) -> str:
