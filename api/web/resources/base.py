@@ -26,6 +26,15 @@ class NoQuery(BaseSchema):
 
 SCALARS = (str, int, float, type(None), datetime.date)  # immutable: shared, not copied
 
+# The id in a token-only operation's path, and the errors any such read may answer.
+ID_PARAMETER = {
+    "in": "path",
+    "name": "id",
+    "required": True,
+    "schema": {"type": "string", "minLength": 1},
+}
+TOKEN_READ_ERRORS = (400, 401, 403, 406)
+
 
 def _flat(value) -> bool:
     return isinstance(value, SCALARS) or (

@@ -22,7 +22,15 @@ from api.store.errors import WriteError
 from api.store.reads import decode
 from api.web import editing, listing, representation
 from api.web.problems import Problem, flatten_messages
-from api.web.resources.base import AUTH, CACHE_HEADERS, LINK_HEADER, alternatives, strict_query
+from api.web.resources.base import (
+    AUTH,
+    CACHE_HEADERS,
+    ID_PARAMETER,
+    LINK_HEADER,
+    TOKEN_READ_ERRORS,
+    alternatives,
+    strict_query,
+)
 from api.web.response import Response
 from schemas.drafts import (
     CitedSelectionSchema,
@@ -45,9 +53,9 @@ SELECTION = SelectionSchema()
 RETYPE = ResourceChangeSchema()
 MERGE = DraftMergeSchema()
 DraftPage = page_of(DraftSchema, "DraftPage")
-ID = {"in": "path", "name": "id", "required": True, "schema": {"type": "string", "minLength": 1}}
+ID = ID_PARAMETER
 LOCATION = {"Location": {"description": "Where it is", "schema": {"type": "string"}}}
-READ_ERRORS = (400, 401, 403, 406)
+READ_ERRORS = TOKEN_READ_ERRORS
 
 blp = Blueprint(
     "drafts", __name__, url_prefix="/v1", description="Drafts from documents, and their review"

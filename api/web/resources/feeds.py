@@ -14,7 +14,7 @@ from api.curation.feeds import FeedError, Feeds, NoFeed, parse_every
 from api.store.connections import sqlite3
 from api.web import editing, representation
 from api.web.problems import Problem, flatten_messages
-from api.web.resources.base import AUTH, alternatives, strict_query
+from api.web.resources.base import AUTH, ID_PARAMETER, TOKEN_READ_ERRORS, alternatives, strict_query
 from api.web.response import Response
 from schemas.intake import FeedCreateSchema, FeedListSchema, FeedSchema
 
@@ -22,9 +22,9 @@ SCOPE = "feeds"
 CREATE = FeedCreateSchema()
 FEED = FeedSchema()
 FEEDS = FeedListSchema()
-ID = {"in": "path", "name": "id", "required": True, "schema": {"type": "string", "minLength": 1}}
+ID = ID_PARAMETER
 LOCATION = {"Location": {"description": "The feed", "schema": {"type": "string"}}}
-READ_ERRORS = (400, 401, 403, 406)
+READ_ERRORS = TOKEN_READ_ERRORS
 
 blp = Blueprint(
     "feeds", __name__, url_prefix="/v1", description="RSS and Atom feeds the worker polls"
