@@ -201,40 +201,55 @@ def _speaker_right(record: dict, speaker: str | None) -> bool:
     return _same_name(name, speaker) or fuzz.partial_ratio(key(name), key(speaker)) >= 90
 
 
-def right(draft: dict, fact: Fact) -> bool:
+def wrong(draft: dict, fact: Fact) -> list[str]:
+    """The fields of the fact that the draft states otherwise, as ``field: found ≠ wanted``."""
     record, item = draft["record"], fact.item
     if fact.resource == "organizations":
         names = item.get("names") or []
         acronyms = [n for n in names if n.isupper() and " " not in n]
         full = [n for n in names if n not in acronyms]
+        found = [record.get("name")] + [a["name"] for a in record.get("aliases") or []]
         if full and not any(_same_name(record.get("name") or "", n) for n in full):
-            return False
-        return not acronyms or record.get("acronym") in acronyms or \
-            record.get("name") in acronyms or any(
-                a["name"] in acronyms for a in record.get("aliases") or [])
+            return [f"name: {record.get('name')} ≠ {full[0]}"]
+        if acronyms and record.get("acronym") not in acronyms and \
+                not any(n in acronyms for n in found):
+            return [f"acronym: {record.get('acronym')} ≠ {acronyms[0]}"]
+        return []
     if fact.resource == "people":
         roles = record.get("roles") or []
         if item.get("countries") is None:
-            return True
+            return []
         country = {roles[0]["country"]} if roles and roles[0].get("country") else set()
-        return country == set(item["countries"])
+        return [] if country == set(item["countries"]) else \
+            [f"role country: {sorted(country)} ≠ {sorted(item['countries'])}"]
+    fields = []
     if item.get("countries") is not None and \
             set(record.get("countries") or []) != set(item["countries"]):
-        return False
-    if "date" in item and not _date_right(record.get(_DATE[fact.resource]), item["date"]):
-        return False
+        fields.append(f"countries: {sorted(record.get('countries') or [])} ≠ "
+                      f"{sorted(item['countries'])}")
+    date = record.get(_DATE[fact.resource])
+    if "date" in item and not _date_right(date, item["date"]):
+        fields.append(f"date: {date} ≠ {item['date']}")
     if fact.resource == "agreements" and item.get("status") and \
             record.get("status") != item["status"]:
-        return False
+        fields.append(f"status: {record.get('status')} ≠ {item['status']}")
     if fact.resource == "indicators" and item.get("value") is not None:
         value = record.get("value")
         if value is None or abs(value - item["value"]) > 0.005 * abs(item["value"]):
-            return False
+            fields.append(f"value: {value} ≠ {item['value']}")
         if item.get("unit") and item["unit"] not in (record.get("currency"), record.get("unit")):
-            return False
-    if fact.resource == "quotes" and "speaker" in item:
-        return _speaker_right(record, item["speaker"])
-    return True
+            fields.append(f"unit: {record.get('currency') or record.get('unit')} ≠ "
+                          f"{item['unit']}")
+    if fact.resource == "quotes" and "speaker" in item and \
+            not _speaker_right(record, item["speaker"]):
+        author = record.get("author") or {}
+        fields.append(f"speaker: {author.get('name') or author.get('person')} ≠ "
+                      f"{item['speaker']}")
+    return fields
+
+
+def right(draft: dict, fact: Fact) -> bool:
+    return not wrong(draft, fact)
 
 
 def _label(fact: Fact) -> str:
@@ -264,10 +279,10 @@ def score(drafts: list[dict], gold: list[Fact], text: str, name: str = "") -> Sc
     stating = {i for _, _, i, _ in pairs}
     taken_draft: dict[int, int] = {}
     taken_fact: dict[int, tuple[int, bool]] = {}
-    for wrong, _, i, j in pairs:
+    for failed, _, i, j in pairs:
         if i in taken_draft or j in taken_fact:
             continue
-        taken_draft[i], taken_fact[j] = j, (i, not wrong)
+        taken_draft[i], taken_fact[j] = j, (i, not failed)
     for resource in RESOURCES:
         result.gold[resource] = sum(f.resource == resource for f in gold)
     for j, fact in enumerate(gold):
@@ -277,7 +292,8 @@ def score(drafts: list[dict], gold: list[Fact], text: str, name: str = "") -> Sc
             if taken_fact[j][1]:
                 result.right[r] = result.right.get(r, 0) + 1
                 continue
-        state = "wrong fields" if j in taken_fact else "missed"
+        state = "; ".join(wrong(drafts[taken_fact[j][0]], fact)) if j in taken_fact \
+            else "missed"
         result.misses.append(f"{name}: {r}: {_label(fact)} ({state})")
     for i, draft in enumerate(drafts):
         r = _resource(draft)

@@ -23,6 +23,8 @@ THURSDAY = date(2024, 3, 14)
         ("They signed it on 3 May 2009.", "2009-05-03"),
         ("Output rose last month.", "2024-02"),
         ("Talks ended yesterday.", "2024-03-13"),
+        ("The presidents met last Thursday on the bridge.", "2024-03-07"),
+        ("The presidents met last Wednesday.", "2024-03-13"),
     ],
 )
 def test_a_date_at_the_precision_the_source_gives(sentence, expected):

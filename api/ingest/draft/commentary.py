@@ -75,7 +75,8 @@ def _speaker(article: Article, mention) -> tuple[dict | None, str | None]:
 _BODIES = (r"\b(?:[Mm]inistry|[Pp]alace|[Ee]mbassy|[Dd]epartment|[Oo]ffice|[Pp]residency|"
            r"[Gg]overnment|[Cc]ommission|[Ss]ecretariat|Kremlin|White\s+House|[Cc]ouncil|"
            r"[Aa]gency|[Bb]ank|[Hh]igh\s+[Cc]ommission)")
-_BODY_NAME = (rf"(?<![\w-])(?:the\s+)?(?P<body>(?:[A-Z][\w’'.-]*\s+){{0,5}}{_BODIES}"
+_BODY_NAME = (rf"(?<![\w-])(?:the\s+)?(?P<body>(?:[A-Z][\w’'.-]*\s+){{0,5}}"
+              rf"(?:(?!said|says)[a-z]+\s+)?{_BODIES}"
               rf"(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w’'-]*){{1,5}})?|"
               rf"(?:[a-z]+\s+)?{_BODIES})")
 _SAID_AFTER = (re.compile(rf"^[,\s]*(?:{_BODY_NAME})\s+(?:said|says|stated|added|noted|"
@@ -97,21 +98,45 @@ def _institution(article: Article, quote) -> str | None:
     match = _SAID_AFTER[0].match(after) or _SAID_AFTER[1].match(after) or \
         _SAID_BEFORE.search(before)
     if match is None:
-        return None
+        return _organization_said(article, quote.end)
     body = " ".join(match.group("body").split())
     if body[:1].isupper():
         return body
     head = body.split()[-1].lower()
-    named = re.findall(rf"((?:[A-Z][\w’'.-]*\s+){{1,5}}{head.capitalize()}(?:\s+(?:of|for)"
-                       rf"(?:\s+the)?(?:\s+[A-Z][\w’'-]*){{1,5}})?)", article.text[: quote.start])
+    # "the Indian Embassy", "the Embassy of India": the body's name before the quote
+    named = [re.sub(r"^(?:The|A|An)\s+", "", n) for n in re.findall(
+        rf"((?:[A-Z][\w’'.-]*\s+){{0,5}}{head.capitalize()}(?:\s+(?:of|for|in)"
+        rf"(?:\s+the)?(?:\s+[A-Z][\w’'-]*){{1,5}})?)", article.text[: quote.start])]
+    named = [n for n in named if len(n.split()) > 1]
     return " ".join(named[-1].split()) if named else None
+
+
+_ORG_SAID = re.compile(r"^[,\s]*(?:the\s+)?(?P<name>(?:[A-Z][\w’'.&-]*\s+){0,5}[A-Z][\w’'.&-]*)"
+                       r"\s+(?:said|says|stated|noted|added|announced)\b")
+
+
+def _organization_said(article: Article, end: int) -> str | None:
+    """"..., Global Affairs Canada said in a statement": an organization the parse names
+    right after the quote."""
+    match = _ORG_SAID.match(article.text[end : end + 120])
+    if match is None:
+        return None
+    a, b = end + match.start("name"), end + match.end("name")
+    sentence = next((s for s in article.sentences if s.start <= a < s.end), None)
+    if sentence is None or any(m.start < b and a < m.end for m in sentence.people):
+        return None
+    if any(e.label_ == "ORG" and e.start_char <= a + 4 and e.end_char >= b - 1
+           for e in sentence.ents):
+        return " ".join(match.group("name").split())
+    return None
 
 
 _REFERRED = re.compile(
     r"\b(?:(?P<pronoun>he|she)|the\s+(?:\w+\s+){0,3}?(?P<title>minister|president|premier|"
     r"ambassador|secretary|chancellor|speaker|envoy|governor|king|amir|emir|prince|"
     r"commissioner|director|chairman|chairwoman|mayor))\s+(?:said|says|added|told|stated|noted|"
-    r"declared|stressed|explained|recalled|remarked|insisted|warned)\b|\b(?:said|says|added|"
+    r"declared|stressed|explained|recalled|remarked|insisted|warned|underlined|emphasi[sz]ed|"
+    r"affirmed|highlighted|pointed\s+out)\b|\b(?:said|says|added|"
     r"told)\s+the\s+(?:\w+\s+){0,3}?(?P<title2>minister|president|premier|ambassador|"
     r"secretary|chancellor|speaker|envoy|governor|commissioner|director)\b", re.I)
 

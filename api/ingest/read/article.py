@@ -176,6 +176,11 @@ def read(nlp, text: str, document: dict, known) -> Article:
         sentence.people = (
             people.find(sentence.span, text, extra, sentence.ents) if sentence.span else []
         )
+        spans = [(m.start, m.end) for m in sentence.people]
+        missed = people.by_office(text, sentence.start, sentence.end, spans)
+        for mention in missed:
+            people.office(mention, text)
+        sentence.people = sorted(sentence.people + missed, key=lambda m: m.start)
         mentions += sentence.people
         spans = [(m.start, m.end) for m in sentence.people]
         sentence.countries = countries.find(sentence.text, sentence.start, spans)

@@ -39,6 +39,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("m", re.compile(rf"\b(?:in|since|from|until|till|by|last|this|next)\s+{_MONTH}"
                      r"\b(?![\s,]*\d)", re.I)),
     ("weekday", re.compile(
+        r"(?:\b(?P<last>last|this\s+past|past|previous)\s+)?"
         r"\b(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)),
     ("relyear", re.compile(r"\b(?P<rel>last|this|next|previous|past|coming)\s+"
                            r"(?:(?:financial|fiscal|calendar)\s+)?year\b", re.I)),
@@ -138,6 +139,8 @@ def _value(kind: str, match: re.Match, ref: date | None, future: bool) -> str | 
             year = _year_of_month(month, ref, future)
         return f"{year:04d}-{month:02d}"
     if kind == "weekday":
+        if groups.get("last"):  # "last Thursday" in a Thursday article: the week before
+            return weekday(groups["weekday"], ref - timedelta(days=1)).isoformat()
         return weekday(groups["weekday"], ref, future).isoformat()
     rel = (groups.get("rel") or "").lower()
     if kind == "relyear":

@@ -83,8 +83,15 @@ _TITLE_WORDS = {
     "education", "transport", "justice", "counterpart", "visiting", "then", "former", "late",
     "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "first", "lady", "sir", "minister-",
     "parliamentary", "under-secretary", "permanent", "high", "commissioner", "envoy",
-    "special", "presidential", "spokesman", "spokeswoman", "spokesperson", "mayor",
+    "special", "presidential", "spokesman", "spokeswoman", "spokesperson", "mayor", "sheikh",
+    "highness", "majesty", "royal",
 }
+
+
+_OFFICE_WORDS = {"minister", "president", "secretary", "ambassador", "king", "queen", "prince",
+                 "princess", "amir", "emir", "chancellor", "premier", "governor", "director",
+                 "chairman", "chairwoman", "majesty", "highness", "excellency", "sheikh",
+                 "envoy", "commissioner", "spokesman", "spokeswoman", "spokesperson"}
 
 
 def clean(name: str) -> str:
@@ -93,6 +100,10 @@ def clean(name: str) -> str:
     name = re.sub(r"(?:’s|'s|’|')$", "", name.strip(" ,.;:()“”\"‘’"))
     name = _HONORIFICS.sub("", name).strip()
     words = name.split()
+    heads = [i for i, w in enumerate(words[:-1]) if w.lower().rstrip(",") in _OFFICE_WORDS]
+    if heads:  # "Food Security Minister Fidel Grant", "Majesty King Mohammed VI"
+        words = words[heads[-1] + 1 :]
+        name = " ".join(words)
     drop = 0
     while drop < len(words) - 1 and (
             words[drop].lower().rstrip(",") in _TITLE_WORDS
@@ -175,8 +186,97 @@ def split_owner(owner: str | None, title: str) -> tuple[str | None, str]:
     return country, title_case(" ".join(words))
 
 
+_HEAD = (r"(?:Prime\s+Minister|Head\s+of\s+(?:State|Government)|Crown\s+Prince|High\s+Commissioner|"
+         r"Vice[-\s]President|President|Minister|Secretary|Undersecretary|Under-Secretary|"
+         r"Ambassador|Chancellor|Premier|King|Queen|Amir|Emir|Governor|Director|Chairman|"
+         r"Chairwoman|Chairperson|Commissioner|Envoy|Spokes(?:man|woman|person)|Speaker|Mayor|"
+         r"[Mm]inister|[Pp]resident|[Aa]mbassador|[Ss]ecretary)")
+_OWNER = r"(?:(?P<owner>[A-Z][\w-]+(?:’s|'s)?)\s+)?"
+_STEM = (r"(?:(?:Deputy|Vice|Acting|Interim|First|Senior|State|Cabinet|Joint|Permanent|Managing|"
+         r"Executive|Chief|Foreign|Finance|Trade|Defen[cs]e|Interior|Energy|Economy|Special|"
+         r"deputy|foreign|finance|trade|defen[cs]e|energy|economy|special)\s+)*")
+# the office's own words after its head: "of Foreign Affairs and Trade of Hungary",
+# "for Foreign and Diaspora Affairs", "of Production, Foreign Trade, Investment and Fisheries"
+_TAIL = r"(?:[- ]General)?(?:\s+(?:of|for)\s+(?:(?:the|and|of|for|,)\s*|[A-Z][\w’'-]*\s*)+)?"
+_ADDRESS = r"(?:(?:Dr|H\.\s?E|Hon|Mr|Mrs|Ms|Prof|Sheikh|Lyonchhen|Excellency|His|Her)\.?\s+)*"
+_PHRASE_BEFORE = re.compile(rf"(?<![\w-]){_OWNER}(?P<phrase>{_STEM}{_HEAD}{_TAIL}?)\s*,?\s*"
+                            rf"{_ADDRESS}$")
+_PHRASE_AFTER = re.compile(
+    rf"^\s*,\s*(?:the\s+|then\s+|a\s+)?{_OWNER}(?P<phrase>{_STEM}{_HEAD}(?:[- ]General)?"
+    rf"(?:\s+(?:of|for)\s+(?:the\s+)?(?:(?:and|of|the|for)\s+|"
+    rf"[A-Z][\w’'-]*(?:,\s+(?=[A-Z]))?\s*)+)?)")
+
+
+_ADDRESS_WORDS = {"dr", "h.e", "h. e", "hon", "mr", "mrs", "ms", "prof", "sheikh", "lyonchhen",
+                  "excellency", "his", "her"}
+_STATE_FORM = re.compile(r"^(?:the\s+)?(?:[A-Z][\w-]+\s+)*(?:Republic|Kingdom|State|Federation|"
+                         r"Emirate|Sultanate|Commonwealth|Principality|Union|Confederation)$")
+
+
+def read_office(owner: str | None, phrase: str) -> tuple[str | None, str]:
+    """The country and the bare office of a written office: "Prime Minister of the Kingdom
+    of Bhutan" is BT's "Prime Minister"; "Qatar's Minister of State for Foreign Affairs" is
+    QA's; "Minister of Foreign Affairs and Trade of Hungary" is HU's "Minister of Foreign
+    Affairs and Trade"."""
+    words = " ".join(phrase.replace(",", " , ").split()).split(" ")
+    while words and (words[-1] == "," or words[-1].lower().rstrip(".") in _ADDRESS_WORDS):
+        words.pop()
+    phrase = " ".join(words).replace(" , ", ", ")
+    if owner and not countries.lookup(owner.removesuffix("’s").removesuffix("'s")) and \
+            owner.lower() in ("cabinet", "joint", "managing", "permanent", "deputy", "vice",
+                              "acting", "senior", "chief", "executive", "special", "state"):
+        phrase, owner = f"{owner} {phrase}", None
+    country, title = split_owner(owner, phrase)
+    parts = re.split(r"\s+of\s+", title)
+    for whole in (True, False):
+        for i in range(1, len(parts)):
+            tail = " of ".join(parts[i:])
+            if not (tail[:1].isupper() or tail.startswith("the ")):
+                continue
+            hit = countries.lookup(tail) if whole else countries.lookup(tail.split()[-1])
+            if hit:
+                while i > 1 and _STATE_FORM.match(parts[i - 1]):
+                    i -= 1  # "of the Kingdom of Bhutan" names the state, not the office
+                return country or hit[0], title_case(" of ".join(parts[:i]))
+    return country, title_case(title)
+
+
+def _office_by_phrase(mention: Mention, text: str) -> bool:
+    before = text[max(0, mention.start - 160) : mention.start]
+    heads = list(re.finditer(_HEAD, before))
+    for head in reversed(heads):  # the office nearest the name whose words run up to it
+        start = max(0, head.start() - 40)
+        match = _PHRASE_BEFORE.search(before, start)
+        if match and match.start("phrase") <= head.start() < match.end("phrase"):
+            country, title = read_office(match.group("owner"), match.group("phrase"))
+            if title:
+                mention.title, mention.country = title, mention.country or country
+                a = match.start("owner") if match.group("owner") and country else \
+                    match.start("phrase")
+                mention.role_span = (mention.start - len(before) + a, mention.end)
+                return True
+            break
+    match = _PHRASE_AFTER.match(text[mention.end : mention.end + 160])
+    if match:
+        country, title = read_office(match.group("owner"), match.group("phrase"))
+        if title:
+            mention.title, mention.country = title, mention.country or country
+            mention.role_span = (mention.start, mention.end + match.end("phrase"))
+            return True
+    return False
+
+
 def office(mention: Mention, text: str) -> None:
     """Set the office and country written beside a name (before it, or after a comma)."""
+    _office_by_regex(mention, text)
+    if mention.country is None:
+        phrase = Mention(mention.start, mention.end, mention.name)
+        if _office_by_phrase(phrase, text) and (phrase.country or not mention.title):
+            mention.title, mention.country = phrase.title, phrase.country
+            mention.role_span = phrase.role_span
+
+
+def _office_by_regex(mention: Mention, text: str) -> None:
     before = text[max(0, mention.start - 80) : mention.start]
     match = _OFFICE_BEFORE.search(before)
     if match:
@@ -219,6 +319,63 @@ _APPOSED = re.compile(
     r"(?:[- ]General)?(?:\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w’'-]*|and|of|the)"
     r"(?:\s+(?:and|of|the|[A-Z][\w’'-]*))*?)?)(?:\s+of\s+(?:the\s+)?(?P<of>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?))?"
     r"\s*,\s*$")
+
+
+# Words that open an office or a form of address; the name follows the office's words.
+_ANCHOR = re.compile(
+    r"\b(?:President|Prime\s+Minister|Minister|[Mm]inister|Secretary|Ambassador|Chancellor|"
+    r"Premier|Governor|Commissioner|Envoy|Spokes(?:man|woman|person)|Chairman|Chairwoman|"
+    r"Director|Excellency|H\.\s?E\.|Sheikh|Crown\s+Prince|Prince|King|Amir|Emir|Speaker|"
+    r"Vice-President|Dr\.|Mr\.|Mrs\.|Ms\.)(?=\s)")
+_PARTICLES = {"bin", "bint", "ibn", "al", "el", "de", "da", "do", "dos", "das", "van", "von",
+              "der", "del", "della", "di", "la", "le", "du", "y"}
+_NOT_NAMES = {"ministry", "bank", "republic", "government", "council", "federation", "union",
+              "kingdom", "state", "states", "emirates", "office", "embassy", "agency", "fund",
+              "company", "corporation", "group", "party", "assembly", "parliament", "house",
+              "palace", "court", "university", "institute", "commission", "committee", "forum",
+              "summit", "airport", "port", "city", "province", "region", "said", "says"}
+_TOKEN = re.compile(r"[^\s,;:()“”\"]+")
+
+
+def by_office(text: str, start: int, end: int, taken) -> list[Mention]:
+    """Names written after an office or a form of address that the parser did not tag
+    ("Minister of Foreign Affairs and Trade Lőrinc Fekete", "His Excellency Almazbek
+    Toktogulov"): the office's own words are passed over, then two to five capitalized
+    words (with particles such as "bin" or "al") are the name."""
+    found: list[Mention] = []
+    for anchor in _ANCHOR.finditer(text, start, end):
+        names: list[re.Match] = []
+        last = anchor.end()
+        for token in _TOKEN.finditer(text, anchor.end(), min(end, anchor.end() + 120)):
+            word = token.group(0)
+            low = word.lower().rstrip(".")
+            gap, last = text[last : token.start()], token.end()
+            if gap.strip(" "):
+                break  # punctuation ends the office or the name: "the Minister, who"
+            if not names and (low in _TITLE_WORDS or (word[:1].isupper() and countries.lookup(
+                    word.removesuffix("’s").removesuffix("'s")))):
+                continue
+            if low in _PARTICLES and names:
+                names.append(token)
+                continue
+            if word[:1].isupper() and word[1:2].islower() and low not in _NOT_NAMES and \
+                    low not in _TITLE_WORDS and not any(ch.isdigit() for ch in word):
+                names.append(token)
+                continue
+            break
+        while names and names[-1].group(0).lower() in _PARTICLES:
+            names.pop()
+        if not 2 <= len(names) <= 5:
+            continue
+        a, b = names[0].start(), names[-1].end()
+        name = text[a:b].rstrip(".’'")
+        b = a + len(name)
+        if any(a < e and s < b for s, e in taken) or any(a < m.end and m.start < b for m in found):
+            continue
+        if countries.lookup(name):
+            continue
+        found.append(Mention(a, b, name))
+    return found
 
 
 def surnames(text: str, start: int, end: int, names: set[str], taken) -> list[Mention]:

@@ -19,7 +19,8 @@ SAY = (
     r"argues|insisted|insists|declared|declares|conveyed|termed|terms|called|calls|described|"
     r"describes|stressed|stresses|urged|urges|explained|remarked|wrote|writes|announced|"
     r"announces|asserted|claimed|claims|reiterated|pledged|promised|vowed|assured|recalled|"
-    r"acknowledged|conceded|agreed|replied|responded)"
+    r"acknowledged|conceded|agreed|replied|responded|underlined|emphasi[sz]ed|affirmed|"
+    r"highlighted)"
 )
 _ANONYMOUS = re.compile(
     r"\b(?:not\s+to\s+be\s+(?:named|identified)|anonymity|unnamed|an?\s+(?:senior\s+)?"
