@@ -10,8 +10,17 @@ from api.ingest.read import countries
 from api.ingest.read.article import Article
 
 _MEASURES = (
-    (re.compile(r"\btrade\s+(?:turnover|volume)|\bvolume\s+of\s+trade|\bbilateral\s+trade\b",
+    (re.compile(r"\btrade\s+(?:turnover|volume)|\bvolume\s+of\s+trade|\bbilateral\s+trade\b|"
+                r"\bcommercial\s+exchange|\btrade\s+exchange|\bmutual\s+trade\b|\btwo-way\s+trade\b",
                 re.I), "trade_turnover", "trade turnover"),
+    (re.compile(r"\blines?\s+of\s+credit\b|\bcredit\s+lines?\b", re.I), "credit_line",
+     "line of credit"),
+    (re.compile(r"\bdevelopment\s+(?:cooperation|assistance|aid|finance)\b|\bgrants?\b", re.I),
+     "development_aid", "development aid"),
+    # many deals' worth; one agreement's worth is that agreement's value
+    (re.compile(r"\b(?:projects|contracts|deals|agreements|documents)\s+(?:\S+\s+){0,3}?worth\b|"
+                r"\bworth\s+(?:of\s+)?(?:\S+\s+){0,2}?(?:contracts|deals|projects)\b", re.I),
+     "deal_value", "value of deals and projects"),
     (re.compile(r"\bexports?\b", re.I), "exports", "exports"),
     (re.compile(r"\bimports?\b", re.I), "imports", "imports"),
     (re.compile(r"\btrade\b", re.I), "trade", "trade"),
@@ -23,7 +32,7 @@ _MEASURES = (
     (re.compile(r"\binflation\b", re.I), "inflation", "inflation"),
     (re.compile(r"\bgrowth\b", re.I), "growth", "growth"),
 )
-_AGREEMENT = re.compile(r"\b(?:agreement|deal|MoU|treaty|accord|contract|loan)\b", re.I)
+_AGREEMENT = re.compile(r"\b(?:agreement|deal|MoU|treaty|accord|contract|loan)s?\b", re.I)
 _ANNUAL = re.compile(r"\bannual(?:ly)?\b|\b(?:per|a)\s+year\b(?!\s+(?:earlier|before|ago))|"
                      r"\byearly\b", re.I)
 
@@ -77,14 +86,29 @@ def draft(article: Article) -> list[dict]:
         for amount in sentence.money:
             measure = _measure(sentence, amount)
             if measure is None:
-                continue
+                measure = _target_of_before(article, sentence, amount)
+                if measure is None:
+                    continue
             kind, label, distance = measure
-            if any(abs(a - amount.start) < distance for a in agreements):
+            if kind != "deal_value" and any(abs(a - amount.start) < distance for a in agreements):
                 continue  # the value of an agreement or a loan, not a figure of trade
             made = _figure(article, sentence, amount, kind, label)
             if made is not None:
                 out.append(made)
     return out
+
+
+def _target_of_before(article: Article, sentence, amount) -> tuple[str, str, int] | None:
+    """"We want to raise this figure to $30 billion": a target for the measure the sentence
+    before names."""
+    before = article.text[max(sentence.start, amount.start - 100) : amount.start]
+    if sentence.index == 0 or not _TARGET.search(before):
+        return None
+    previous = article.sentences[sentence.index - 1]
+    for pattern, kind, label in _MEASURES:
+        if pattern.search(previous.text):
+            return kind, label, 0
+    return None
 
 
 def _figure(article: Article, sentence, amount, kind: str, label: str) -> dict | None:

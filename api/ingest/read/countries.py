@@ -63,6 +63,13 @@ REGIONS = {
     "central asian": ("KZ", "KG", "TJ", "TM", "UZ"),
 }
 _NOT_COUNTRIES = {"the", "a", "an", "he", "she", "it", "we", "us"}  # "US" only in capitals
+# The abbreviations news writes for countries; other short capitals ("FO", "PM", "MP") are not.
+_ABBREVIATIONS = {"us", "usa", "uk", "uae", "prc", "dprk", "rok", "ksa", "drc", "ussr", "roc",
+                  "rsa", "bih", "car"}
+# "South American countries", "Latin American": a region, not the United States.
+_NOT_A_STATE = re.compile(r"\b(?:South|North|Latin|Central|Pan|Ibero|Afro)[\s-]+Americans?\b")
+# A dateline: "SEOUL, Nov. 1 (Agency) --" or "Colombo, July 3:" at the head of a paragraph.
+_DATELINE = re.compile(r"^[,.]?\s*(?:\(|[A-Z][a-z]{2,8}\.?\s+\d|\d{1,2}\s+[A-Z][a-z]{2}|[-–—:])")
 _VENUE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", re.I)
 _TOKEN = re.compile(r"[A-Z][\w’'.]*(?:-[A-Z]?[\w]+)*")
 
@@ -105,8 +112,8 @@ def lookup(name: str) -> tuple[str, str] | None:
         return _FORMER_NAMES[k], "former"
     if k in _capitals():
         return _capitals()[k], "capital"
-    if len(k) <= 3 and name != name.upper():
-        return None
+    if len(k) <= 3 and (name != name.upper() or k not in _ABBREVIATIONS):
+        return None  # "FO" is the Foreign Office and "PM" a prime minister, not islands
     code = countrynames.to_code(name.removeprefix("the ").removeprefix("The "))
     if code and code != "FAIL":
         if len(code) == 4:
@@ -122,6 +129,7 @@ def find(text: str, offset: int = 0, exclude: list[tuple[int, int]] = ()) -> lis
     (people's names). Longest names first: "the Russian Federation", then "Russian"."""
     found: list[Mention] = []
     taken: list[tuple[int, int]] = [(a - offset, b - offset) for a, b in exclude]
+    taken += [m.span() for m in _NOT_A_STATE.finditer(text)]
     tokens = list(_TOKEN.finditer(text))
     for i, token in enumerate(tokens):
         if any(token.start() < e and s < token.end() for s, e in taken):
@@ -164,7 +172,9 @@ def _mention(chunk: str, start: int, text: str, offset: int) -> list[Mention]:
     code, how = hit
     if how == "name" and key(clean) not in _names_of(code):
         how = "demonym"
-    venue = how == "capital" and bool(_VENUE.search(text[:start]))
+    line = text[text.rfind("\n", 0, start) + 1 : start]
+    dateline = not line.strip() and bool(_DATELINE.match(text[start + len(clean) :]))
+    venue = how == "capital" and (bool(_VENUE.search(text[:start])) or dateline)
     city = clean if how == "capital" else None
     return [Mention(offset + start, offset + start + len(clean), code, how, venue, city)]
 

@@ -28,6 +28,8 @@ _SYMBOLS.update({
     "Bs": "BOB", "FCFA": "XOF", "CFA": "XOF", "₱": "PHP", "Rp": "IDR", "QR": "QAR",
     "MK": "MWK", "Nu.": "BTN", "Br": "ETB", "Dh": "MAD", "Dhs": "AED", "₫": "VND", "₮": "MNT",
     "MVR": "MVR", "Rf": "MVR", "₸": "KZT", "₾": "GEL", "₴": "UAH", "zł": "PLN", "US $": "USD",
+    "Kshs": "KES", "Kshs.": "KES", "KShs.": "KES", "Ksh.": "KES", "GH¢": "GHS", "GH₵": "GHS",
+    "₵": "GHS", "N$": "NAD", "J$": "JMD", "TT$": "TTD", "EC$": "XCD", "RM": "MYR",
 })
 
 
@@ -43,7 +45,8 @@ def _codes() -> dict[str, str]:
 _SYMBOLS = {**_codes(), **_SYMBOLS}
 # Currency words written after the number.
 _WORDS = {
-    "dollars": "USD", "us dollars": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
+    "dollars": "USD", "us dollars": "USD", "u.s. dollars": "USD", "usd": "USD",
+    "euros": "EUR", "euro": "EUR", "pounds": "GBP",
     "yen": "JPY", "yuan": "CNY", "renminbi": "CNY", "rupees": "INR", "roubles": "RUB",
     "rubles": "RUB", "reais": "BRL", "shillings": "KES", "naira": "NGN", "rand": "ZAR",
     "won": "KRW", "lira": "TRY", "taka": "BDT", "dirhams": "AED", "riyals": "SAR",

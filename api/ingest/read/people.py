@@ -174,7 +174,7 @@ def split_owner(owner: str | None, title: str) -> tuple[str | None, str]:
     RU's "Prime Minister"; "Pakistan’s petroleum minister" PK's "Petroleum Minister"."""
     country = None
     if owner:
-        hit = countries.lookup(owner)
+        hit = countries.lookup(owner.removesuffix("’s").removesuffix("'s"))
         country = hit[0] if hit else None
     words = title.split()
     while words:
@@ -223,13 +223,12 @@ def read_office(owner: str | None, phrase: str) -> tuple[str | None, str]:
         words.pop()
     phrase = " ".join(words).replace(" , ", ", ")
     if owner and not countries.lookup(owner.removesuffix("’s").removesuffix("'s")) and \
-            owner.lower() in ("cabinet", "joint", "managing", "permanent", "deputy", "vice",
-                              "acting", "senior", "chief", "executive", "special", "state"):
-        phrase, owner = f"{owner} {phrase}", None
+            owner.lower() not in _POSSESSIVES + ("the", "a", "an", "and"):
+        phrase, owner = f"{owner} {phrase}", None  # "Prime", "Cabinet", "NEA" belong to it
     country, title = split_owner(owner, phrase)
     parts = re.split(r"\s+of\s+", title)
     for whole in (True, False):
-        for i in range(1, len(parts)):
+        for i in range(1, len(parts)) if whole else range(len(parts) - 1, 0, -1):
             tail = " of ".join(parts[i:])
             if not (tail[:1].isupper() or tail.startswith("the ")):
                 continue

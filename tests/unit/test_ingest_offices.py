@@ -1,0 +1,85 @@
+"""Offices written in full beside names, as ministries and wires write them, in
+sentences written for these tests: the office's country, names the parser misses, and
+short capitals that are not countries."""
+
+import pytest
+
+from api.ingest.read import countries, money
+from api.ingest.read.people import Mention, by_office, office
+from tests.ingest_helpers import of, run
+
+DOC = {"id": "offices-doc", "title": "", "published": "2024-05-09", "authors": [],
+       "publisher": "Test Desk"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "title", "country"),
+    [
+        ("The talks were led by the Minister of Foreign Affairs of the Kingdom of "
+         "Belgium, H.E. Pieter Vandamme.", "Pieter Vandamme", "Minister of Foreign Affairs",
+         "BE"),
+        ("He was received by the Prime Minister of the Kingdom of Bhutan, Lyonchhen Dorji "
+         "Wangmo, at the palace.", "Dorji Wangmo", "Prime Minister", "BT"),
+        ("They were joined by Hungarian Minister of Foreign Affairs and Trade Zsófia Kertész "
+         "on Monday.", "Zsófia Kertész", "Minister of Foreign Affairs and Trade", "HU"),
+        ("The visitor called on His Excellency Temir Osmonov, President of the Kyrgyz "
+         "Republic, at noon.", "Temir Osmonov", "President", "KG"),
+        ("Later he met Qatar's Minister of State for Foreign Affairs, Saad bin Khalid "
+         "Al-Rumaihi.", "Saad bin Khalid Al-Rumaihi", "Minister of State for Foreign Affairs",
+         "QA"),
+    ],
+)
+def test_an_office_written_in_full_gives_the_title_and_the_country(text, name, title, country):
+    start = text.index(name)
+    mention = Mention(start, start + len(name), name)
+    office(mention, text)
+    assert (mention.title, mention.country) == (title, country)
+    assert name in text[slice(*mention.role_span)]
+
+
+def test_a_name_after_an_office_is_found_when_the_parser_misses_it():
+    text = ("The delegation of Minister of Foreign Affairs and Trade Zsófia Kertész arrived, "
+            "and His Excellency Temir Osmonov received it.")
+    assert [m.name for m in by_office(text, 0, len(text), [])] == [
+        "Zsófia Kertész", "Temir Osmonov"]
+
+
+def test_a_person_known_only_by_office_and_name_is_drafted_with_the_role():
+    text = ("Minister of Foreign Affairs and Trade of Hungary Zsófia Kertész held talks in "
+            "Baku on Tuesday.")
+    (person,) = of(run(text, DOC), "people")
+    assert person["record"]["name"] == "Zsófia Kertész"
+    assert person["record"]["roles"][0]["country"] == "HU"
+
+
+def test_short_capitals_are_not_countries_and_a_dateline_city_is_no_party():
+    assert countries.find("The FO said the PM would travel.") == []
+    assert [m.id for m in countries.find("The South American countries reopened it.")] == []
+    (seoul, korea, mongolia) = countries.find("SEOUL, Nov. 1 (Agency) -- North Korea and "
+                                              "Mongolia signed four agreements.")
+    assert (seoul.id, seoul.venue) == ("KR", True)
+    assert (korea.id, mongolia.id) == ("KP", "MN")
+
+
+def test_currencies_written_the_kenyan_ghanaian_and_american_way():
+    found = [(m.amount, m.currency) for text in (
+        "exports of Kshs 42 billion", "about GH¢823 million", "5 billion U.S. dollars")
+        for m in money.find(text, 0, ())]
+    assert found == [(42_000_000_000, "KES"), (823_000_000, "GHS"), (5_000_000_000, "USD")]
+
+
+def test_a_credit_line_a_deal_value_and_a_target_named_in_the_sentence_before():
+    text = ("Trade between Ghana and Norway reached $2 billion in 2023. We want to raise this "
+            "figure to $5 billion by 2030. Norway extended a line of credit of $300 million "
+            "to Ghana, and companies signed 12 contracts worth $90 million.")
+    found = {(d["record"]["kind"], d["record"]["value"], d["record"]["period"])
+             for d in of(run(text, DOC), "indicators")}
+    assert found == {("trade", 2_000_000_000, "2023"), ("trade", 5_000_000_000, "2030"),
+                     ("credit_line", 300_000_000, None), ("deal_value", 90_000_000, None)}
+
+
+def test_an_organization_stating_after_a_quote_is_the_speaker():
+    text = ("“A treaty with Peru would open new markets,” Global Affairs Canada said in a "
+            "statement.")
+    (quote,) = [d for d in of(run(text, DOC), "commentary") if d["record"]["kind"] == "quote"]
+    assert quote["record"]["author"]["name"] == "Global Affairs Canada"
