@@ -83,3 +83,31 @@ def test_an_organization_stating_after_a_quote_is_the_speaker():
             "statement.")
     (quote,) = [d for d in of(run(text, DOC), "commentary") if d["record"]["kind"] == "quote"]
     assert quote["record"]["author"]["name"] == "Global Affairs Canada"
+
+
+def test_a_count_of_agreements_is_no_agreement_and_a_future_signing_is_not_signed():
+    text = ("Ghana and Norway signed three agreements on Monday. Five more agreements on "
+            "fisheries will be signed during the prime minister's visit in June.")
+    drafts = of(run(text, DOC), "agreements")
+    assert [d["record"]["title"] for d in drafts] == ["Five more agreements on fisheries"]
+    assert drafts[0]["record"]["status"] == "proposed"
+
+
+def test_who_sent_greetings_is_no_participant_and_no_one_visits_their_own_country():
+    text = ("Norwegian Foreign Minister Ola Brekke was received in Accra on Monday by Ghanaian "
+            "President Kwame Asante and conveyed to him the greetings of King Harald Olsen of "
+            "Norway.")
+    (meeting,) = of(run(text, DOC), "meetings")
+    roles = [(p["role"], p["country"]) for p in meeting["record"]["participants"]]
+    assert roles == [("Foreign Minister", "NO"), ("President", "GH")]
+    text = ("Ghanaian President Kwame Asante and Norwegian Foreign Minister Ola Brekke held "
+            "talks during a visit to Accra on Monday.")
+    (visit,) = of(run(text, DOC), "meetings")
+    assert visit["record"]["title"] == "Ola Brekke visits Accra"
+
+
+def test_being_in_a_country_for_a_visit_is_a_visit():
+    text = "President Kwame Asante was in Norway for a three-day state visit on Monday."
+    (visit,) = of(run(text, DOC), "meetings")
+    assert visit["record"]["location"] == {"city": None, "country": "NO"}
+    assert visit["record"]["kind"] == "state_visit"

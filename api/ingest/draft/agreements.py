@@ -13,7 +13,7 @@ from api.ingest.read import countries
 from api.ingest.read.article import Article
 
 _TRIGGER = re.compile(
-    r"\b(?:memorandums?\s+of\s+understanding|MoUs?|MOUs?|agreements?|accords?|treat(?:y|ies)|"
+    r"\b(?:memo(?:randum)?s?\s+of\s+understanding|MoUs?|MOUs?|agreements?|accords?|treat(?:y|ies)|"
     r"protocols?|conventions?|arrangements?|exchanges?\s+of\s+(?:notes|letters)|"
     r"pacts?|deals?|contracts?|(?:joint\s+)?(?:statement|declaration)s?\s+of\s+\w+|"
     r"joint\s+(?:statement|declaration)|(?:strategic|comprehensive)"
@@ -27,6 +27,10 @@ _KINDS = (
     (re.compile(r"deal|contract", re.I), "deal"),
 )
 _STATUSES = (
+    # "will be signed during the visit", "are to be inked": not signed yet
+    (re.compile(r"\b(?:will|shall|would|(?:is|are)\s+(?:expected\s+|due\s+|set\s+)?to)\s+"
+                r"(?:also\s+)?(?:be\s+)?(?:sign(?:ed)?|ink(?:ed)?|conclude[d]?)\b", re.I),
+     "proposed"),
     (re.compile(r"\bunder\s+consideration|\bconsidering\b|\bconsidered\b", re.I),
      "under_consideration"),
     (re.compile(r"\bnegotiat", re.I), "negotiating"),
@@ -67,9 +71,29 @@ def _refers_back(sentence, match: re.Match) -> bool:
     if re.search(r"\b(?:without|no|never|failed\s+to\s+(?:reach|agree))\s+(?:an?\s+|any\s+)?"
                  r"(?:\w+\s+)?$", before, re.I):
         return True  # "ended without a deal": no agreement at all
+    if re.search(r"\b(?:such\s+(?:an?\s+)?|(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+                 r"Saturday|Sunday|[Yy]esterday|[Tt]oday)(?:’s|'s)\s+)$", before):
+        return True  # "such an agreement", "Friday's MoU": one named before
     definite = re.search(r"\b(?:the|this|that|these|those)\s+$", before, re.I)
     specified = re.match(r"\s+(?:of|on|for|to|with|between)\b", after)
     return bool(definite and not specified and not sentence.dates and not sentence.money)
+
+
+_PLURAL_TRIGGER = re.compile(r"(?:s|ies|MOUs|MoUs)$")
+_COUNT_WORDS = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|twenty|several|many|various|other|more|new|some|these|those|such|"
+    r"economic|bilateral|several|a|number|of|series|package|set|the|and|signed|important|"
+    r"key|major|further|additional|various|different|intergovernmental|commercial)\b", re.I)
+
+
+def _count_only(trigger: str, title: str) -> bool:
+    """A plural with nothing of its own: "Three agreements", "4 MoUs", "Economic
+    agreements"."""
+    if not _PLURAL_TRIGGER.search(trigger):
+        return False
+    rest = _COUNT_WORDS.sub(" ", title.replace(trigger, " ", 1))
+    return not re.search(r"\w", rest)
 
 
 def kind_of(trigger: str) -> str:
@@ -160,6 +184,8 @@ def _single(article: Article, sentence, listed: bool, carried) -> list[dict]:
         kind = kind_of(match.group(0))
         title = _title(article, sentence, match, kind, sector_of(sentence.text))
         subject = lists.subject(title)
+        if _count_only(match.group(0), title):
+            continue  # "three agreements", "MoUs": a count, not an agreement
         if number and (not subject or subject in titles):
             continue
         titles.add(subject)

@@ -11,10 +11,15 @@ from api.ingest.read.article import Article
 
 _TRIGGER = re.compile(
     r"\b(?:met|meet|meets|meeting|talks|visit(?:ed|s|ing)?|summit|hosted|"
-    r"received|trip\s+to|arrived\s+in)\b",
+    r"received|trip\s+to|arrived\s+in|consultations|called\s+on)\b|"
+    r"\b(?:was|were)\s+in\s+(?=(?-i:[A-Z]))",
     re.I,
 )
-_MEET = re.compile(r"\b(?:met|meet|meets|meeting|talks|hosted|received|summit)\b", re.I)
+_MEET = re.compile(r"\b(?:met|meet|meets|meeting|talks|hosted|received|summit|consultations|"
+                   r"called\s+on)\b", re.I)
+# "conveyed to him the greetings of the Amir": the Amir sent word, he was not there
+_ABSENT = re.compile(r"\b(?:greetings|regards|message|letter|wishes|condolences)\s+(?:of|from)\b"
+                     r"[^,.;]{0,70}$", re.I)
 _SIDELINES = re.compile(r"\bon\s+the\s+sidelines?\s+of\b", re.I)
 _SUMMIT = re.compile(
     r"(?P<name>[A-Z][\w-]*\s+(?:(?:of|the|and|for|on)\s+|[A-Z][\w-]*\s+)*"
@@ -23,7 +28,8 @@ _SUMMIT = re.compile(
 )
 _DESTINATION = re.compile(
     r"\b(?:visit(?:ed|s|ing)?(?:\s+to)?|trip\s+to|arriv(?:ed|es|ing)\s+in|"
-    r"travel(?:l?ed|s|l?ing)?\s+to|flew\s+to|fly\s+to)\s+"
+    r"travel(?:l?ed|s|l?ing)?\s+to|flew\s+to|fly\s+to|(?:was|were)\s+in(?=\s+[A-Z][\w-]+"
+    r"(?:\s+[A-Z][\w-]+)?\s+(?:for|on|from)\b))\s+"
     r"(?:the\s+)?(?P<place>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)"
 )
 # An office named without a person: "Pakistan’s petroleum minister".
@@ -130,6 +136,8 @@ def _participants(article: Article, sentence, when) -> tuple[list[dict], list[st
     for mention in sentence.people:
         person = article.person_of(mention)
         if person is None or id(person) in seen:
+            continue
+        if _ABSENT.search(article.text[sentence.start : mention.start]):
             continue
         seen.add(id(person))
         country = mention.country or person.country
@@ -238,7 +246,13 @@ def _title(kind: str, participants: list[dict], location: dict | None, occasion)
     if location:
         where = location.get("city") or countries.name(location.get("country") or "")
     if kind in ("official_visit", "state_visit") and names and where:
-        return f"{names[0]} visits {where}"
+        host = location.get("country") if location else None
+        # a person does not visit their own country: the visitor is the one from elsewhere
+        visitors = [p.get("_name") or p.get("role") for p in participants
+                    if (p.get("_name") or p.get("role")) and p.get("country") != host]
+        if visitors:
+            return f"{visitors[0]} visits {where}"
+        return f"Visit to {where}"
     if len(names) >= 2:
         title = f"{names[0]} and {names[1]} meet"
         if occasion:
