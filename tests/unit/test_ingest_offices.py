@@ -111,3 +111,18 @@ def test_being_in_a_country_for_a_visit_is_a_visit():
     (visit,) = of(run(text, DOC), "meetings")
     assert visit["record"]["location"] == {"city": None, "country": "NO"}
     assert visit["record"]["kind"] == "state_visit"
+
+
+def test_words_in_guillemets_and_a_ministry_named_in_lower_case():
+    text = ("Ghana's trade ministry announced the figures on Monday. «We will double our "
+            "exports to Norway within five years», the ministry said.")
+    (quote,) = [d for d in of(run(text, DOC), "commentary") if d["record"]["kind"] == "quote"]
+    assert quote["record"]["text"].startswith("We will double our exports")
+    assert quote["record"]["author"]["name"] == "Ghana's trade ministry"
+
+
+def test_words_said_for_the_report_are_dated_by_its_day_not_by_an_earlier_meeting():
+    text = ("The foreign office spokesperson Ama Boateng briefed reporters on Thursday. On "
+            "May 2, the two sides met at the border. “We acted in good faith,” she said.")
+    (quote,) = [d for d in of(run(text, DOC), "commentary") if d["record"]["kind"] == "quote"]
+    assert quote["record"]["published"] == "2024-05-09"

@@ -83,9 +83,10 @@ _SAID_AFTER = (re.compile(rf"^[,\s]*(?:{_BODY_NAME})\s+(?:said|says|stated|added
                           rf"declared|announced)\b"),
                re.compile(rf"^[,\s]*(?:said|says|stated|added)\s+{_BODY_NAME}"))
 _SAID_BEFORE = re.compile(rf"{_BODY_NAME}\s+(?:said|says|stated|added|noted|declared|"
-                          rf"announced)(?:\s+in\s+a\s+statement)?(?:\s+that)?[,:\s]*[“\"]?$")
+                          rf"announced)(?:\s+in\s+a\s+statement)?(?:\s+that)?[,:\s]*[“\"«„]?$")
 
 
+_PRESENT_SAY = re.compile(r"\b(?:says|tells|adds|notes|stresses|insists|writes)\b")
 _PAST_SAY = re.compile(r"\b(?:said|told|added|stated|noted|declared|stressed|remarked|"
                        r"underlined|emphasi[sz]ed|recalled|explained|wrote)\b")
 
@@ -108,6 +109,9 @@ def _institution(article: Article, quote) -> str | None:
         rf"((?:[A-Z][\w’'.-]*\s+){{0,5}}{head.capitalize()}(?:\s+(?:of|for|in)"
         rf"(?:\s+the)?(?:\s+[A-Z][\w’'-]*){{1,5}})?)", article.text[: quote.start])]
     named = [n for n in named if len(n.split()) > 1]
+    if not named:  # "Russia's economy ministry" ... "the ministry said"
+        named = re.findall(rf"\b([A-Z][\w’'-]+(?:’s|'s)?\s+(?:[a-z]+\s+){{0,2}}{head})\b",
+                           article.text[: quote.start])
     return " ".join(named[-1].split()) if named else None
 
 
@@ -199,9 +203,17 @@ def _direct(article: Article) -> list[dict]:
         published = when if how in ("stated", "narrative") else None
         if quote.carried is not None:
             published, how = quote.carried, "narrative"  # the same remarks, the same day
-        if published is None and not quote.anonymous and article.lead_date() and \
-                _PAST_SAY.search(article.text[slice(*quote.context)].replace(quote.text, " ")):
-            published, how = article.lead_date(), "narrative"  # "said" on the day reported
+        lead = article.lead_date()
+        around = article.text[slice(*quote.context)].replace(quote.text, " ")
+        if lead and not quote.anonymous and (
+                published is None and _PAST_SAY.search(around) or how == "narrative" and (
+                    quote.carried is None and published[:7] == lead[:7])):
+            # words with no date of their own are said on the day the report is about, not
+            # on a day of the same weeks an earlier sentence told of; a flashback to
+            # another year keeps its date
+            published, how = lead, "narrative"
+        if published is None and article.ref is not None and _PRESENT_SAY.search(around):
+            published, how = article.ref.isoformat(), "present"  # "says": said for the report
         speaker = quote.speaker if quote.speaker is not None or quote.anonymous else \
             _referred(article, quote)
         author, speaker_country = _speaker(article, speaker)

@@ -54,7 +54,7 @@ _FUTURE = re.compile(
     r"upcoming|scheduled)\b",
     re.I,
 )
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’(?!\w)")
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’(?!\w)|«[^»]*»|„[^“]*“")
 _DECADE = re.compile(r"\b(?:the\s+)?(?:1[6-9]|20)\d0s\b")
 
 

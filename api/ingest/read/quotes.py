@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_PAIRS = (("“", "”"), ("‘", "’"))
+_CLOSERS = {"“": "”", "‘": "’", '"': '"', "«": "»", "„": "“"}  # English, guillemets, German
 SAY = (
     r"(?:said|says|say|told|tells|added|adds|stated|states|noted|notes|warned|warns|argued|"
     r"argues|insisted|insists|declared|declares|conveyed|termed|terms|called|calls|described|"
@@ -57,7 +57,7 @@ def find(text: str, start: int, end: int) -> list[Quote]:
     i = start
     while i < end:
         ch = text[i]
-        if ch in "“‘\"" and (i == 0 or not text[i - 1].isalnum()):
+        if ch in _CLOSERS and (i == 0 or not text[i - 1].isalnum()):
             close = _close(text, i, end)
             if close is None:
                 i += 1
@@ -75,7 +75,7 @@ def find(text: str, start: int, end: int) -> list[Quote]:
 def _close(text: str, i: int, end: int):
     """The pieces of the quote opened at i and the offset past its closing mark."""
     opener = text[i]
-    closer = {"“": "”", "‘": "’", '"': '"'}[opener]
+    closer = _CLOSERS[opener]
     pieces = []
     a = i + 1
     j = a
@@ -146,7 +146,7 @@ def attribute(quote: Quote, sentence_start: int, sentence: str, people: list) ->
     before = [(i, p) for i, p in enumerate(people) if p.end <= quote.start]
     after = [(i, p) for i, p in enumerate(people) if p.start >= quote.end]
     said_after = re.match(rf"^[,\s]*(?:{SAY}\s+|was\s+how\s+)", outside_after)
-    opens = not outside_before.strip(" “‘\"")
+    opens = not outside_before.strip(" “‘\"«„")
     if (opens or said_after) and after:
         window = outside_after[: after[0][1].start - quote.end]
         if not _ANONYMOUS.search(window):
