@@ -126,3 +126,29 @@ def test_words_said_for_the_report_are_dated_by_its_day_not_by_an_earlier_meetin
             "May 2, the two sides met at the border. “We acted in good faith,” she said.")
     (quote,) = [d for d in of(run(text, DOC), "commentary") if d["record"]["kind"] == "quote"]
     assert quote["record"]["published"] == "2024-05-09"
+
+
+def test_agreements_named_after_a_signing_sentence_carry_its_status_and_date():
+    text = ("Ghana and Norway signed nine agreements and memoranda on Monday. The agreements "
+            "included: An agreement on the avoidance of double taxation between the two "
+            "countries. A memorandum on maritime training.")
+    drafts = of(run(text, DOC), "agreements")
+    assert {(d["record"]["status"], d["record"]["date"]) for d in drafts} == {
+        ("signed", "2024-05-06")}
+    assert len(drafts) == 2
+
+
+def test_a_partnership_discussed_is_no_agreement_but_one_sought_is():
+    text = "Ghana and Norway discussed their comprehensive strategic partnership on Monday."
+    assert of(run(text, DOC), "agreements") == []
+    text = "Ghana wants to seek a comprehensive partnership with Norway, its minister said."
+    (sought,) = of(run(text, DOC), "agreements")
+    assert sought["record"]["status"] == "expressed_interest"
+
+
+def test_a_dateline_city_does_not_make_its_country_one_of_the_pair():
+    text = ("OSLO, May 9 (Agency) -- Ghana and Kenya signed four agreements, the Ghanaian "
+            "media said. The agreements cover fisheries, health, tourism and sport.")
+    drafts = of(run(text, DOC), "agreements")
+    assert drafts and {tuple(sorted(d["record"]["countries"])) for d in drafts} == {
+        ("GH", "KE")}

@@ -13,11 +13,12 @@ from api.ingest.read import countries
 from api.ingest.read.article import Article
 
 _TRIGGER = re.compile(
-    r"\b(?:memo(?:randum)?s?\s+of\s+understanding|MoUs?|MOUs?|agreements?|accords?|treat(?:y|ies)|"
+    r"\b(?:memo(?:randum)?s?\s+of\s+understanding|memorand(?:um|a|ums)|MoUs?|MOUs?|agreements?|"
+    r"accords?|treat(?:y|ies)|"
     r"protocols?|conventions?|arrangements?|exchanges?\s+of\s+(?:notes|letters)|"
     r"pacts?|deals?|contracts?|(?:joint\s+)?(?:statement|declaration)s?\s+of\s+\w+|"
-    r"joint\s+(?:statement|declaration)|(?:strategic|comprehensive)"
-    r"\s+partnership|purchases?)\b"
+    r"joint\s+(?:statement|declaration)|(?:[Ss]trategic|Economic|[Cc]omprehensive)\s+"
+    r"(?:[A-Z]\w+\s+)?[Pp]artnership|purchases?)\b"
 )
 _KINDS = (
     (re.compile(r"memorandum|MoU|MOU"), "mou"),
@@ -57,10 +58,14 @@ _DEFENCE = re.compile(r"\b(?:helicopters?|fighter|jets?|tanks?|missiles?|arms|mi
                       re.I)
 
 
+_MONTHS = (r"January|February|March|April|May|June|July|August|September|October|November|"
+           r"December")
 _ABOUT = re.compile(r"\s+(?:on|for|concerning|regarding)\s+(?!(?:Monday|Tuesday|Wednesday|"
-                    r"Thursday|Friday|Saturday|Sunday|\d))[^,;.()\"“”]{3,70}?(?=\s+(?:which|that|"
+                    rf"Thursday|Friday|Saturday|Sunday|{_MONTHS}|which|that|it|whom|\d)\b)"
+                    r"[^,;.()\"“”]{3,70}?(?=\s+(?:which|that|"
                     r"signed|was|were|is|are|will|would|has|had|and\s+(?:the|a|an|also)|with|"
-                    r"between|in\s+\d|last|this|on\s+\w+day)\b|[,;.()\"“”]|$)")
+                    r"between|in\s+\d|last|this|on\s+\w+day|said|says|agreed|and\s+agreed|"
+                    rf"added|told|{_MONTHS})\b|[,;.()\"“”]|\w+(?:’s|'s)\s|$)")
 
 
 def _refers_back(sentence, match: re.Match) -> bool:
@@ -92,7 +97,7 @@ def _count_only(trigger: str, title: str) -> bool:
     agreements"."""
     if not _PLURAL_TRIGGER.search(trigger):
         return False
-    rest = _COUNT_WORDS.sub(" ", title.replace(trigger, " ", 1))
+    rest = _COUNT_WORDS.sub(" ", re.sub(re.escape(trigger), " ", title, count=1, flags=re.I))
     return not re.search(r"\w", rest)
 
 
@@ -155,6 +160,12 @@ def draft(article: Article) -> list[dict]:
         out += _single(article, sentence, listed, carried)
         if out and out[-1].get("carry"):
             carried = out.pop()["carry"]
+        elif lists.UMBRELLA.search(sentence.text):
+            # "signed 13 agreements and MoUs on Friday": the status and date of the
+            # agreements the next sentences name one by one without a verb of their own
+            status, read = status_of(sentence.text, True)
+            if read:
+                carried = status, article.when(sentence)[0]
     for made in out:
         made.pop("carry", None)
     return _merge(out)
@@ -186,12 +197,16 @@ def _single(article: Article, sentence, listed: bool, carried) -> list[dict]:
         subject = lists.subject(title)
         if _count_only(match.group(0), title):
             continue  # "three agreements", "MoUs": a count, not an agreement
+        if match.group(0).endswith("partnership") and \
+                status_of(sentence.text, False) not in [(s, True) for s in _NOT_YET]:
+            continue  # a partnership established or upgraded is an event; one sought, a pact
         if number and (not subject or subject in titles):
             continue
         titles.add(subject)
         record, confidence, reasons = _record(
             article, sentence, match.start(), title, kind,
-            f"'{match.group(0)}' names an agreement", clause=clause if number else None)
+            f"'{match.group(0)}' names an agreement", carried=carried,
+            clause=clause if number else None)
         if record is not None:
             out.append(make("agreements", record, confidence, reasons))
     return out

@@ -216,7 +216,7 @@ def _pair(sentences: list[Sentence]) -> tuple[str, ...]:
     counts: Counter[str] = Counter()
     for sentence in sentences:
         for mention in sentence.countries:
-            if mention.via != "region":
+            if mention.via not in ("region", "dateline"):
                 counts[countries.at_date(mention.id, "2100")] += 1
     return tuple(code for code, _ in counts.most_common(2))
 

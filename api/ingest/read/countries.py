@@ -81,7 +81,7 @@ class Mention:
     start: int
     end: int
     id: str
-    via: str  # name, demonym, capital, region, former, role
+    via: str  # name, demonym, capital, dateline, region, former, role
     venue: bool = False
     city: str | None = None  # the city, when named by a capital
 
@@ -176,6 +176,8 @@ def _mention(chunk: str, start: int, text: str, offset: int) -> list[Mention]:
     dateline = not line.strip() and bool(_DATELINE.match(text[start + len(clean) :]))
     venue = how == "capital" and (bool(_VENUE.search(text[:start])) or dateline)
     city = clean if how == "capital" else None
+    if how == "capital" and dateline:
+        how = "dateline"  # where the reporter files from, not what the story is about
     return [Mention(offset + start, offset + start + len(clean), code, how, venue, city)]
 
 
