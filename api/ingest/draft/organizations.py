@@ -8,6 +8,7 @@ import re
 from rapidfuzz import fuzz
 
 from api.domain.names import key
+from api.ingest.draft import bodies
 from api.ingest.draft.shape import make
 from api.ingest.read import countries
 from api.ingest.read.article import Article
@@ -26,22 +27,32 @@ def named(text: str) -> list[tuple[str, str]]:
     """"Shanghai Cooperation Organization (SCO)": each acronym in parentheses with the
     capitalised name written just before it ("of", "for", "and" may join its words); the
     name starts at its first word with the acronym's first letter, when one has it
-    ("Russia-led Eurasian Economic Union (EAEU)" is the Eurasian Economic Union)."""
+    ("Russia-led Eurasian Economic Union (EAEU)" is the Eurasian Economic Union), and after
+    a possessive ("Angola’s Agronomic Research Institute (IIA)")."""
+    return [(name, acronym) for name, acronym, _, _ in named_at(text)]
+
+
+def named_at(text: str) -> list[tuple[str, str, int, int]]:
+    """``named`` with where the name starts in the text and where its acronym ends."""
     out = []
     for match in _ACRONYM.finditer(text):
         acronym = match.group("acronym")
-        words = list(re.finditer(r"[^\s,;:()“”\"]+", text[max(0, match.start() - 150) :
-                                                          match.start()]))
+        base = max(0, match.start() - 150)
+        words = list(re.finditer(r"[^\s,;:()“”\"]+", text[base : match.start()]))
         if re.search(r"[,;:()“”\"]\s*$", text[max(0, match.start() - 3) : match.start()]):
             continue
         taken: list[re.Match] = []
         for word in reversed(words):
-            between = text[max(0, match.start() - 150) + word.end() : max(
-                0, match.start() - 150) + (taken[0].start() if taken else len(
-                    text[max(0, match.start() - 150) : match.start()]))]
+            if word.group(0).lower() == "and" and taken and taken[0].group(0).lower() == "the":
+                taken.pop(0)  # "the Army and the African Union Mission (AUM)": not the Army
+                break
+            between = text[base + word.end() : base + (taken[0].start() if taken else len(
+                text[base : match.start()]))]
             if re.search(r"[,;:()“”\"]", between):
                 break
             w = word.group(0)
+            if re.search(r"[’']s$", w):
+                break
             if w[:1].isupper() or w.lower() in _CONNECTORS:
                 taken.insert(0, word)
                 continue
@@ -54,9 +65,8 @@ def named(text: str) -> list[tuple[str, str]]:
                       if w.group(0)[:1].upper() == acronym[:1].upper()), 0)
         if len(taken) - first >= 2:  # "Angola's Agronomic Research Institute (IIA)": all of it
             taken = taken[first:]
-        base = max(0, match.start() - 150)
         name = text[base + taken[0].start() : base + taken[-1].end()]
-        out.append((" ".join(name.split()), acronym))
+        out.append((" ".join(name.split()), acronym, base + taken[0].start(), match.end()))
     return out
 
 
@@ -125,6 +135,7 @@ _AGREEMENT_NAME = re.compile(
 _NOT_BODY = re.compile(
     r"^(?:National\s+Assembly|Parliament|Senate|Congress|Saeima|Sejm|Duma|Majlis|Knesset|"
     r"Bundestag|Cabinet|Government|State|Republic|Kingdom|Ministry|Embassy|Presidency|"
+    r"Chambers?\s+of\s+Commerce(?:\s+and\s+Industry)?|Central\s+Bank|"
     r"Agency|Office|Department|Council|Court|Union|Bank|Fund|Foreign\s+Ministry|"
     r"Ministry\s+of\s+Foreign\s+Affairs|Foreign\s+Office|Prime\s+Minister|President|"
     r"Minister|Secretary|Crown\s+Prince|Amir|Emir|King|Queen)$", re.I)
@@ -162,6 +173,17 @@ def _body_name(article: Article, ent) -> tuple[str, int] | None:
         start -= len(before) - ministry.start()
         name = article.text[start : start + len(before) - ministry.start() + len(name)]
         name = " ".join(name.split())
+    if article.text[start : start + len(name)] == name and bodies.KIND.search(name.split()[-1]):
+        of = re.match(r"\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,3}",
+                      article.text[start + len(name) :])
+        if of:  # "State Oil Company" of "State Oil Company of Azerbaijan Republic"
+            name += of.group(0)
+    wider = bodies.pair_before(article.text, start, name)
+    if wider != start:  # "Kazakhstan–Russia Forum", the parser's "Russia Forum"
+        name = article.text[wider:start] + name
+        start = wider
+    if "\n" not in name and "  " not in name:
+        name = " ".join(name.split())
     words = name.split()
     if _NOT_NAMED.search(name) or _currency(name):
         return None
@@ -178,20 +200,42 @@ def draft(article: Article) -> list[dict]:
     out, seen = [], set()
     known = getattr(article.known, "organizations", []) or []
     people_names = {key(p.name) for p in article.persons}
+    text = article.text
+    refused = _refused_acronyms(article)
     for sentence in article.sentences:
-        found = []
-        for name, acronym in named(sentence.text):
-            if not _AGREEMENT_NAME.search(name) and not countries.lookup(name) and \
-                    key(name) not in people_names and not re.search(r"\s[-|–]\s", name):
-                found.append((name, acronym, 0.7))
-        for ent in sentence.ents:
-            if ent.label_ != "ORG":
+        if bodies.chrome(sentence.text):
+            continue
+        found, inside = [], []
+        for name, acronym, a, b in named_at(sentence.text):
+            start = sentence.start + a
+            inside.append((start, sentence.start + b))
+            if acronym in refused:
                 continue
+            wider = bodies.pair_before(text, start, name)
+            if wider != start:
+                name = " ".join(text[wider : start].split() + name.split())
+            found.append((name, acronym, 0.7))
+        spans = [(m.start, m.end) for m in sentence.people]
+        for ent in sentence.ents:
+            if ent.label_ != "ORG" or any(
+                    a < ent.end_char and ent.start_char < b
+                    or ent.end_char <= a and not text[ent.end_char : a].strip()
+                    for a, b in inside):
+                continue  # within a name written with its acronym, or the word that leads it
             body = _body_name(article, ent)
             if body is None or key(body[0]) in people_names:
                 continue
-            found.append((body[0], None, 0.6 if _BODY.search(body[0]) else 0.5))
+            name, start = body
+            if not _stands(article, name, start, sentence, spans, refused):
+                continue
+            found.append((name, None, 0.6 if _BODY.search(name) else 0.5))
         for name, acronym, confidence in found:
+            alone = next((d for d in out if acronym and d["record"]["name"] == acronym), None)
+            if alone is not None and key(name) not in seen:
+                alone["record"].update(name=name, acronym=acronym)  # "NEA", then its name
+                alone["reasons"].append(f"'{acronym}' is written out as '{name}'")
+                seen.add(key(name))
+                continue
             if key(name) in seen or (acronym and key(acronym) in seen):
                 continue
             target, score = link(name, acronym, known)
@@ -214,6 +258,44 @@ def draft(article: Article) -> list[dict]:
                 record["acronym"] = initials  # "the European Union" and "the EU"
                 made["reasons"].append(f"acronym '{initials}' used in the text")
     return _with_acronyms(out)
+
+
+def _refused_acronyms(article: Article) -> set[str]:
+    """Acronyms the text gives to what is no body: an agreement ("Preferential Trade
+    Agreement (PTA)"), a project, a corridor, talks, an office."""
+    out = set()
+    for sentence in article.sentences:
+        for name, acronym, a, _ in named_at(sentence.text):
+            start = sentence.start + a
+            end = start + len(name)
+            if _AGREEMENT_NAME.search(name) or countries.lookup(name) or re.search(
+                    r"\s[-|–]\s", name) or bodies.thing(name, "", 0) or bodies.subject(
+                    article.text, start, sentence.start) or bodies.person_or_office(
+                    name, article.text, start, end, []):
+                out.add(acronym)
+    return out
+
+
+def _stands(article: Article, name: str, start: int, sentence, spans: list,
+            refused: set[str]) -> bool:
+    """Whether a name the parser tags stands for a body where the text writes it."""
+    text, end = article.text, start + len(name)
+    if text[start:end] != name:
+        end = start + len(" ".join(name.split()))
+    if bodies.credit(text, start, end) or bodies.publisher(name, article.document) or \
+            bodies.generic(name) or bodies.fragment(name) or name in refused:
+        return False
+    if bodies.person_or_office(name, text, start, end, spans) or bodies.thing(name, text, end):
+        return False
+    if bodies.subject(text, start, sentence.start) or re.search(
+            r"\b(?:minister|ministers|ministry|secretary)\s+(?:of|for)\s+(?:the\s+)?$",
+            text[max(0, start - 30) : start], re.I):
+        return False
+    if _ACRONYM_ALONE.match(name):
+        meaning = bodies.expansion(text, name)
+        if meaning and (_AGREEMENT_NAME.search(meaning) or bodies.thing(meaning, "", 0)):
+            return False  # "FOC" where the text writes "Foreign Office Consultations"
+    return True
 
 
 def _with_acronyms(drafts: list[dict]) -> list[dict]:
