@@ -152,3 +152,12 @@ def test_a_dateline_city_does_not_make_its_country_one_of_the_pair():
     drafts = of(run(text, DOC), "agreements")
     assert drafts and {tuple(sorted(d["record"]["countries"])) for d in drafts} == {
         ("GH", "KE")}
+
+
+def test_an_office_in_a_list_after_one_with_a_country_and_a_country_after_the_name():
+    text = ("In Accra the visitor met Ghanaian King Kofi Mensah, Senate President Ama Darko "
+            "and President Lars Berg of Norway.")
+    roles = {d["record"]["name"]: d["record"]["roles"][0]["country"]
+             for d in of(run(text, DOC), "people")}
+    assert roles["Ama Darko"] == "GH"
+    assert roles["Lars Berg"] == "NO"

@@ -72,7 +72,8 @@ def _new_person(article: Article, person: people.Person) -> dict:
         country = titled.country or person.country
         if country is None:
             country = _visitor_country(article, sentence, when, titled.start) or \
-                article.home or _counterpart_country(article, sentence, person)
+                article.home or _counterpart_country(article, sentence, person) or \
+                _listed_country(article, sentence, titled) or _unnamed_side(article, person)
             if country:
                 inferred.append("roles[0].country")
         if country:
@@ -82,7 +83,10 @@ def _new_person(article: Article, person: people.Person) -> dict:
             "country": country,
             "from": None,
             "to": None,
-            "sources": [article.cite(*titled.role_span)],
+            # every place the text gives the office, the same office
+            "sources": [article.cite(*span) for span in dict.fromkeys(
+                m.role_span for m in person.mentions
+                if m.role_span and m.title == titled.title)][:3],
         })
         reasons.append(f"office '{titled.title}' written beside the name")
     record = {"name": person.name, "aliases": aliases, "roles": roles, "notes": [],
@@ -114,6 +118,33 @@ def _counterpart_country(article: Article, sentence, person: people.Person) -> s
         return None
     (theirs,) = others
     return next(c for c in article.pair if c != theirs)
+
+
+def _listed_country(article: Article, sentence, mention) -> str | None:
+    """"Cambodian King A, Senate President B and Assembly President C": an office in a
+    list after one with a country, or "her press secretary" of the person named before."""
+    start = mention.role_span[0] if mention.role_span else mention.start
+    before = [m for m in sentence.people if m.end <= start]
+    if not before:
+        return None
+    last = before[-1]
+    owner = article.person_of(last)
+    country = last.country or (owner.country if owner else None)
+    gap = article.text[last.end : start]
+    if country and (re.fullmatch(r",?\s*(?:and\s+)?(?:[A-Z][\w-]+\s+){0,3}", gap) or re.search(
+            r"\b(?:his|her|their)\s+$", gap)):
+        return country
+    return None
+
+
+def _unnamed_side(article: Article, person: people.Person) -> str | None:
+    """The one country of the article's pair none of whose officials the text gives a
+    country: its own officials need no "Jamaican" before their office (inferred)."""
+    if len(article.pair) != 2:
+        return None
+    sides = {p.country for p in article.persons if p is not person and p.country}
+    missing = [c for c in article.pair if c not in sides]
+    return missing[0] if len(missing) == 1 and sides & set(article.pair) else None
 
 
 def _visitor_country(article: Article, sentence, when, at: int) -> str | None:

@@ -346,6 +346,9 @@ def _resolve_counterparts(article: Article) -> None:
             if mention.title == "Counterpart":
                 other = next((m for m in sentence.people[:i] if m.title and
                               m.title != "Counterpart"), None)
+                if other is None:  # the office the person named before holds elsewhere
+                    before = [article.person_of(m) for m in sentence.people[:i]]
+                    other = next((p for p in before if p is not None and p.title), None)
                 mention.title = other.title if other else None
     for person in article.persons:
         titled = [m for m in person.mentions if m.title]

@@ -190,14 +190,15 @@ _HEAD = (r"(?:Prime\s+Minister|Head\s+of\s+(?:State|Government)|Crown\s+Prince|H
          r"Vice[-\s]President|President|Minister|Secretary|Undersecretary|Under-Secretary|"
          r"Ambassador|Chancellor|Premier|King|Queen|Amir|Emir|Governor|Director|Chairman|"
          r"Chairwoman|Chairperson|Commissioner|Envoy|Spokes(?:man|woman|person)|Speaker|Mayor|"
-         r"[Mm]inister|[Pp]resident|[Aa]mbassador|[Ss]ecretary)")
-_OWNER = r"(?:(?P<owner>[A-Z][\w-]+(?:’s|'s)?)\s+)?"
+         r"[Mm]inister|[Pp]resident|[Aa]mbassador|[Ss]ecretary|[Pp]arliamentary\s+chief|"
+         r"[Hh]ead\s+of\s+[Ss]tate|[Rr]uler)")
+_OWNER = r"(?:(?P<owner>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?(?:’s|'s)?)\s+)?"
 _STEM = (r"(?:(?:Deputy|Vice|Acting|Interim|First|Senior|State|Cabinet|Joint|Permanent|Managing|"
          r"Executive|Chief|Foreign|Finance|Trade|Defen[cs]e|Interior|Energy|Economy|Special|"
          r"deputy|foreign|finance|trade|defen[cs]e|energy|economy|special)\s+)*")
 # the office's own words after its head: "of Foreign Affairs and Trade of Hungary",
 # "for Foreign and Diaspora Affairs", "of Production, Foreign Trade, Investment and Fisheries"
-_TAIL = r"(?:[- ]General)?(?:\s+(?:of|for)\s+(?:(?:the|and|of|for|,)\s*|[A-Z][\w’'-]*\s*)+)?"
+_TAIL = r"(?:[- ]General)?(?:\s+(?:of|for|to)\s+(?:(?:the|and|of|for|,)\s*|[A-Z][\w’'-]*\s*)+)?"
 _ADDRESS = r"(?:(?:Dr|H\.\s?E|Hon|Mr|Mrs|Ms|Prof|Sheikh|Lyonchhen|Excellency|His|Her)\.?\s+)*"
 _PHRASE_BEFORE = re.compile(rf"(?<![\w-]){_OWNER}(?P<phrase>{_STEM}{_HEAD}{_TAIL}?)\s*,?\s*"
                             rf"{_ADDRESS}$")
@@ -268,11 +269,26 @@ def _office_by_phrase(mention: Mention, text: str) -> bool:
 def office(mention: Mention, text: str) -> None:
     """Set the office and country written beside a name (before it, or after a comma)."""
     _office_by_regex(mention, text)
+    if mention.country is None and mention.title:
+        _country_after(mention, text)
     if mention.country is None:
         phrase = Mention(mention.start, mention.end, mention.name)
         if _office_by_phrase(phrase, text) and (phrase.country or not mention.title):
             mention.title, mention.country = phrase.title, phrase.country
             mention.role_span = phrase.role_span
+
+
+_OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})")
+
+
+def _country_after(mention: Mention, text: str) -> None:
+    """"President Frank Weber of Germany": the office's country after the name."""
+    of = _OF_COUNTRY.match(text, mention.end)
+    hit = countries.lookup(of.group(1)) if of else None
+    if hit:
+        mention.country = hit[0]
+        start = mention.role_span[0] if mention.role_span else mention.start
+        mention.role_span = (start, of.end())
 
 
 def _office_by_regex(mention: Mention, text: str) -> None:
