@@ -241,7 +241,7 @@ def _direct(article: Article) -> list[dict]:
             "in_reply_to": None,
             "sources": [article.cite(*quote.context)],
             "notes": [],
-            "inferred": (["published"] if how == "narrative" else [])
+            "inferred": (["published"] if how in ("narrative", "present") else [])
             + (["countries"] if padded else []),
         }
         out.append(make("commentary", record, 0.6 + 0.25 * bool(author), reasons))
@@ -278,7 +278,7 @@ def _reported(article: Article) -> list[dict]:
                 "in_reply_to": None,
                 "sources": [article.cite(speaker.start, clause_end)],
                 "notes": [],
-                "inferred": (["published"] if how == "narrative" else [])
+                "inferred": (["published"] if how in ("narrative", "present") else [])
                 + (["countries"] if padded else []),
             }
             out.append(make("commentary", record, 0.6,

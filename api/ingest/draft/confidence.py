@@ -17,7 +17,7 @@ def _firm(draft: dict) -> bool:
     if resource == "commentary":
         author = record.get("author") or {}
         return record.get("kind") == "quote" and bool(author.get("name")) and \
-            "countries" not in inferred and bool(record.get("published"))
+            not inferred & {"countries", "published"} and bool(record.get("published"))
     if resource == "people":
         roles = record.get("roles") or []
         return bool(roles) and bool(roles[0].get("country")) and not inferred and \
