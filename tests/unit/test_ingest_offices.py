@@ -5,7 +5,7 @@ short capitals that are not countries."""
 import pytest
 
 from api.ingest.read import countries, money
-from api.ingest.read.people import Mention, by_office, office
+from api.ingest.read.people import Mention, by_office, clean, office
 from tests.ingest_helpers import of, run
 
 DOC = {"id": "offices-doc", "title": "", "published": "2024-05-09", "authors": [],
@@ -161,3 +161,28 @@ def test_an_office_in_a_list_after_one_with_a_country_and_a_country_after_the_na
              for d in of(run(text, DOC), "people")}
     assert roles["Ama Darko"] == "GH"
     assert roles["Lars Berg"] == "NO"
+
+
+def test_a_list_of_fields_in_the_sentence_after_the_count_of_memoranda():
+    text = ("Ghana and Norway signed four memoranda on Monday. They are in the fields of "
+            "Fisheries & Aquaculture, Maritime Training and Digital Payments.")
+    drafts = of(run(text, DOC), "agreements")
+    assert sorted(d["record"]["title"] for d in drafts) == [
+        "MoU on Digital Payments", "MoU on Fisheries & Aquaculture", "MoU on Maritime Training"]
+    assert {d["record"]["status"] for d in drafts} == {"signed"}
+
+
+def test_names_the_parser_cuts_short_and_a_sheikh_who_is_no_title():
+    assert clean("Sheikh Hasina") == "Sheikh Hasina"
+    assert clean("Sheikh Tamim bin Hamad") == "Tamim bin Hamad"
+    text = ("Ghana's new president, Kwame Asante Boateng, met Minister of Transport of Norway "
+            "Lars Erik Berg Hansen in Accra on Monday.")
+    names = {d["record"]["name"] for d in of(run(text, DOC), "people")}
+    assert {"Kwame Asante Boateng", "Lars Erik Berg Hansen"} <= names
+
+
+def test_a_figure_inside_quoted_words_takes_the_year_said_with_it():
+    text = ("“In 2023, our mutual trade exceeded $2 billion,” the Ghanaian minister said on "
+            "Monday.")
+    (trade,) = of(run(text, DOC), "indicators")
+    assert (trade["record"]["value"], trade["record"]["period"]) == (2_000_000_000, "2023")

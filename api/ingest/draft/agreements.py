@@ -84,7 +84,7 @@ def _refers_back(sentence, match: re.Match) -> bool:
     return bool(definite and not specified and not sentence.dates and not sentence.money)
 
 
-_PLURAL_TRIGGER = re.compile(r"(?:s|ies|MOUs|MoUs)$")
+_PLURAL_TRIGGER = re.compile(r"(?:s|ies|MOUs|MoUs|memoranda)$")
 _COUNT_WORDS = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     r"fourteen|fifteen|twenty|several|many|various|other|more|new|some|these|those|such|"
@@ -149,18 +149,22 @@ def draft(article: Article) -> list[dict]:
     out: list[dict] = []
     carried = None  # the status and date an umbrella sentence gives the list after it
     listed = any(lists.find(sentence.text) for sentence in article.sentences)
+    noun = "agreements"  # what the last count named: "They" in the next sentence are these
     for sentence in article.sentences:
         found = lists.find(sentence.text)
         if found is not None:
-            made = _enumerated(article, sentence, found, carried)
+            made = _enumerated(article, sentence, found, carried, noun)
             if made:
                 carried = made[0]["record"]["status"], made[0]["record"]["date"]
             out += made
             continue
         out += _single(article, sentence, listed, carried)
+        counted = lists.UMBRELLA.search(sentence.text)
+        if counted:
+            noun = counted.group("noun")
         if out and out[-1].get("carry"):
             carried = out.pop()["carry"]
-        elif lists.UMBRELLA.search(sentence.text):
+        elif counted:
             # "signed 13 agreements and MoUs on Friday": the status and date of the
             # agreements the next sentences name one by one without a verb of their own
             status, read = status_of(sentence.text, True)
@@ -324,10 +328,14 @@ def _story_date(article: Article, sentence) -> tuple[str | None, str]:
     return article.story_date(sentence)
 
 
-def _enumerated(article: Article, sentence, found: lists.Enumeration, carried) -> list[dict]:
-    """One draft per agreement a list names, each citing its sentence (or its own line)."""
+def _enumerated(article: Article, sentence, found: lists.Enumeration, carried,
+                before: str = "agreements") -> list[dict]:
+    """One draft per agreement a list names, each citing its sentence (or its own line);
+    "They are in the fields of ..." names the kind the sentence before counted."""
     out = []
     noun = found.umbrella.group(0).lower()
+    if lists.PRONOUN.match(found.umbrella.group(0)):
+        noun = before.lower()
     dated = _list_date(article, sentence, found, carried)
     for item in found.items:
         title = item_title(item, noun)

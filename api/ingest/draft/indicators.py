@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from api.ingest.draft.shape import make
-from api.ingest.read import countries
+from api.ingest.read import countries, dates
 from api.ingest.read.article import Article
 
 _MEASURES = (
@@ -113,10 +113,14 @@ def _target_of_before(article: Article, sentence, amount) -> tuple[str, str, int
 
 def _figure(article: Article, sentence, amount, kind: str, label: str) -> dict | None:
     when, how = article.when(sentence)
-    if sentence.dates:  # the date written nearest the figure is the period it covers
-        nearest = min(sentence.dates, key=lambda m: min(abs(m.start - amount.end),
-                                                        abs(amount.start - m.end)))
-        when = nearest.value
+    # the date written nearest the figure is the period it covers, inside quoted words too
+    # ("In 2024, our mutual trade exceeded $28 billion," the minister said)
+    written = list({m.start: m for m in dates.find(sentence.text, sentence.start, article.ref)
+                    + sentence.dates}.values())
+    if written:
+        nearest = min(written, key=lambda m: min(abs(m.start - amount.end),
+                                                 abs(amount.start - m.end)))
+        when, how = nearest.value, "stated"
     before = article.text[max(sentence.start, amount.start - 100) : amount.start]
     target = bool(_TARGET.search(before))
     period = when

@@ -27,6 +27,7 @@ _WHEN = (r"(?:\s+(?:on|in|at|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|F
 _INTRO = re.compile(
     r"^\s+(?:signed\s+)?(?:were|are)\s+(?=(?:an?|the|one|two)\s)|"
     rf"^{_SIGNED}{_WHEN}(?:\s*(?:\([^)]*\))?\s*(?::|[,—–-]\s*(?:including|namely)\b)\s*|,?\s+"
+    r"(?:(?:are|were)\s+(?=in\s+the\s+(?:fields?|areas?|spheres?)\s+of))?"
     r"(?:including|includ(?:e|es|ed)|cover(?:s|ed|ing)?|on|in\s+the\s+(?:fields?|areas?|"
     r"spheres?)\s+of|concerning|relating\s+to|related\s+to|dealing\s+with|regarding|"
     r"ranging\s+from|such\s+as|namely)\s+)", re.I)
@@ -113,7 +114,7 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-_PRONOUN = re.compile(r"^(?P<noun>They|These|Those|The\s+others|Others)\b")
+PRONOUN = re.compile(r"^(?P<noun>They|These|Those|The\s+others|Others)\b")
 _LINE = re.compile(r"^[ \t]*(?:\(?[ivxlc]{1,5}\)|\(?\d{1,2}[.)]|[-•*·]|[a-h]\))[ \t]*(?=\S)",
                    re.I | re.M)
 
@@ -169,7 +170,7 @@ def find(sentence: str) -> Enumeration | None:
     inline = _named_run(sentence)
     if inline:
         return inline
-    pronoun = _PRONOUN.match(sentence)
+    pronoun = PRONOUN.match(sentence)
     for umbrella in ([pronoun] if pronoun else []) + list(UMBRELLA.finditer(sentence)):
         after = sentence[umbrella.end() :]
         intro = _INTRO.match(after)
@@ -191,8 +192,9 @@ def find(sentence: str) -> Enumeration | None:
             items.append(Item(a, b, words, bool(TRIGGER.match(words))))
         plural_named = umbrella is not pronoun and umbrella.group("count") is None and not re.match(
             r"(?:documents|instruments|texts)", umbrella.group("noun"), re.I)
-        if umbrella is pronoun and sum(item.named for item in items) < 2:
-            continue
+        fields = re.search(r"\b(?:fields?|areas?|spheres?)\s+of", intro.group(0))
+        if umbrella is pronoun and sum(item.named for item in items) < 2 and not fields:
+            continue  # "They are in the fields of X, Y and Z" after "signed 4 MoUs" is a list
         if len(items) >= 2 or (items and plural_named):
             return Enumeration(umbrella, items, "\n" in sentence[start:end])
     return None

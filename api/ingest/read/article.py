@@ -176,11 +176,16 @@ def read(nlp, text: str, document: dict, known) -> Article:
         sentence.people = (
             people.find(sentence.span, text, extra, sentence.ents) if sentence.span else []
         )
-        spans = [(m.start, m.end) for m in sentence.people]
-        missed = people.by_office(text, sentence.start, sentence.end, spans)
+        # names the parser missed or cut short after an office ("Minister of Transport
+        # Guillermo Reyes Gonzalez" tagged as "Reyes Gonzalez")
+        missed = people.by_office(text, sentence.start, sentence.end, [])
         for mention in missed:
             people.office(mention, text)
-        sentence.people = sorted(sentence.people + missed, key=lambda m: m.start)
+        inside = [m for m in sentence.people if any(
+            o.start <= m.start and m.end <= o.end and len(o.name) > len(m.name) for o in missed)]
+        kept = [m for m in sentence.people if m not in inside]
+        missed = [o for o in missed if not any(o.start < m.end and m.start < o.end for m in kept)]
+        sentence.people = sorted(kept + missed, key=lambda m: m.start)
         mentions += sentence.people
         spans = [(m.start, m.end) for m in sentence.people]
         sentence.countries = countries.find(sentence.text, sentence.start, spans)

@@ -57,6 +57,7 @@ _CAPITALS_EXTRA = {
     "astana": "KZ", "washington": "US", "brasilia": "BR", "new delhi": "IN", "delhi": "IN",
     "kyiv": "UA", "kiev": "UA", "beijing": "CN", "naypyidaw": "MM", "whitehall": "GB",
     "the kremlin": "RU", "kremlin": "RU", "the white house": "US", "downing street": "GB",
+    "la paz": "BO", "abidjan": "CI", "tel aviv": "IL", "dar es salaam": "TZ",
 }
 REGIONS = {
     "central asia": ("KZ", "KG", "TJ", "TM", "UZ"),

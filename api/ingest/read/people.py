@@ -90,7 +90,7 @@ _TITLE_WORDS = {
 
 _OFFICE_WORDS = {"minister", "president", "secretary", "ambassador", "king", "queen", "prince",
                  "princess", "amir", "emir", "chancellor", "premier", "governor", "director",
-                 "chairman", "chairwoman", "majesty", "highness", "excellency", "sheikh",
+                 "chairman", "chairwoman", "majesty", "highness", "excellency",
                  "envoy", "commissioner", "spokesman", "spokeswoman", "spokesperson"}
 
 
@@ -105,7 +105,8 @@ def clean(name: str) -> str:
         words = words[heads[-1] + 1 :]
         name = " ".join(words)
     drop = 0
-    while drop < len(words) - 1 and (
+    while drop < len(words) - 1 and not (
+            words[drop].lower() == "sheikh" and len(words) - drop == 2) and (  # Sheikh Hasina
             words[drop].lower().rstrip(",") in _TITLE_WORDS
             or (words[drop][:1].isupper() and countries.lookup(words[drop].rstrip(","))
                 and drop + 2 < len(words) and words[drop + 1].lower() in _TITLE_WORDS)):
@@ -195,7 +196,8 @@ _HEAD = (r"(?:Prime\s+Minister|Head\s+of\s+(?:State|Government)|Crown\s+Prince|H
 _OWNER = r"(?:(?P<owner>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?(?:’s|'s)?)\s+)?"
 _STEM = (r"(?:(?:Deputy|Vice|Acting|Interim|First|Senior|State|Cabinet|Joint|Permanent|Managing|"
          r"Executive|Chief|Foreign|Finance|Trade|Defen[cs]e|Interior|Energy|Economy|Special|"
-         r"deputy|foreign|finance|trade|defen[cs]e|energy|economy|special)\s+)*")
+         r"deputy|foreign|finance|trade|defen[cs]e|energy|economy|special|new|former|then|"
+         r"outgoing|incoming|visiting)\s+)*")
 # the office's own words after its head: "of Foreign Affairs and Trade of Hungary",
 # "for Foreign and Diaspora Affairs", "of Production, Foreign Trade, Investment and Fisheries"
 _TAIL = r"(?:[- ]General)?(?:\s+(?:of|for|to)\s+(?:(?:the|and|of|for|,)\s*|[A-Z][\w’'-]*\s*)+)?"
@@ -383,7 +385,7 @@ def by_office(text: str, start: int, end: int, taken) -> list[Mention]:
         if not 2 <= len(names) <= 5:
             continue
         a, b = names[0].start(), names[-1].end()
-        name = text[a:b].rstrip(".’'")
+        name = re.sub(r"(?:’s|'s)$", "", text[a:b]).rstrip(".’'")
         b = a + len(name)
         if any(a < e and s < b for s, e in taken) or any(a < m.end and m.start < b for m in found):
             continue
