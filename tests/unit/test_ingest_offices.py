@@ -186,3 +186,20 @@ def test_a_figure_inside_quoted_words_takes_the_year_said_with_it():
             "Monday.")
     (trade,) = of(run(text, DOC), "indicators")
     assert (trade["record"]["value"], trade["record"]["period"]) == (2_000_000_000, "2023")
+
+
+def test_one_meeting_told_in_two_sentences_is_one_draft_and_two_meetings_stay_two():
+    text = ("Ghanaian President Kwame Asante and Norwegian Prime Minister Lars Berg held talks "
+            "in Accra on Monday. Asante and Berg met again later that day at a dinner. Berg "
+            "was also received by Ghanaian Vice-President Ama Darko in Accra on Monday.")
+    meetings = of(run(text, DOC), "meetings")
+    assert len(meetings) == 2
+    assert len(meetings[0]["record"]["sources"]) == 2
+
+
+def test_words_said_with_no_date_in_the_report_are_dated_by_the_report():
+    text = ("The minister noted the progress of the talks. «Norway is a key partner of Ghana,» "
+            "he said.")
+    (quote,) = [d for d in of(run(text, DOC), "commentary") if d["record"]["kind"] == "quote"]
+    assert quote["record"]["published"] == "2024-05-09"
+    assert "published" in quote["record"]["inferred"]

@@ -212,8 +212,9 @@ def _direct(article: Article) -> list[dict]:
             # on a day of the same weeks an earlier sentence told of; a flashback to
             # another year keeps its date
             published, how = lead, "narrative"
-        if published is None and article.ref is not None and _PRESENT_SAY.search(around):
-            published, how = article.ref.isoformat(), "present"  # "says": said for the report
+        if published is None and article.ref is not None and not quote.anonymous and (
+                _PRESENT_SAY.search(around) or _PAST_SAY.search(around)):
+            published, how = article.ref.isoformat(), "present"  # said for this report
         speaker = quote.speaker if quote.speaker is not None or quote.anonymous else \
             _referred(article, quote)
         author, speaker_country = _speaker(article, speaker)

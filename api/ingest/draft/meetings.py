@@ -119,6 +119,43 @@ def draft(article: Article) -> list[dict]:
         out.append(make("meetings", record, confidence, reasons))
         if sideline and summit:
             out.append(_summit_draft(article, sentence, summit, when, participants, result, venue))
+    return _merge(out)
+
+
+def _who(record: dict) -> set[tuple]:
+    return {(p.get("person"), p.get("role"), p.get("country")) for p in record["participants"]}
+
+
+def _same_meeting(a: dict, b: dict) -> bool:
+    """Two sentences telling of one meeting: the same countries, day and place, and the
+    same people (or one sentence names none)."""
+    if set(a["countries"]) != set(b["countries"]) or a["kind"] == "summit" or \
+            b["kind"] == "summit":
+        return False
+    if not (a["date"] is None or b["date"] is None or a["date"] == b["date"]):
+        return False
+    if a["location"] and b["location"] and a["location"] != b["location"]:
+        return False
+    who_a, who_b = _who(a), _who(b)
+    return who_a <= who_b or who_b <= who_a  # "A and B met" and "A met him"; not A with C
+
+
+def _merge(drafts: list[dict]) -> list[dict]:
+    """One meeting told in several sentences is one draft citing each of them."""
+    out: list[dict] = []
+    for draft in drafts:
+        record = draft["record"]
+        same = next((d for d in out if _same_meeting(d["record"], record)), None)
+        if same is None:
+            out.append(draft)
+            continue
+        kept = same["record"]
+        kept["sources"] += [s for s in record["sources"] if s not in kept["sources"]]
+        kept["participants"] += [p for p in record["participants"]
+                                 if p not in kept["participants"]]
+        kept["location"] = kept["location"] or record["location"]
+        kept["date"] = kept["date"] or record["date"]
+        same["reasons"].append("told again in another sentence")
     return out
 
 
