@@ -78,26 +78,29 @@ class Store(Planner, Counted, Lookup):
 
     # --- records ---------------------------------------------------------------
 
-    def get(self, resource: Resource, record_id: str) -> Stored:
-        """A record by id; for countries and people also by code or name."""
+    def stored(self, resource: Resource, record_id: str) -> Stored | None:
+        """A record by its id alone; None when no record has it."""
         row = self.conn.execute(
             f"SELECT id, json, etag FROM {resource.name} WHERE id = ?", (record_id,)
         ).fetchone()
-        if row is None:
-            deleted = self.conn.execute(
-                "SELECT deleted_at FROM tombstones WHERE resource = ? AND id = ?",
-                (resource.name, record_id),
-            ).fetchone()
-            if deleted:
-                raise Gone(resource.singular, record_id, deleted[0])
-        if row is None and resource in (catalog.COUNTRIES, catalog.PEOPLE):
-            resolved = self.resolve(resource, record_id)
-            row = self.conn.execute(
-                f"SELECT id, json, etag FROM {resource.name} WHERE id = ?", (resolved,)
-            ).fetchone()
-        if row is None:
+        return None if row is None else Stored(*row)
+
+    def get(self, resource: Resource, record_id: str) -> Stored:
+        """A record by id; for countries and people also by code or name."""
+        found = self.stored(resource, record_id)
+        if found is not None:
+            return found
+        deleted = self.conn.execute(
+            "SELECT deleted_at FROM tombstones WHERE resource = ? AND id = ?",
+            (resource.name, record_id),
+        ).fetchone()
+        if deleted:
+            raise Gone(resource.singular, record_id, deleted[0])
+        if resource in (catalog.COUNTRIES, catalog.PEOPLE):
+            found = self.stored(resource, self.resolve(resource, record_id))
+        if found is None:
             raise NotFound(resource.singular, record_id, self.suggest(resource, record_id))
-        return Stored(*row)
+        return found
 
     def records(self, resource: Resource, ids: list[str]) -> dict[str, bytes]:
         """The stored JSON of those of ``ids`` that exist, by id (a query per 500)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,7 +19,7 @@ from api.store.errors import WriteError
 from api.store.reads import Store
 from api.store.tokens import Tokens
 from api.store.writer import Writer
-from api.web import cors, editing, limits, logs, problems, readonly, representation
+from api.web import cors, direct, editing, limits, logs, problems, readonly, representation
 from api.web.openapi import BriefsApi
 from api.web.response import Response
 
@@ -151,12 +152,13 @@ def _host_allowed(host: str, trusted: frozenset[str]) -> bool:
     return any(t.startswith(".") and (name.endswith(t) or name == t[1:]) for t in trusted)
 
 
-def init_trusted_hosts(app: Flask) -> None:
+def init_trusted_hosts(app: Flask) -> Callable[[str], bool]:
     """A request whose Host header names another host is a 400 problem: the links a
-    response carries are built from it (unless PUBLIC_URL is set)."""
+    response carries are built from it (unless PUBLIC_URL is set). Returns the test
+    a Host header must pass."""
     trusted = trusted_hosts(app.config)
     if trusted is None:
-        return
+        return lambda host: True
 
     @app.before_request
     def check_host():
@@ -168,6 +170,8 @@ def init_trusted_hosts(app: Flask) -> None:
                 "set BRIEFS_PUBLIC_URL to the URL clients use (or BRIEFS_TRUSTED_HOSTS).",
             )
         return None
+
+    return lambda host: _host_allowed(host, trusted)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -201,7 +205,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["briefs.tokens"] = Tokens(Path(app.config["AUTH_DB"]))
 
     logs.init_app(app)
-    init_trusted_hosts(app)
+    host_allowed = init_trusted_hosts(app)
     limits.init_app(app)
     readonly.init_app(app)
     problems.init_app(app)
@@ -227,6 +231,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         return send_from_directory(dist, filename, max_age=86400)
 
     cors.init_app(app)
+    direct.init_app(app, host_allowed)  # last: in front of every hook
     if not replicating:  # a replica never writes; its follower keeps the index current
         _catch_up(app.extensions["briefs.pool"], app.extensions["briefs.writer"])
     log.info(

@@ -24,6 +24,7 @@ OPTIONS = {
 }
 # A request header that changes flask-cors's answer outside a preflight too.
 PRIVATE_NETWORK = "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"
+SIMPLE = "briefs.cors"  # the app's extension holding the headers outside a preflight
 
 
 def init_app(app: Flask) -> None:
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
     (full,) = [f for f in hooks if f.__name__ == "cors_after_request"]
     hooks.remove(full)
     simple = list(get_cors_headers(get_cors_options(app, OPTIONS), Headers(), "GET").items())
+    app.extensions[SIMPLE] = tuple(simple)
 
     @app.after_request
     def cors_headers(response: Response) -> Response:

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Flask, Request, request
+from collections.abc import Callable
+
+from flask import Flask, request
 
 from api.web.problems import Problem
 
 BODY_HEADERS = ("CONTENT_TYPE", "CONTENT_LENGTH")  # request headers WSGI names without HTTP_
 
 
-def check_limits(this: Request, config) -> None:
+def check_limits(environ: dict, config, full_path: Callable[[], str]) -> None:
     """Refuse a URL, a header or a number of headers over the configured limits.
 
     The headers are read as WSGI gives them (HTTP_USER_AGENT for User-Agent: the
     same length), without building werkzeug's header objects for every request.
+    ``full_path`` gives the URL when the server did not pass it on (``RAW_URI``).
     """
-    environ = this.environ
-    if len(environ.get("RAW_URI") or this.full_path) > config["MAX_URL_LENGTH"]:
+    if len(environ.get("RAW_URI") or full_path()) > config["MAX_URL_LENGTH"]:
         raise Problem(414, f"The URL is longer than {config['MAX_URL_LENGTH']} characters.")
     longest = config["MAX_HEADER_BYTES"]
     count = 0
@@ -43,4 +45,5 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def limits() -> None:
-        check_limits(request._get_current_object(), config)
+        this = request._get_current_object()
+        check_limits(this.environ, config, lambda: this.full_path)

@@ -32,37 +32,52 @@ def _utc(second: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))
 
 
+def request_id(environ: dict) -> str:
+    """The request's id: the client's X-Request-ID when it is a valid one, else a new one."""
+    given = environ.get(REQUEST_ID_KEY, "")
+    return given if _VALID_ID.match(given) else _new_id()
+
+
 def _start() -> None:
     environ = request._get_current_object().environ
-    given = environ.get(REQUEST_ID_KEY, "")
-    environ[ID_KEY] = given if _VALID_ID.match(given) else _new_id()
+    environ[ID_KEY] = request_id(environ)
     environ[STARTED_KEY] = time.perf_counter()
+
+
+def access_line(
+    environ: dict, path: str, identifier: str, status: int, length: int | None, started: float
+) -> None:
+    """Write the request's access-log line (``started``: its ``time.perf_counter()``)."""
+    now = time.perf_counter()
+    line = orjson.dumps(
+        {
+            "time": _utc(int(time.time())),
+            "request_id": identifier,
+            "method": environ["REQUEST_METHOD"],
+            "path": path,
+            "query": environ.get("QUERY_STRING", ""),
+            "status": status,
+            "bytes": length,
+            "ms": round((now - started) * 1000, 2),
+            "remote": environ.get("REMOTE_ADDR"),
+        },
+        option=orjson.OPT_APPEND_NEWLINE,
+    )
+    # One write(2) of a whole line: lines from processes and threads never mix
+    # (under PIPE_BUF bytes), and there is no logging record, lock or flush to pay.
+    os.write(sys.stderr.fileno(), line)
 
 
 def _finish(response: Response, access_log: bool) -> Response:
     this = request._get_current_object()
     environ = this.environ
-    request_id = environ.get(ID_KEY) or _new_id()
-    response.headers.add(REQUEST_ID, request_id)
+    given = environ.get(ID_KEY) or _new_id()
+    response.headers.add(REQUEST_ID, given)
     if access_log:
-        now = time.perf_counter()
-        line = orjson.dumps(
-            {
-                "time": _utc(int(time.time())),
-                "request_id": request_id,
-                "method": environ["REQUEST_METHOD"],
-                "path": this.path,
-                "query": environ.get("QUERY_STRING", ""),
-                "status": response.status_code,
-                "bytes": response.content_length,
-                "ms": round((now - environ.get(STARTED_KEY, now)) * 1000, 2),
-                "remote": environ.get("REMOTE_ADDR"),
-            },
-            option=orjson.OPT_APPEND_NEWLINE,
+        started = environ.get(STARTED_KEY) or time.perf_counter()
+        access_line(
+            environ, this.path, given, response.status_code, response.content_length, started
         )
-        # One write(2) of a whole line: lines from processes and threads never mix
-        # (under PIPE_BUF bytes), and there is no logging record, lock or flush to pay.
-        os.write(sys.stderr.fileno(), line)
     return response
 
 
