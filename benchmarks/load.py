@@ -75,10 +75,14 @@ WRK_P99 = re.compile(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str, duration: float, connections: int, threads: int) -> dict:
+def wrk(
+    url: str, duration: float, connections: int, threads: int, script: tuple[str, ...] = ()
+) -> dict:
+    """Closed-loop wrk on ``url``; ``script``: a Lua script and its arguments."""
+    lua = ["-s", script[0], url, "--", *script[1:]] if script else [url]
     argv = [
         "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(duration, 1):g}s",
-        "--latency", "--timeout", "10s", url,
+        "--latency", "--timeout", "10s", *lua,
     ]  # fmt: skip
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
     rps = float(WRK_RPS.search(out).group(1))
