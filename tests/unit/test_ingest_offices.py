@@ -203,3 +203,20 @@ def test_words_said_with_no_date_in_the_report_are_dated_by_the_report():
     (quote,) = [d for d in of(run(text, DOC), "commentary") if d["record"]["kind"] == "quote"]
     assert quote["record"]["published"] == "2024-05-09"
     assert "published" in quote["record"]["inferred"]
+
+
+def test_no_agreement_from_an_aim_a_value_a_which_clause_or_a_generic_restatement():
+    text = ("Officials met on Monday to reach an agreement on the reopening of the border. "
+            "Companies signed $90 million worth contracts. Ghana and Norway signed three "
+            "documents: an agreement on fisheries, a memorandum on health, and a roadmap for "
+            "2024-2025, which aims to plan cooperation in trade, culture and sport.")
+    titles = sorted(d["record"]["title"] for d in of(run(text, DOC), "agreements"))
+    assert titles == ["Agreement on fisheries", "Agreement on roadmap for 2024-2025",
+                      "Memorandum on health"]
+
+
+def test_an_agreement_dated_before_its_subject_keeps_the_subject():
+    text = "Ghana and Norway signed an agreement in August 2020 on the delimitation of waters."
+    (pact,) = of(run(text, DOC), "agreements")
+    assert pact["record"]["title"] == "Agreement on the delimitation of waters"
+    assert pact["record"]["date"] == "2020-08"

@@ -68,6 +68,9 @@ _ABOUT = re.compile(r"\s+(?:on|for|concerning|regarding)\s+(?!(?:Monday|Tuesday|
                     rf"added|told|{_MONTHS})\b|[,;.()\"“”]|\w+(?:’s|'s)\s|$)")
 
 
+_DATED = re.compile(r"\s+in\s+(?:[A-Z][a-z]+\s+)?\d{4}(?=\s+(?:on|for|concerning|regarding)\s)")
+
+
 def _refers_back(sentence, match: re.Match) -> bool:
     """"the agreement" with nothing new about it (no date, no value, no "of ...") names an
     agreement already drafted from an earlier sentence."""
@@ -76,6 +79,9 @@ def _refers_back(sentence, match: re.Match) -> bool:
     if re.search(r"\b(?:without|no|never|failed\s+to\s+(?:reach|agree))\s+(?:an?\s+|any\s+)?"
                  r"(?:\w+\s+)?$", before, re.I):
         return True  # "ended without a deal": no agreement at all
+    if re.search(r"\b(?:to\s+reach|reaching|to\s+conclude|to\s+strike)\s+(?:an?\s+|any\s+)?"
+                 r"(?:\w+\s+)?$", before, re.I):
+        return True  # "talks to reach an agreement": an aim, no agreement
     if re.search(r"\b(?:such\s+(?:an?\s+)?|(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
                  r"Saturday|Sunday|[Yy]esterday|[Tt]oday)(?:’s|'s)\s+)$", before):
         return True  # "such an agreement", "Friday's MoU": one named before
@@ -84,7 +90,7 @@ def _refers_back(sentence, match: re.Match) -> bool:
     return bool(definite and not specified and not sentence.dates and not sentence.money)
 
 
-_PLURAL_TRIGGER = re.compile(r"(?:s|ies|MOUs|MoUs|memoranda)$")
+_PLURAL_TRIGGER = re.compile(r"^(?:\w*s|memoranda)\b")  # "memorandums of understanding"
 _COUNT_WORDS = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     r"fourteen|fifteen|twenty|several|many|various|other|more|new|some|these|those|such|"
@@ -95,9 +101,12 @@ _COUNT_WORDS = re.compile(
 def _count_only(trigger: str, title: str) -> bool:
     """A plural with nothing of its own: "Three agreements", "4 MoUs", "Economic
     agreements"."""
+    if re.match(r"^(?:(?:[$€£¥₹]|[A-Z]{1,3}\$)\s?\d|\d[\d.,]*\s*(?:bn|bln|billion|million|mln|"
+                r"crore)\b)", title, re.I):
+        return True  # "$1bln worth contracts": a value, drafted as a figure
     if not _PLURAL_TRIGGER.search(trigger):
         return False
-    rest = _COUNT_WORDS.sub(" ", re.sub(re.escape(trigger), " ", title, count=1, flags=re.I))
+    rest = _COUNT_WORDS.sub(" ", lists.subject(title))
     return not re.search(r"\w", rest)
 
 
@@ -135,10 +144,12 @@ def _title(article: Article, sentence, match: re.Match, kind: str, sector: str |
                 break
     words = chunk.text if chunk is not None else match.group(0)
     end = (chunk.end_char - sentence.start) if chunk is not None else match.end()
-    about = _ABOUT.match(sentence.text[end:])
+    dated = _DATED.match(sentence.text, end)  # "an agreement in August 2020 on ..."
+    about = _ABOUT.match(sentence.text[dated.end() if dated else end :])
     if about:
         words += about.group(0).rstrip()
-    words = re.sub(r"^(?:the|a|an|one|this|that|its|their|his|her)\s+", "", words, flags=re.I)
+    words = re.sub(r"^(?:the|a|an|one|this|that|its|their|his|her)\s+", "", words.strip("“”\"‘’ "),
+                   flags=re.I)
     title = sentence_case(words)
     if sector and sector not in title.lower():
         title += f" on {sector}"
@@ -172,7 +183,10 @@ def draft(article: Article) -> list[dict]:
                 carried = status, article.when(sentence)[0]
     for made in out:
         made.pop("carry", None)
-    return _merge(out)
+    merged = _merge(out)
+    for made in merged:
+        made.pop("again", None)
+    return merged
 
 
 def _single(article: Article, sentence, listed: bool, carried) -> list[dict]:
@@ -213,6 +227,9 @@ def _single(article: Article, sentence, listed: bool, carried) -> list[dict]:
             clause=clause if number else None)
         if record is not None:
             out.append(make("agreements", record, confidence, reasons))
+            # "the treaty, which was signed last month": the one named before, told again
+            out[-1]["again"] = not subject and bool(re.search(
+                r"\b(?:the|this|that)\s+$", sentence.text[: match.start()], re.I))
     return out
 
 
@@ -374,7 +391,11 @@ def _merge(drafts: list[dict]) -> list[dict]:
         record = draft["record"]
         mine = lists.subject(record["title"])
         same = None
-        for earlier in out:
+        if draft.pop("again", False):
+            same = next((e for e in reversed(out) if set(e["record"]["countries"]) ==
+                         set(record["countries"]) and _same_time(e["record"]["date"],
+                                                                  record["date"])), None)
+        for earlier in out if same is None else ():
             theirs = lists.subject(earlier["record"]["title"])
             if mine and theirs and earlier["record"]["sources"][0]["start"] != \
                     record["sources"][0]["start"] and (

@@ -39,7 +39,7 @@ _NOT_LIST = re.compile(
     r"which|what|how|total|all|both|top|paper|record|track|hold)\b", re.I)
 _END = re.compile(
     r"(?:,\s*|\s+)(?:after|during|at\s+the\s+end\s+of|in\s+the\s+presence\s+of|witnessed\s+by|"
-    r"which\s+(?:were|was|will|would)|that\s+were|as\s+part\s+of|under\s+which|on\s+the\s+"
+    r"(?<=,\s)which\b|which\s+(?:were|was|will|would)|that\s+were|as\s+part\s+of|under\s+which|on\s+the\s+"
     r"sidelines|while|following\s+(?:talks|a\s+meeting)|officials\s+said|the\s+\w+\s+said|"
     r"according\s+to|at\s+a\s+ceremony|at\s+the\s+\w+\s+(?:palace|house|hall))\b|\.\s*$",
     re.I)
