@@ -5,7 +5,8 @@ short capitals that are not countries."""
 import pytest
 
 from api.ingest.read import countries, money
-from api.ingest.read.people import Mention, by_office, clean, office
+from api.ingest.read.offices import office
+from api.ingest.read.people import Mention, by_office, clean
 from tests.ingest_helpers import of, run
 
 DOC = {"id": "offices-doc", "title": "", "published": "2024-05-09", "authors": [],
@@ -220,3 +221,22 @@ def test_an_agreement_dated_before_its_subject_keeps_the_subject():
     (pact,) = of(run(text, DOC), "agreements")
     assert pact["record"]["title"] == "Agreement on the delimitation of waters"
     assert pact["record"]["date"] == "2020-08"
+
+
+def test_as_well_as_joins_items_whose_names_hold_an_and():
+    text = ("Ghana and Norway also signed two memorandums on the training of diplomats as well "
+            "as housing and urban development on Monday.")
+    titles = sorted(d["record"]["title"] for d in of(run(text, DOC), "agreements"))
+    assert titles == ["MoU on housing and urban development", "MoU on training of diplomats"]
+
+
+def test_malay_honorifics_portfolios_and_advisers():
+    assert clean("Datuk Seri Ahmad Zahid Hamidi") == "Ahmad Zahid Hamidi"
+    assert clean("Tourism Ana Ruiz Salinas") == "Ana Ruiz Salinas"
+    assert clean("Tan Chee Keong") == "Tan Chee Keong"
+    text = ("The memorandum was signed by Defence Minister Datuk Seri Ahmad Zahid Hamidi and "
+            "Ghana Foreign Adviser Md Kofi Mensah in Accra on Monday.")
+    roles = {d["record"]["name"]: d["record"]["roles"][0] for d in of(run(text, DOC), "people")}
+    assert roles["Ahmad Zahid Hamidi"]["title"] == "Defence Minister"
+    assert roles["Md Kofi Mensah"]["country"] == "GH"
+    assert "Ahmad Zahid Hamidi" in roles

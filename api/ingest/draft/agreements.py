@@ -372,6 +372,8 @@ def item_title(item: lists.Item, umbrella: str) -> str:
     words = re.sub(r"\b[Mm]emorand(?:um|a|ums)\s+of\s+[Uu]nderstanding\b", "MoU", item.words)
     words = re.sub(r"\s+(?:worth|of|for)\s+(?:[$€£¥₹]|[A-Z]{1,3}\$?\s?)?\d[\d.,]*\s*"
                    r"(?:[a-zA-Z]+\s+)?(?:[a-zA-Z]+)?(?=\s|$)", "", words)
+    words = re.sub(r"\s+(?:(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+                   r"Saturday|Sunday)|yesterday|today)$", "", words)  # when, not what
     words = re.sub(r"[\s,;:]+(?:and|or)$", "", " ".join(words.split()[:14])).rstrip(",;:")
     if not item.named and not lists.TRIGGER.search(" ".join(words.split()[:4])):
         head = "Treaty" if "treat" in umbrella else "MoU" if re.search(

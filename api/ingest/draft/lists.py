@@ -102,12 +102,15 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out = [(a, (cuts[i + 1] - 1) if i + 1 < len(cuts) else end) for i, a in enumerate(cuts)]
     last_start, last_end = out[-1]
     last = text[last_start:last_end]
-    ands = [m for m in re.finditer(r"\s+(?:and|as\s+well\s+as)\s+", last)]
+    # "X as well as Y and Z": "as well as" joins the items, the "and" is inside one
+    ands = [m for m in re.finditer(r"\s+as\s+well\s+as\s+", last)] or \
+        [m for m in re.finditer(r"\s+and\s+", last)]
     if ands and not re.match(r"\s*(?:and|as\s+well\s+as)\s", last):
         split = ands[-1]
         left = last[: split.start()].split()
         right = last[split.end() :].split()
-        if len(out) > 1 or (len(left) <= 4 and len(right) <= 4) or TRIGGER.match(
+        if len(out) > 1 or (len(left) <= 4 and len(right) <= 4) or "well" in split.group(0) or \
+                TRIGGER.match(
                 _LEAD.sub("", last[split.end() :])):
             out[-1] = (last_start, last_start + split.start())
             out.append((last_start + split.end(), last_end))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from api.ingest.draft.shape import make
-from api.ingest.read import countries, people
+from api.ingest.read import countries, offices
 from api.ingest.read.article import Article
 
 _TRIGGER = re.compile(
@@ -34,7 +34,7 @@ _DESTINATION = re.compile(
 )
 # An office named without a person: "Pakistan’s petroleum minister".
 _OFFICE_ONLY = re.compile(
-    rf"(?P<owner>[A-Z][\w-]+)(?:’s|'s)?\s+(?P<title>{people.OFFICE})(?:’s|'s)?"
+    rf"(?P<owner>[A-Z][\w-]+)(?:’s|'s)?\s+(?P<title>{offices.OFFICE})(?:’s|'s)?"
     r"(?!\s+[A-Z])",
 )
 _MULTI_WORDS = re.compile(r"\b(?:meetings|capitals|leaders\s+have\s+since)\b", re.I)
@@ -66,7 +66,7 @@ def draft(article: Article) -> list[dict]:
                                                 article.actors(sentence, when))
         if not participants and not destination and not summit and not dated_venue:
             continue
-        head = any((p.get("role") or "").lower() in people.HEADS for p in participants)
+        head = any((p.get("role") or "").lower() in offices.HEADS for p in participants)
         if sideline:
             kind = "sideline_meeting"
         elif re.search(r"\bstate\s+visit", sentence.text, re.I) or (destination and head):
@@ -184,7 +184,7 @@ def _participants(article: Article, sentence, when) -> tuple[list[dict], list[st
         if country:
             found.append(country)
     for match in _OFFICE_ONLY.finditer(sentence.text):
-        owner, title = people.split_owner(match.group("owner"), match.group("title"))
+        owner, title = offices.split_owner(match.group("owner"), match.group("title"))
         if not owner or title.lower() in ("leader", "counterpart", "leaders", "counterparts"):
             continue
         country = countries.at_date(owner, when)

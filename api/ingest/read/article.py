@@ -12,7 +12,7 @@ from datetime import date
 
 from api.domain.names import key
 from api.ingest.model import parse as parse_text
-from api.ingest.read import countries, dates, money, people, quotes
+from api.ingest.read import countries, dates, money, offices, people, quotes
 from api.ingest.read import text as layout_text
 from api.ingest.read.text import Layout, Sentence
 
@@ -180,7 +180,7 @@ def read(nlp, text: str, document: dict, known) -> Article:
         # Guillermo Reyes Gonzalez" tagged as "Reyes Gonzalez")
         missed = people.by_office(text, sentence.start, sentence.end, [])
         for mention in missed:
-            people.office(mention, text)
+            offices.office(mention, text)
         inside = [m for m in sentence.people if any(
             o.start <= m.start and m.end <= o.end and len(o.name) > len(m.name) for o in missed)]
         kept = [m for m in sentence.people if m not in inside]
@@ -196,7 +196,7 @@ def read(nlp, text: str, document: dict, known) -> Article:
         more = people.surnames(text, sentence.start, sentence.end, parts, taken)
         if more:
             for mention in more:
-                people.office(mention, text)
+                offices.office(mention, text)
             sentence.people = sorted(sentence.people + more, key=lambda m: m.start)
             mentions += more
             spans = [(m.start, m.end) for m in sentence.people]

@@ -1,5 +1,5 @@
-"""People named in the article: their names as written, their offices, and links to
-the people already known (by name, alias or a source's misspelling, with rapidfuzz)."""
+"""People named in the article: their names as written, their offices (``offices``), and
+links to the people already known (by name, alias or a source's misspelling, with rapidfuzz)."""
 
 from __future__ import annotations
 
@@ -10,41 +10,28 @@ from rapidfuzz import fuzz
 
 from api.domain.names import key
 from api.ingest.read import countries
+from api.ingest.read.offices import ADDRESS_WORDS, office
 
 _HONORIFICS = re.compile(
     r"^(?:(?:mr|mrs|ms|dr|pm|lady|sir|dame|gen|general|president|premier|minister|king|queen|"
-    r"prince|princess|chancellor|ambassador|senator|governor|mayor|then|former|late)\.?\s+)+",
+    r"prince|princess|chancellor|ambassador|senator|governor|mayor|then|former|late|"
+    r"tan\s+sri|puan\s+sri|datuk\s+seri|dato['’]?\s+seri|dato['’]?\s+sri|datuk|dato['’]?|"
+    r"tun|tunku|tengku|haji)\.?\s+)+",
     re.I,
 )
+# Words that end no one's name: a photo credit, a page's title, a state's long form.
+_NOT_A_NAME = {"photo", "photos", "weekly", "remarks", "republic", "states", "socialist",
+               "democratic", "news", "agency", "times", "post", "daily", "online", "tv"}
+# A ministry's portfolio written before a name ("Minister of Tourism Ana Ruiz" tagged
+# from "Tourism"): never the start of a name.
+_PORTFOLIO = {"tourism", "integration", "cooperation", "culture", "investment", "industry",
+              "labour", "labor", "environment", "information", "communications", "planning",
+              "development", "youth", "sports", "sport", "women", "fisheries", "mines",
+              "works", "housing", "water", "transport", "arts", "science", "technology",
+              "regional", "international", "national", "home", "economic", "commerce",
+              "agriculture", "health", "education", "justice", "security", "diaspora"}
 # An honorific just before a name the parser took for an organization ("PM Sadia Rahman").
 _TITLED = re.compile(r"\b(?:PM|Mr|Mrs|Ms|Dr|President|Premier|Minister|Lady|Sir|Sheikh)\.?\s+$")
-# A word qualifying an office ("petroleum minister"), never a function word ("in Baku by").
-_QUALIFIER = (
-    r"(?!(?:by|of|the|and|in|at|to|with|for|from|on|his|her|their|its|a|an|was|were|is|are|"
-    r"when|then|former|that|who)\b)[a-z]+"
-)
-OFFICE = (
-    r"(?:(?:deputy|vice|acting|interim|first|former|then|outgoing|incoming)[\s-]+)*"
-    r"(?:prime\s+minister|premier|president|chancellor|king|queen|emir|crown\s+prince|"
-    r"foreign\s+minister|foreign\s+secretary|secretary\s+of\s+state|secretary[-\s]general|"
-    r"ambassador|envoy|high\s+commissioner|army\s+chief|chief\s+of\s+army\s+staff|governor|"
-    rf"(?:{_QUALIFIER}\s+){{0,2}}ministers?(?:\s+(?:of|for)\s+[a-z]+(?:\s+affairs)?)?|"
-    rf"(?:{_QUALIFIER}\s+)?secretary|spokes(?:man|woman|person)|counterpart|leader|head\s+of\s+state)"
-)
-# An office before a name: "Russian Prime Minister Vladimir Putin", "then president Yahya",
-# "his Pakistani counterpart Yousaf Raza Gilani".
-_OFFICE_BEFORE = re.compile(
-    rf"(?:(?P<owner>[A-Z][\w-]+)(?:’s|'s)?\s+)?(?:then[\s-]+|former\s+)?(?P<title>{OFFICE}),?\s+$",
-    re.I,
-)
-# An office after a name: "Vladimir Putin, the Russian prime minister,".
-_OFFICE_AFTER = re.compile(
-    rf"^,\s+(?:the\s+|then\s+|a\s+)?(?:(?P<owner>[A-Z][\w-]+)(?:’s|'s)?\s+)?(?P<title>{OFFICE})\b",
-    re.I,
-)
-HEADS = ("president", "king", "queen", "emir", "head of state", "crown prince")
-
-
 @dataclass
 class Mention:
     """A person's name where the text writes it."""
@@ -84,7 +71,7 @@ _TITLE_WORDS = {
     "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "first", "lady", "sir", "minister-",
     "parliamentary", "under-secretary", "permanent", "high", "commissioner", "envoy",
     "special", "presidential", "spokesman", "spokeswoman", "spokesperson", "mayor", "sheikh",
-    "highness", "majesty", "royal",
+    "highness", "majesty", "royal", "adviser", "advisor",
 }
 
 
@@ -105,6 +92,8 @@ def clean(name: str) -> str:
         words = words[heads[-1] + 1 :]
         name = " ".join(words)
     drop = 0
+    while drop < len(words) - 2 and words[drop].lower() in _PORTFOLIO:
+        drop += 1
     while drop < len(words) - 1 and not (
             words[drop].lower() == "sheikh" and len(words) - drop == 2) and (  # Sheikh Hasina
             words[drop].lower().rstrip(",") in _TITLE_WORDS
@@ -112,16 +101,6 @@ def clean(name: str) -> str:
                 and drop + 2 < len(words) and words[drop + 1].lower() in _TITLE_WORDS)):
         drop += 1
     return " ".join(words[drop:]) if drop and len(words) - drop >= 1 else name
-
-
-def title_case(title: str) -> str:
-    words = re.sub(r"\s+", " ", title.strip()).split(" ")
-    words = [w for w in words if w.lower() not in ("then", "former")]
-    if words and words[-1].lower() in ("ministers", "presidents", "secretaries"):
-        words[-1] = words[-1][:-1] if not words[-1].lower().endswith("ies") else \
-            words[-1][:-3] + "y"
-    small = {"of", "for", "and", "the"}
-    return " ".join(w.lower() if w.lower() in small else w.capitalize() for w in words)
 
 
 def find(doc_span, text: str, extra_names: list[str] = (), ents=None) -> list[Mention]:
@@ -147,9 +126,11 @@ def find(doc_span, text: str, extra_names: list[str] = (), ents=None) -> list[Me
                 end += 2  # "Kim Do" + "-hyun"
             else:
                 break
-        raw = ent.doc[ent.start : end].text
+        raw = ent.doc[ent.start : end].text.split("/")[0]  # "Ana Ruiz/Agency": a credit
         name = clean(raw)
-        if not name or not re.match(r"[A-Z]", name) or countries.lookup(name):
+        if not name or not re.match(r"[A-Z]", name) or countries.lookup(name) or \
+                name.split()[-1].lower() in _NOT_A_NAME or all(
+                    w.lower() in _PORTFOLIO or w.lower() in _TITLE_WORDS for w in name.split()):
             continue
         offset = ent.start_char + raw.find(name) if name in raw else ent.start_char
         found.append(Mention(offset, offset + len(name), name))
@@ -170,179 +151,11 @@ def _coordinated(found: list[Mention], text: str) -> None:
             mention.role_span = (before.role_span[0], mention.end)
 
 
-def split_owner(owner: str | None, title: str) -> tuple[str | None, str]:
-    """The country an office belongs to and the bare office: "Russian Prime Minister" is
-    RU's "Prime Minister"; "Pakistan’s petroleum minister" PK's "Petroleum Minister"."""
-    country = None
-    if owner:
-        hit = countries.lookup(owner.removesuffix("’s").removesuffix("'s"))
-        country = hit[0] if hit else None
-    words = title.split()
-    while words:
-        hit = countries.lookup(words[0].removesuffix("’s").removesuffix("'s"))
-        if not hit:
-            break
-        country = country or hit[0]
-        words = words[1:]
-    return country, title_case(" ".join(words))
-
-
-_HEAD = (r"(?:Prime\s+Minister|Head\s+of\s+(?:State|Government)|Crown\s+Prince|High\s+Commissioner|"
-         r"Vice[-\s]President|President|Minister|Secretary|Undersecretary|Under-Secretary|"
-         r"Ambassador|Chancellor|Premier|King|Queen|Amir|Emir|Governor|Director|Chairman|"
-         r"Chairwoman|Chairperson|Commissioner|Envoy|Spokes(?:man|woman|person)|Speaker|Mayor|"
-         r"[Mm]inister|[Pp]resident|[Aa]mbassador|[Ss]ecretary|[Pp]arliamentary\s+chief|"
-         r"[Hh]ead\s+of\s+[Ss]tate|[Rr]uler)")
-_OWNER = r"(?:(?P<owner>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?(?:’s|'s)?)\s+)?"
-_STEM = (r"(?:(?:Deputy|Vice|Acting|Interim|First|Senior|State|Cabinet|Joint|Permanent|Managing|"
-         r"Executive|Chief|Foreign|Finance|Trade|Defen[cs]e|Interior|Energy|Economy|Special|"
-         r"deputy|foreign|finance|trade|defen[cs]e|energy|economy|special|new|former|then|"
-         r"outgoing|incoming|visiting)\s+)*")
-# the office's own words after its head: "of Foreign Affairs and Trade of Hungary",
-# "for Foreign and Diaspora Affairs", "of Production, Foreign Trade, Investment and Fisheries"
-_TAIL = r"(?:[- ]General)?(?:\s+(?:of|for|to)\s+(?:(?:the|and|of|for|,)\s*|[A-Z][\w’'-]*\s*)+)?"
-_ADDRESS = r"(?:(?:Dr|H\.\s?E|Hon|Mr|Mrs|Ms|Prof|Sheikh|Lyonchhen|Excellency|His|Her)\.?\s+)*"
-_PHRASE_BEFORE = re.compile(rf"(?<![\w-]){_OWNER}(?P<phrase>{_STEM}{_HEAD}{_TAIL}?)\s*,?\s*"
-                            rf"{_ADDRESS}$")
-_PHRASE_AFTER = re.compile(
-    rf"^\s*,\s*(?:the\s+|then\s+|a\s+)?{_OWNER}(?P<phrase>{_STEM}{_HEAD}(?:[- ]General)?"
-    rf"(?:\s+(?:of|for)\s+(?:the\s+)?(?:(?:and|of|the|for)\s+|"
-    rf"[A-Z][\w’'-]*(?:,\s+(?=[A-Z]))?\s*)+)?)")
-
-
-_ADDRESS_WORDS = {"dr", "h.e", "h. e", "hon", "mr", "mrs", "ms", "prof", "sheikh", "lyonchhen",
-                  "excellency", "his", "her"}
-_STATE_FORM = re.compile(r"^(?:the\s+)?(?:[A-Z][\w-]+\s+)*(?:Republic|Kingdom|State|Federation|"
-                         r"Emirate|Sultanate|Commonwealth|Principality|Union|Confederation)$")
-
-
-def read_office(owner: str | None, phrase: str) -> tuple[str | None, str]:
-    """The country and the bare office of a written office: "Prime Minister of the Kingdom
-    of Bhutan" is BT's "Prime Minister"; "Qatar's Minister of State for Foreign Affairs" is
-    QA's; "Minister of Foreign Affairs and Trade of Hungary" is HU's "Minister of Foreign
-    Affairs and Trade"."""
-    words = " ".join(phrase.replace(",", " , ").split()).split(" ")
-    while words and (words[-1] == "," or words[-1].lower().rstrip(".") in _ADDRESS_WORDS):
-        words.pop()
-    phrase = " ".join(words).replace(" , ", ", ")
-    if owner and not countries.lookup(owner.removesuffix("’s").removesuffix("'s")) and \
-            owner.lower() not in _POSSESSIVES + ("the", "a", "an", "and"):
-        phrase, owner = f"{owner} {phrase}", None  # "Prime", "Cabinet", "NEA" belong to it
-    country, title = split_owner(owner, phrase)
-    parts = re.split(r"\s+of\s+", title)
-    for whole in (True, False):
-        for i in range(1, len(parts)) if whole else range(len(parts) - 1, 0, -1):
-            tail = " of ".join(parts[i:])
-            if not (tail[:1].isupper() or tail.startswith("the ")):
-                continue
-            hit = countries.lookup(tail) if whole else countries.lookup(tail.split()[-1])
-            if hit:
-                while i > 1 and _STATE_FORM.match(parts[i - 1]):
-                    i -= 1  # "of the Kingdom of Bhutan" names the state, not the office
-                return country or hit[0], title_case(" of ".join(parts[:i]))
-    return country, title_case(title)
-
-
-def _office_by_phrase(mention: Mention, text: str) -> bool:
-    before = text[max(0, mention.start - 160) : mention.start]
-    heads = list(re.finditer(_HEAD, before))
-    for head in reversed(heads):  # the office nearest the name whose words run up to it
-        start = max(0, head.start() - 40)
-        match = _PHRASE_BEFORE.search(before, start)
-        if match and match.start("phrase") <= head.start() < match.end("phrase"):
-            country, title = read_office(match.group("owner"), match.group("phrase"))
-            if title:
-                mention.title, mention.country = title, mention.country or country
-                a = match.start("owner") if match.group("owner") and country else \
-                    match.start("phrase")
-                mention.role_span = (mention.start - len(before) + a, mention.end)
-                return True
-            break
-    match = _PHRASE_AFTER.match(text[mention.end : mention.end + 160])
-    if match:
-        country, title = read_office(match.group("owner"), match.group("phrase"))
-        if title:
-            mention.title, mention.country = title, mention.country or country
-            mention.role_span = (mention.start, mention.end + match.end("phrase"))
-            return True
-    return False
-
-
-def office(mention: Mention, text: str) -> None:
-    """Set the office and country written beside a name (before it, or after a comma)."""
-    _office_by_regex(mention, text)
-    if mention.country is None and mention.title:
-        _country_after(mention, text)
-    if mention.country is None:
-        phrase = Mention(mention.start, mention.end, mention.name)
-        if _office_by_phrase(phrase, text) and (phrase.country or not mention.title):
-            mention.title, mention.country = phrase.title, phrase.country
-            mention.role_span = phrase.role_span
-
-
-_OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})")
-
-
-def _country_after(mention: Mention, text: str) -> None:
-    """"President Frank Weber of Germany": the office's country after the name."""
-    of = _OF_COUNTRY.match(text, mention.end)
-    hit = countries.lookup(of.group(1)) if of else None
-    if hit:
-        mention.country = hit[0]
-        start = mention.role_span[0] if mention.role_span else mention.start
-        mention.role_span = (start, of.end())
-
-
-def _office_by_regex(mention: Mention, text: str) -> None:
-    before = text[max(0, mention.start - 80) : mention.start]
-    match = _OFFICE_BEFORE.search(before)
-    if match:
-        country, title = split_owner(match.group("owner"), match.group("title"))
-        if not title:
-            return
-        mention.title, mention.country = title, country
-        owner_start = match.start("owner") if match.group("owner") else match.start("title")
-        start = match.start("title")
-        owner = match.group("owner")
-        if owner and (countries.lookup(owner) or owner.lower() in _POSSESSIVES):
-            start = owner_start
-        mention.role_span = (mention.start - len(before) + start, mention.end)
-        return
-    match = _APPOSED.search(before)
-    if match:
-        country = countries.lookup(match.group("of") or "") or countries.lookup(
-            match.group("owner") or "")
-        mention.title = title_case(match.group("title"))
-        mention.country = country[0] if isinstance(country, tuple) else country
-        mention.role_span = (mention.start - len(before) + match.start(), mention.end)
-        return
-    after = text[mention.end : mention.end + 80]
-    match = _OFFICE_AFTER.search(after)
-    if match:
-        country, title = split_owner(match.group("owner"), match.group("title"))
-        if not title:
-            return
-        mention.title, mention.country = title, country
-        mention.role_span = (mention.start, mention.end + match.end())
-
-
-_POSSESSIVES = ("his", "her", "their", "its")
-# "the Minister of Foreign Affairs of Georgia, Levan Javakhishvili": an office, a comma, the name
-_APPOSED = re.compile(
-    r"(?:\b(?P<owner>[A-Z][\w’'-]+)(?:’s|'s)?\s+)?(?:the\s+)?(?P<title>(?:(?:Deputy|Vice|Prime|"
-    r"Foreign|Finance|Trade|Defen[cs]e|Interior|First|Senior|State|Chief|Crown|Executive)\s+)*"
-    r"(?:Minister|President|Speaker|Secretary|Ambassador|Governor|Chancellor|Premier|Prince|"
-    r"King|Amir|Emir|Chairman|Chairwoman|Chair|Director|Commissioner|Envoy|Head|Mayor|Consul)"
-    r"(?:[- ]General)?(?:\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w’'-]*|and|of|the)"
-    r"(?:\s+(?:and|of|the|[A-Z][\w’'-]*))*?)?)(?:\s+of\s+(?:the\s+)?(?P<of>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?))?"
-    r"\s*,\s*$")
-
-
 # Words that open an office or a form of address; the name follows the office's words.
 _ANCHOR = re.compile(
     r"\b(?:President|Prime\s+Minister|Minister|[Mm]inister|Secretary|Ambassador|Chancellor|"
     r"Premier|Governor|Commissioner|Envoy|Spokes(?:man|woman|person)|Chairman|Chairwoman|"
-    r"Director|Excellency|H\.\s?E\.|Sheikh|Crown\s+Prince|Prince|King|Amir|Emir|Speaker|"
+    r"Director|Excellency|H\.\s?E\.|Sheikh|Crown\s+Prince|Prince|King|Amir|Emir|Speaker|Advis[eo]r|"
     r"Vice-President|Dr\.|Mr\.|Mrs\.|Ms\.)(?=\s)")
 _PARTICLES = {"bin", "bint", "ibn", "al", "el", "de", "da", "do", "dos", "das", "van", "von",
               "der", "del", "della", "di", "la", "le", "du", "y"}
@@ -369,7 +182,8 @@ def by_office(text: str, start: int, end: int, taken) -> list[Mention]:
             gap, last = text[last : token.start()], token.end()
             if gap.strip(" "):
                 break  # punctuation ends the office or the name: "the Minister, who"
-            if not names and (low in _TITLE_WORDS or (word[:1].isupper() and countries.lookup(
+            if not names and (low in _TITLE_WORDS or low in ADDRESS_WORDS or low in _PORTFOLIO
+                              or (word[:1].isupper() and countries.lookup(
                     word.removesuffix("’s").removesuffix("'s")))):
                 continue
             if low in _PARTICLES and names:
