@@ -240,3 +240,15 @@ def test_malay_honorifics_portfolios_and_advisers():
     assert roles["Ahmad Zahid Hamidi"]["title"] == "Defence Minister"
     assert roles["Md Kofi Mensah"]["country"] == "GH"
     assert "Ahmad Zahid Hamidi" in roles
+
+
+def test_a_span_of_days_is_dated_by_its_first_day_and_an_initial_is_part_of_a_name():
+    from datetime import date
+
+    from api.ingest.read import dates
+    assert [m.value for m in dates.find("visiting Oslo from 4 to 5 October 2013", 0,
+                                        date(2013, 10, 6))] == ["2013-10-04"]
+    assert [m.value for m in dates.find("on October 4-5, 2013", 0, date(2013, 10, 6))] == [
+        "2013-10-04"]
+    text = "He also met with Minister for Foreign Affairs and Minister for Law K Ravindran."
+    assert [m.name for m in by_office(text, 0, len(text), [])] == ["K Ravindran"]

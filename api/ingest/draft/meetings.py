@@ -136,6 +136,8 @@ def _same_meeting(a: dict, b: dict) -> bool:
         return False
     if a["location"] and b["location"] and a["location"] != b["location"]:
         return False
+    if re.search(r"\balso\s+(?:met|held|received|called|hosted)", b["summary"]):
+        return False  # "X also met Y": another meeting
     who_a, who_b = _who(a), _who(b)
     return who_a <= who_b or who_b <= who_a  # "A and B met" and "A met him"; not A with C
 

@@ -30,6 +30,10 @@ _NOT_A_YEAR = (
     r"(?!\s*(?:%|per\s*cent|percent|million|billion|bn|m\b|km|tonnes|people|troops|units))"
 )
 _PATTERNS: list[tuple[str, re.Pattern]] = [
+    # a span of days is dated by its first: "from 4 to 5 October 2013", "October 4-5, 2013"
+    ("dmy", re.compile(rf"\b{_DAY}\s*(?:-|–|to|and)\s*[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?"
+                       rf"{_MONTH},?\s+{_YEAR}\b", re.I)),
+    ("mdy", re.compile(rf"\b{_MONTH}\s+{_DAY}\s*(?:-|–|to|and)\s*[0-3]?\d,?\s+{_YEAR}\b", re.I)),
     ("mdy", re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I)),
     ("dmy", re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I)),
     ("iso", re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b")),

@@ -129,7 +129,7 @@ def find(doc_span, text: str, extra_names: list[str] = (), ents=None) -> list[Me
         raw = ent.doc[ent.start : end].text.split("/")[0]  # "Ana Ruiz/Agency": a credit
         name = clean(raw)
         if not name or not re.match(r"[A-Z]", name) or countries.lookup(name) or \
-                name.split()[-1].lower() in _NOT_A_NAME or all(
+                name.split()[-1].lower() in _NOT_A_NAME or name.split()[0] == "United" or all(
                     w.lower() in _PORTFOLIO or w.lower() in _TITLE_WORDS for w in name.split()):
             continue
         offset = ent.start_char + raw.find(name) if name in raw else ent.start_char
@@ -188,6 +188,9 @@ def by_office(text: str, start: int, end: int, taken) -> list[Mention]:
                 continue
             if low in _PARTICLES and names:
                 names.append(token)
+                continue
+            if re.fullmatch(r"[A-Z]\.?", word) and (names or len(word) == 1):
+                names.append(token)  # an initial: "K Shanmugam", "Perfecto R. Yasay"
                 continue
             if word[:1].isupper() and word[1:2].islower() and low not in _NOT_NAMES and \
                     low not in _TITLE_WORDS and not any(ch.isdigit() for ch in word):
