@@ -29,7 +29,8 @@ _PORTFOLIO = {"tourism", "integration", "cooperation", "culture", "investment", 
               "development", "youth", "sports", "sport", "women", "fisheries", "mines",
               "works", "housing", "water", "transport", "arts", "science", "technology",
               "regional", "international", "national", "home", "economic", "commerce",
-              "agriculture", "health", "education", "justice", "security", "diaspora"}
+              "agriculture", "health", "education", "justice", "security", "diaspora", "law",
+              "legal", "manpower", "tourism"}
 # An honorific just before a name the parser took for an organization ("PM Sadia Rahman").
 _TITLED = re.compile(r"\b(?:PM|Mr|Mrs|Ms|Dr|President|Premier|Minister|Lady|Sir|Sheikh)\.?\s+$")
 @dataclass
