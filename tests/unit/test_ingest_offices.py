@@ -252,3 +252,12 @@ def test_a_span_of_days_is_dated_by_its_first_day_and_an_initial_is_part_of_a_na
         "2013-10-04"]
     text = "He also met with Minister for Foreign Affairs and Minister for Law K Ravindran."
     assert [m.name for m in by_office(text, 0, len(text), [])] == ["K Ravindran"]
+
+
+def test_a_title_in_quotation_marks_is_no_quote_and_an_acronym_before_the_subject():
+    text = ("Ghana and Norway signed the “Joint Declaration on Ocean Partnership” and a "
+            "Memorandum of Understanding (MOU) on Cultural Cooperation on Monday.")
+    drafts = run(text, DOC)
+    assert [d for d in of(drafts, "commentary") if d["record"]["kind"] == "quote"] == []
+    titles = {d["record"]["title"] for d in of(drafts, "agreements")}
+    assert titles == {"Joint Declaration on Ocean Partnership", "MoU on Cultural Cooperation"}

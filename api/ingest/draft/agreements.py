@@ -68,7 +68,9 @@ _ABOUT = re.compile(r"\s+(?:on|for|concerning|regarding)\s+(?!(?:Monday|Tuesday|
                     rf"added|told|{_MONTHS})\b|[,;.()\"“”]|\w+(?:’s|'s)\s|$)")
 
 
-_DATED = re.compile(r"\s+in\s+(?:[A-Z][a-z]+\s+)?\d{4}(?=\s+(?:on|for|concerning|regarding)\s)")
+# what may stand between an agreement's noun and its subject: "in August 2020", "(MOU)"
+_DATED = re.compile(r"(?:\s+in\s+(?:[A-Z][a-z]+\s+)?\d{4}|\s*\([A-Z]{2,8}s?\))"
+                    r"(?=\s+(?:on|for|concerning|regarding)\s)")
 
 
 def _refers_back(sentence, match: re.Match) -> bool:
@@ -370,6 +372,7 @@ def item_title(item: lists.Item, umbrella: str) -> str:
     """"extradition" in a list of treaties: "Treaty on extradition"; "a memorandum of
     understanding on critical minerals": "MoU on critical minerals"."""
     words = re.sub(r"\b[Mm]emorand(?:um|a|ums)\s+of\s+[Uu]nderstanding\b", "MoU", item.words)
+    words = re.sub(r"\s*\([A-Z]{2,8}s?\)", "", words).strip("“”\"‘’ ")  # "(MOU)", quote marks
     words = re.sub(r"\s+(?:worth|of|for)\s+(?:[$€£¥₹]|[A-Z]{1,3}\$?\s?)?\d[\d.,]*\s*"
                    r"(?:[a-zA-Z]+\s+)?(?:[a-zA-Z]+)?(?=\s|$)", "", words)
     words = re.sub(r"\s+(?:(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|"

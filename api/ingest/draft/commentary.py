@@ -198,6 +198,8 @@ def _countries(article: Article, start: int, end: int, speaker_country, when) ->
 def _direct(article: Article) -> list[dict]:
     out = []
     for quote in article.quotes:
+        if _a_name(quote.text):
+            continue  # "the “Joint Declaration on Comprehensive Partnership”": a title
         sentence = article.sentences[quote.sentence]
         when, how = article.when(sentence)
         published = when if how in ("stated", "narrative") else None
@@ -247,6 +249,17 @@ def _direct(article: Article) -> list[dict]:
         }
         out.append(make("commentary", record, 0.6 + 0.25 * bool(author), reasons))
     return out
+
+
+_SMALL = {"of", "on", "for", "and", "the", "in", "between", "to", "a", "an", "with"}
+
+
+def _a_name(words: str) -> bool:
+    """Words in quotation marks that name something rather than say it: every word but
+    the small ones capitalized, no full stop ("Comprehensive Partnership")."""
+    tokens = re.findall(r"[\w’'-]+", words)
+    return bool(tokens) and "." not in words.rstrip(".") and all(
+        t[:1].isupper() or t[:1].isdigit() or t.lower() in _SMALL for t in tokens)
 
 
 def _reported(article: Article) -> list[dict]:

@@ -212,9 +212,14 @@ def _guess_countries(participants: list[dict], result: list[str], destination) -
                 participant["country"] = others[0]
 
 
+# "the official visit of the President of Armenia to Russia"
+_VISIT_OF = re.compile(r"\bvisits?\s+of\s+[^,.;]{3,80}?\s+to\s+(?:the\s+)?"
+                       r"(?P<place>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)")
+
+
 def visit_destination(article: Article, sentence, when) -> dict | None:
     """Where a sentence says someone went ("visited Pakistan", "visit to Moscow")."""
-    match = _DESTINATION.search(sentence.text)
+    match = _DESTINATION.search(sentence.text) or _VISIT_OF.search(sentence.text)
     if match is None:
         return None
     words = re.sub(r"(?:’s|'s)$", "", match.group("place")).split()

@@ -30,7 +30,7 @@ _PORTFOLIO = {"tourism", "integration", "cooperation", "culture", "investment", 
               "works", "housing", "water", "transport", "arts", "science", "technology",
               "regional", "international", "national", "home", "economic", "commerce",
               "agriculture", "health", "education", "justice", "security", "diaspora", "law",
-              "legal", "manpower", "tourism"}
+              "legal", "manpower"}
 # An honorific just before a name the parser took for an organization ("PM Sadia Rahman").
 _TITLED = re.compile(r"\b(?:PM|Mr|Mrs|Ms|Dr|President|Premier|Minister|Lady|Sir|Sheikh)\.?\s+$")
 @dataclass
