@@ -261,3 +261,12 @@ def test_a_title_in_quotation_marks_is_no_quote_and_an_acronym_before_the_subjec
     assert [d for d in of(drafts, "commentary") if d["record"]["kind"] == "quote"] == []
     titles = {d["record"]["title"] for d in of(drafts, "agreements")}
     assert titles == {"Joint Declaration on Ocean Partnership", "MoU on Cultural Cooperation"}
+
+
+def test_a_paper_names_its_own_officials_without_their_country():
+    document = dict(DOC, publisher="Accra Evening Herald")
+    text = ("Foreign Minister Ama Darko met the Norwegian Foreign Minister Lars Berg in Accra "
+            "on Monday.")
+    roles = {d["record"]["name"]: d["record"]["roles"][0]["country"]
+             for d in of(run(text, document), "people")}
+    assert roles == {"Ama Darko": "GH", "Lars Berg": "NO"}

@@ -71,8 +71,9 @@ def _new_person(article: Article, person: people.Person) -> dict:
         when = article.when(sentence)[0]
         country = titled.country or person.country
         if country is None:
-            country = _visitor_country(article, sentence, when, titled.start) or \
-                article.home or _counterpart_country(article, sentence, person) or \
+            country = article.home or article.press or \
+                _visitor_country(article, sentence, when, titled.start) or \
+                _counterpart_country(article, sentence, person) or \
                 _listed_country(article, sentence, titled) or _unnamed_side(article, person)
             if country:
                 inferred.append("roles[0].country")

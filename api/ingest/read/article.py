@@ -93,6 +93,15 @@ class Article:
         found = countries.lookup(match.group(1)) if match else None
         return found[0] if found else None
 
+    @functools.cached_property
+    def press(self) -> str | None:
+        """The country a publisher's name places it in ("Lusaka Times", "Vibe Ghana"), when
+        it is one of the article's pair: a paper names its own officials without their
+        country."""
+        publisher = self.document.get("publisher") or ""
+        found = [m.id for m in countries.find(publisher) if m.via in ("name", "capital")]
+        return found[0] if found and found[0] in self.pair else None
+
     def lead_date(self) -> str | None:
         """The date the report's lead states (its first three sentences), not ahead of the
         report: the day of the event it reports."""
