@@ -270,3 +270,16 @@ def test_a_paper_names_its_own_officials_without_their_country():
     roles = {d["record"]["name"]: d["record"]["roles"][0]["country"]
              for d in of(run(text, document), "people")}
     assert roles == {"Ama Darko": "GH", "Lars Berg": "NO"}
+
+
+def test_a_round_of_dialogue_a_commission_session_and_a_witnessed_signing_are_meetings():
+    for text in (
+            "Ghana and Norway signed it in Accra during the second round of strategic "
+            "dialogue between the two countries on Monday.",
+            "Ghana and Norway held the second session of the joint permanent commission in "
+            "Accra on Monday.",
+            "Ghanaian President Kwame Asante and Norwegian Prime Minister Lars Berg witnessed "
+            "the exchange of the documents in Accra on Monday."):
+        (meeting,) = of(run(text, DOC), "meetings")
+        assert set(meeting["record"]["countries"]) == {"GH", "NO"}
+        assert meeting["record"]["date"] == "2024-05-06"

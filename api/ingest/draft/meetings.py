@@ -11,12 +11,15 @@ from api.ingest.read.article import Article
 
 _TRIGGER = re.compile(
     r"\b(?:met|meet|meets|meeting|talks|visit(?:ed|s|ing)?|summit|hosted|"
-    r"received|trip\s+to|arrived\s+in|consultations|called\s+on)\b|"
+    r"received|trip\s+to|arrived\s+in|consultations|called\s+on|witnessed\s+the|"
+    r"round\s+of\s+(?:\w+\s+)?(?:dialogue|talks)|session\s+of\s+the\s+(?:\w+[-\s]){1,4}"
+    r"(?:commission|committee)|one-on-one|delegation-level)\b|"
     r"\b(?:was|were)\s+in\s+(?=(?-i:[A-Z]))",
     re.I,
 )
 _MEET = re.compile(r"\b(?:met|meet|meets|meeting|talks|hosted|received|summit|consultations|"
-                   r"called\s+on)\b", re.I)
+                   r"called\s+on|witnessed\s+the|dialogue|session|one-on-one|delegation-level|"
+                   r"is\s+visiting|are\s+visiting)\b", re.I)
 # "conveyed to him the greetings of the Amir": the Amir sent word, he was not there
 _ABSENT = re.compile(r"\b(?:greetings|regards|message|letter|wishes|condolences)\s+(?:of|from)\b"
                      r"[^,.;]{0,70}$", re.I)
