@@ -283,3 +283,11 @@ def test_a_round_of_dialogue_a_commission_session_and_a_witnessed_signing_are_me
         (meeting,) = of(run(text, DOC), "meetings")
         assert set(meeting["record"]["countries"]) == {"GH", "NO"}
         assert meeting["record"]["date"] == "2024-05-06"
+
+
+def test_a_body_the_parser_does_not_tag_is_found_by_the_word_that_ends_its_name():
+    text = ("The Accra Tourism Board and the Ghana-Norway Chamber of Commerce and Industry "
+            "signed a memorandum with the Presidential Secretariat on Monday.")
+    names = {d["record"]["name"] for d in of(run(text, DOC), "organizations")}
+    assert {"Accra Tourism Board", "Ghana-Norway Chamber of Commerce and Industry"} <= names
+    assert "Presidential Secretariat" not in names

@@ -17,6 +17,19 @@ _BODY = re.compile(
     r"\b(?:Organi[sz]ation|Union|Council|Bank|Fund|Forum|Association|Alliance|Community|Agency|"
     r"Nations|Cooperation|Conference|Commission|Court|Treaty)\b"
 )
+# A capitalized name ending in a word for a body, which the parser may not tag: "Singapore
+# Tourism Board", "Bangladesh-Malaysia Chamber of Commerce and Industry"
+_BODY_WORD = re.compile(
+    r"(?<![\w-])(?:[Tt]he\s+)?(?P<name>(?:(?!The\b)[A-Z][\w&’'-]*\s+(?:(?:of|for|&)\s+)?){1,6}"
+    r"(?:Board|Agency|Bank|Fund|Council|Commission|Committee|Authority|Institute|Academy|"
+    r"University|Corporation|Association|Organi[sz]ation|Chamber\s+of\s+Commerce"
+    r"(?:\s+and\s+Industry)?|Secretariat|Foundation|Federation)"
+    r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:and\s+)?[A-Z][\w’'-]*){0,4})?)\b")
+# Words that name no particular body: "Presidential Secretariat", "Joint Ministerial Commission"
+_GENERIC_WORDS = {"presidential", "joint", "national", "foreign", "permanent", "supreme", "central",
+                  "federal", "state", "public", "general", "international", "regional",
+                  "special", "high", "new", "ministerial", "intergovernmental", "bilateral", "of",
+                  "for", "&", "the"}
 _ACRONYM = re.compile(r"\s+\((?P<acronym>[A-Z][A-Za-z0-9]{0,3}[A-Z][A-Za-z0-9]{0,5})\)")
 
 
@@ -216,6 +229,17 @@ def draft(article: Article) -> list[dict]:
                 name = " ".join(text[wider : start].split() + name.split())
             found.append((name, acronym, 0.7))
         spans = [(m.start, m.end) for m in sentence.people]
+        for match in _BODY_WORD.finditer(sentence.text):
+            start = sentence.start + match.start("name")
+            name = " ".join(match.group("name").split())
+            if any(a <= start < b for a, b in inside) or len(name.split()) < 2 or \
+                    not _stands(article, name, start, sentence, spans, refused):
+                continue
+            wider = bodies.pair_before(text, start, name)  # "Nigeria–Benin Joint Commission"
+            if wider != start:
+                name, start = " ".join(text[wider:start].split() + name.split()), wider
+            inside.append((start, start + len(match.group("name"))))
+            found.append((name, None, 0.6))
         for ent in sentence.ents:
             if ent.label_ != "ORG" or any(
                     a < ent.end_char and ent.start_char < b
@@ -230,6 +254,9 @@ def draft(article: Article) -> list[dict]:
                 continue
             found.append((name, None, 0.6 if _BODY.search(name) else 0.5))
         for name, acronym, confidence in found:
+            if acronym is None and len(name.split()) > 1 and all(
+                    w.lower() in _GENERIC_WORDS for w in name.split()[:-1]):
+                continue  # "Presidential Secretariat": no body in particular
             alone = next((d for d in out if acronym and d["record"]["name"] == acronym), None)
             if alone is not None and key(name) not in seen:
                 alone["record"].update(name=name, acronym=acronym)  # "NEA", then its name
