@@ -291,3 +291,9 @@ def test_a_body_the_parser_does_not_tag_is_found_by_the_word_that_ends_its_name(
     names = {d["record"]["name"] for d in of(run(text, DOC), "organizations")}
     assert {"Accra Tourism Board", "Ghana-Norway Chamber of Commerce and Industry"} <= names
     assert "Presidential Secretariat" not in names
+
+
+def test_reported_words_about_the_agreements_are_left_to_the_agreements():
+    text = ("Ghana and Norway signed four agreements on Monday. Minister Ama Darko said the new "
+            "agreements would boost trade and tourism between the two countries.")
+    assert [d for d in of(run(text, DOC), "commentary") if d["record"]["kind"] == "quote"] == []

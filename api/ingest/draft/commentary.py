@@ -252,6 +252,12 @@ def _direct(article: Article) -> list[dict]:
 
 
 _SMALL = {"of", "on", "for", "and", "the", "in", "between", "to", "a", "an", "with"}
+# Reported words about the agreements, visit or talks the article reports, which their own
+# drafts hold: "said the new agreements would boost trade", "said this engagement is part of"
+_ABOUT_THE_EVENT = re.compile(
+    r"^(?:(?:the|this|these|those|both|new|two|signed|latest|recent)\s+)*(?:\w+\s+){0,2}?"
+    r"(?:agreements?|MoUs?|memorand\w*|accords?|deals?|documents?|visit|engagement|meeting|"
+    r"talks|leaders)\b", re.I)
 
 
 def _a_name(words: str) -> bool:
@@ -274,6 +280,8 @@ def _reported(article: Article) -> list[dict]:
                 continue
             if any(q.start < clause_end and clause_start < q.end for q in sentence.quotes):
                 continue
+            if _ABOUT_THE_EVENT.match(article.text[clause_start:clause_end]):
+                continue  # "said the agreements would boost trade": the agreement's draft
             when, how = article.when(sentence)
             published = when if how in ("stated", "narrative") else None
             author, speaker_country = _speaker(article, speaker)
