@@ -297,3 +297,14 @@ def test_reported_words_about_the_agreements_are_left_to_the_agreements():
     text = ("Ghana and Norway signed four agreements on Monday. Minister Ama Darko said the new "
             "agreements would boost trade and tourism between the two countries.")
     assert [d for d in of(run(text, DOC), "commentary") if d["record"]["kind"] == "quote"] == []
+
+
+def test_the_same_figure_told_twice_is_one_draft_and_a_count_is_no_listed_agreement():
+    text = ("Trade between Ghana and Norway reached $2 billion in 2023. Officials said trade "
+            "between Ghana and Norway reached $2 billion in 2023, a record.")
+    (trade,) = of(run(text, DOC), "indicators")
+    assert len(trade["record"]["sources"]) == 2
+    text = ("Ghana and Norway signed a fisheries agreement, one of four agreements signed on "
+            "Monday.")
+    assert [d["record"]["title"] for d in of(run(text, DOC), "agreements")] == [
+        "Fisheries agreement"]

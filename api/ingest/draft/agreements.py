@@ -215,7 +215,7 @@ def _single(article: Article, sentence, listed: bool, carried) -> list[dict]:
         kind = kind_of(match.group(0))
         title = _title(article, sentence, match, kind, sector_of(sentence.text))
         subject = lists.subject(title)
-        if _count_only(match.group(0), title):
+        if _count_only(match.group(0), _title(article, sentence, match, kind, None)):
             continue  # "three agreements", "MoUs": a count, not an agreement
         if match.group(0).endswith("partnership") and \
                 status_of(sentence.text, False) not in [(s, True) for s in _NOT_YET]:

@@ -77,6 +77,24 @@ def _measure(sentence, amount) -> tuple[str, str, int] | None:
     return best
 
 
+def _merge(drafts: list[dict]) -> list[dict]:
+    """The same figure told twice (a standfirst and the story, a headline and the lead) is
+    one draft citing each place."""
+    out: list[dict] = []
+    for draft in drafts:
+        record = draft["record"]
+        same = next((d for d in out if all(d["record"][k] == record[k] for k in (
+            "value", "unit", "currency", "period")) and set(d["record"]["countries"]) ==
+            set(record["countries"])), None)
+        if same is None:
+            out.append(draft)
+            continue
+        same["record"]["sources"] += [s for s in record["sources"]
+                                      if s not in same["record"]["sources"]]
+        same["reasons"].append("the same figure told again")
+    return out
+
+
 def draft(article: Article) -> list[dict]:
     out = []
     for sentence in article.sentences:
@@ -95,7 +113,7 @@ def draft(article: Article) -> list[dict]:
             made = _figure(article, sentence, amount, kind, label)
             if made is not None:
                 out.append(made)
-    return out
+    return _merge(out)
 
 
 def _target_of_before(article: Article, sentence, amount) -> tuple[str, str, int] | None:

@@ -145,6 +145,12 @@ _SIGNING = re.compile(r"\b(?:signed|inked|concluded|exchanged|initialled|initial
                       r"witnessed\s+the\s+(?:signing|exchange)\s+of)\s+(?=(?:an?|the|one)\s)")
 
 
+def _counted(words: str) -> bool:
+    """"(one) of five agreements signed on Monday": a count of the list, not an item."""
+    umbrella = UMBRELLA.match(re.sub(r"^(?:of|among)\s+(?:the\s+)?", "", words, flags=re.I))
+    return bool(umbrella and umbrella.group("count"))
+
+
 def _named_run(sentence: str) -> Enumeration | None:
     """"signed an agreement on X, a memorandum on Y and a protocol on Z": agreements named
     one after another, each by its own kind, with no word counting them."""
@@ -159,7 +165,7 @@ def _named_run(sentence: str) -> Enumeration | None:
         words = sentence[a:b]
         if _VERB.match(words) or not TRIGGER.search(" ".join(words.split()[:4])):
             break
-        if len(words.split()) <= 25:
+        if len(words.split()) <= 25 and not _counted(words):
             items.append(Item(a, b, words, True))
     return Enumeration(verb, items, False) if len(items) >= 2 else None
 
@@ -190,7 +196,7 @@ def find(sentence: str) -> Enumeration | None:
             words = sentence[a:b]
             if _VERB.match(words):
                 break
-            if b - a < 3 or _EMPTY.match(words) or len(words.split()) > 25:
+            if b - a < 3 or _EMPTY.match(words) or len(words.split()) > 25 or _counted(words):
                 continue
             items.append(Item(a, b, words, bool(TRIGGER.match(words))))
         plural_named = umbrella is not pronoun and umbrella.group("count") is None and not re.match(
