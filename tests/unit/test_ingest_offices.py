@@ -308,3 +308,10 @@ def test_the_same_figure_told_twice_is_one_draft_and_a_count_is_no_listed_agreem
             "Monday.")
     assert [d["record"]["title"] for d in of(run(text, DOC), "agreements")] == [
         "Fisheries agreement"]
+
+
+def test_a_list_after_an_acronym_in_brackets():
+    text = ("Ghana and Norway signed two Memoranda of Understanding (MoUs) in the area of "
+            "Tourism as well as Maritime Training on Monday.")
+    titles = sorted(d["record"]["title"] for d in of(run(text, DOC), "agreements"))
+    assert titles == ["MoU on Maritime Training", "MoU on Tourism"]

@@ -26,7 +26,8 @@ _WHEN = (r"(?:\s+(?:on|in|at|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|F
          r"[A-Z][a-z]+)|\s+(?:yesterday|today))?")
 _INTRO = re.compile(
     r"^\s+(?:signed\s+)?(?:were|are)\s+(?=(?:an?|the|one|two)\s)|"
-    rf"^{_SIGNED}{_WHEN}(?:\s*(?:\([^)]*\))?\s*(?::|[,—–-]\s*(?:including|namely)\b)\s*|,?\s+"
+    rf"^(?:\s*\([A-Za-z]{{2,8}}\))?{_SIGNED}{_WHEN}(?:\s*(?:\([^)]*\))?\s*(?::|[,—–-]\s*"
+    r"(?:including|namely)\b)\s*|,?\s+"
     r"(?:(?:are|were)\s+(?=in\s+the\s+(?:fields?|areas?|spheres?)\s+of))?"
     r"(?:including|includ(?:e|es|ed)|cover(?:s|ed|ing)?|on|in\s+the\s+(?:fields?|areas?|"
     r"spheres?)\s+of|concerning|relating\s+to|related\s+to|dealing\s+with|regarding|"
