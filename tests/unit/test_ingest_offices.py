@@ -315,3 +315,13 @@ def test_a_list_after_an_acronym_in_brackets():
             "Tourism as well as Maritime Training on Monday.")
     titles = sorted(d["record"]["title"] for d in of(run(text, DOC), "agreements"))
     assert titles == ["MoU on Maritime Training", "MoU on Tourism"]
+
+
+def test_an_owner_word_before_the_office_and_no_state_as_a_person():
+    text = "Prime Minister Datuk Seri Ahmad Zahid Hamidi and the visitors met in Accra."
+    start = text.index("Ahmad")
+    mention = Mention(start, start + len("Ahmad Zahid Hamidi"), "Ahmad Zahid Hamidi")
+    office(mention, text)
+    assert mention.title == "Prime Minister"
+    text = "It was signed by the Secretary of the United Mexican States, Ana Ruiz Salinas."
+    assert [m.name for m in by_office(text, 0, len(text), [])] == []

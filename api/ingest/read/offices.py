@@ -107,9 +107,11 @@ def read_office(owner: str | None, phrase: str) -> tuple[str | None, str]:
     while words and (words[-1] == "," or words[-1].lower().rstrip(".") in ADDRESS_WORDS):
         words.pop()
     phrase = " ".join(words).replace(" , ", ", ")
-    if owner and not countries.lookup(owner.removesuffix("’s").removesuffix("'s")) and \
-            owner.lower() not in _POSSESSIVES + ("the", "a", "an", "and"):
+    owner = re.sub(r"^(?:The|A|An|His|Her|Their|Its)(?:\s+|$)", "", owner or "") or None
+    if owner and not countries.lookup(owner.removesuffix("’s").removesuffix("'s")):
         phrase, owner = f"{owner} {phrase}", None  # "Prime", "Cabinet", "NEA" belong to it
+    # "visiting", "new": how the holder stands, not the office
+    phrase = re.sub(r"^(?:(?:the|visiting|new|then|outgoing|incoming)\s+)+", "", phrase, flags=re.I)
     country, title = split_owner(owner, phrase)
     parts = re.split(r"\s+of\s+", title)
     for whole in (True, False):
@@ -131,7 +133,7 @@ def _office_by_phrase(mention, text: str) -> bool:
     for head in reversed(heads):  # the office nearest the name whose words run up to it
         start = max(0, head.start() - 40)
         match = _PHRASE_BEFORE.search(before, start)
-        if match and match.start("phrase") <= head.start() < match.end("phrase"):
+        if match and match.start() <= head.start() < match.end("phrase"):
             country, title = read_office(match.group("owner"), match.group("phrase"))
             if title:
                 mention.title, mention.country = title, mention.country or country

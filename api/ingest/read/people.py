@@ -130,7 +130,7 @@ def find(doc_span, text: str, extra_names: list[str] = (), ents=None) -> list[Me
         raw = ent.doc[ent.start : end].text.split("/")[0]  # "Ana Ruiz/Agency": a credit
         name = clean(raw)
         if not name or not re.match(r"[A-Z]", name) or countries.lookup(name) or \
-                name.split()[-1].lower() in _NOT_A_NAME or name.split()[0] == "United" or all(
+                name.split()[-1].lower() in _NOT_A_NAME or name.split()[0] in _STATE_WORDS or all(
                     w.lower() in _PORTFOLIO or w.lower() in _TITLE_WORDS for w in name.split()):
             continue
         offset = ent.start_char + raw.find(name) if name in raw else ent.start_char
@@ -165,6 +165,8 @@ _NOT_NAMES = {"ministry", "bank", "republic", "government", "council", "federati
               "company", "corporation", "group", "party", "assembly", "parliament", "house",
               "palace", "court", "university", "institute", "commission", "committee", "forum",
               "summit", "airport", "port", "city", "province", "region", "said", "says"}
+_STATE_WORDS = {"United", "Democratic", "Socialist", "Federal", "Islamic", "Republic", "Kingdom",
+                "People's", "People’s", "Plurinational", "Bolivarian"}
 _TOKEN = re.compile(r"[^\s,;:()“”\"]+")
 
 
@@ -207,8 +209,8 @@ def by_office(text: str, start: int, end: int, taken) -> list[Mention]:
         b = a + len(name)
         if any(a < e and s < b for s, e in taken) or any(a < m.end and m.start < b for m in found):
             continue
-        if countries.lookup(name):
-            continue
+        if countries.lookup(name) or name.split()[0] in _STATE_WORDS:
+            continue  # "the United Mexican States", "the Democratic Socialist Republic"
         found.append(Mention(a, b, name))
     return found
 
