@@ -325,3 +325,16 @@ def test_an_owner_word_before_the_office_and_no_state_as_a_person():
     assert mention.title == "Prime Minister"
     text = "It was signed by the Secretary of the United Mexican States, Ana Ruiz Salinas."
     assert [m.name for m in by_office(text, 0, len(text), [])] == []
+
+
+def test_an_agreement_named_in_capitals_is_drafted_under_its_whole_name():
+    found = {}
+    for text in ("Ghana and Norway signed the Maritime Boundary Treaty on Monday.",
+                 "Ghana has been implementing the Ghana and Norway Transit Trade Agreement, "
+                 "signed in 2020, in good faith.",
+                 "Ghana and Norway signed a Memorandum of Understanding on Tourism on Monday."):
+        found.update({d["record"]["title"]: (d["record"]["status"], d["record"]["date"])
+                      for d in of(run(text, DOC), "agreements")})
+    assert found == {"Maritime Boundary Treaty": ("signed", "2024-05-06"),
+                     "Ghana and Norway Transit Trade Agreement": ("signed", "2020"),
+                     "Memorandum of Understanding on Tourism": ("signed", "2024-05-06")}

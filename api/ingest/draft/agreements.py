@@ -13,9 +13,9 @@ from api.ingest.read import countries
 from api.ingest.read.article import Article
 
 _TRIGGER = re.compile(
-    r"\b(?:memo(?:randum)?s?\s+of\s+understanding|memorand(?:um|a|ums)|MoUs?|MOUs?|agreements?|"
-    r"accords?|treat(?:y|ies)|"
-    r"protocols?|conventions?|arrangements?|exchanges?\s+of\s+(?:notes|letters)|"
+    r"\b(?:(?i:memo(?:randum)?s?\s+of\s+understanding|memorand(?:um|a|ums))|MoUs?|MOUs?|"
+    r"(?i:agreements?|accords?|treat(?:y|ies)|protocols?|conventions?|arrangements?|"
+    r"exchanges?\s+of\s+(?:notes?|letters))|"
     r"pacts?|deals?|contracts?|(?:joint\s+)?(?:statement|declaration)s?\s+of\s+\w+|"
     r"joint\s+(?:statement|declaration)|(?:[Ss]trategic|Economic|[Cc]omprehensive)\s+"
     r"(?:[A-Z]\w+\s+)?[Pp]artnership|purchases?)\b"
@@ -68,6 +68,9 @@ _ABOUT = re.compile(r"\s+(?:on|for|concerning|regarding)\s+(?!(?:Monday|Tuesday|
                     rf"added|told|{_MONTHS})\b|[,;.()\"“”]|\w+(?:’s|'s)\s|$)")
 
 
+# The capitalized words of a name before its noun ("India–Maldives Free Trade")
+_NAME_BEFORE = re.compile(r"(?<![\w-])(?P<name>(?:[A-Z][\w’'.–-]*\s+(?:(?:and|of|for|on|the)\s+"
+                          r"(?=[A-Z]))?)+)$")
 # what may stand between an agreement's noun and its subject: "in August 2020", "(MOU)"
 _DATED = re.compile(r"(?:\s+in\s+(?:[A-Z][a-z]+\s+)?\d{4}|\s*\([A-Z]{2,8}s?\))"
                     r"(?=\s+(?:on|for|concerning|regarding)\s)")
@@ -146,6 +149,12 @@ def _title(article: Article, sentence, match: re.Match, kind: str, sector: str |
                 break
     words = chunk.text if chunk is not None else match.group(0)
     end = (chunk.end_char - sentence.start) if chunk is not None else match.end()
+    if end < match.end():  # "a Memorandum" + "of Understanding"
+        words, end = words + sentence.text[end : match.end()], match.end()
+    name = _NAME_BEFORE.search(sentence.text[: match.start()]) if match.group(0)[:1].isupper() \
+        else None
+    if name:  # "the Afghanistan and Pakistan Transit Trade Agreement": the whole name
+        words = sentence.text[name.start("name") : end]
     dated = _DATED.match(sentence.text, end)  # "an agreement in August 2020 on ..."
     about = _ABOUT.match(sentence.text[dated.end() if dated else end :])
     if about:
