@@ -338,3 +338,10 @@ def test_an_agreement_named_in_capitals_is_drafted_under_its_whole_name():
     assert found == {"Maritime Boundary Treaty": ("signed", "2024-05-06"),
                      "Ghana and Norway Transit Trade Agreement": ("signed", "2020"),
                      "Memorandum of Understanding on Tourism": ("signed", "2024-05-06")}
+
+
+def test_he_said_is_not_an_agency_the_parser_took_for_a_person():
+    text = ("ACCRA. GHANAPRESS Trade Minister Ama Darko Mensah spoke at the forum. He noted "
+            "the progress. «Norway is a key partner of Ghana,» he said.")
+    (quote,) = [d for d in of(run(text, DOC), "commentary") if d["record"]["kind"] == "quote"]
+    assert quote["record"]["author"]["name"] == "Ama Darko Mensah"

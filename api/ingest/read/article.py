@@ -430,7 +430,11 @@ def _carry_speakers(article: Article, found: list[quotes.Quote]) -> None:
 
 
 def _last_person_before(article: Article, sentence: Sentence):
+    """Whom "he said" refers to: the last person named before, passing over a lone word
+    with no office (an agency's name the parser took for a person)."""
     for earlier in reversed(article.sentences[: sentence.index + 1]):
-        if earlier.people:
-            return earlier.people[-1]
+        for mention in reversed(earlier.people):
+            person = article.person_of(mention)
+            if person is None or len(person.name.split()) > 1 or person.title:
+                return mention
     return None
