@@ -41,8 +41,9 @@ _STATUSES = (
     (re.compile(r"\bratif", re.I), "ratified"),
     (re.compile(r"\bin\s+force\b", re.I), "in_force"),
     (re.compile(r"\blapsed|\bexpired|\bscrapped|\bcancell?ed|\bterminated", re.I), "lapsed"),
+    # "wants to sign" is no signature
     (re.compile(r"(?<!\bto\s)\bsign(?:ed|ing|s)?\b|\bconcluded\b|\binked\b|\bsealed\b|"
-                r"\bstruck\b|\b(?:issued|adopted)\b", re.I), "signed"),  # "wants to sign" is no signature
+                r"\bstruck\b|\b(?:issued|adopted)\b", re.I), "signed"),
     (re.compile(r"\bexpress(?:ed|es)?\s+(?:its\s+|their\s+)?interest|\bdesire|\bwant(?:s|ed)?\s+to|"
                 r"\bkeen\b|\bseek|\binterested\b|\bhop(?:e|es|ed|ing)\b|\bwish", re.I),
      "expressed_interest"),
