@@ -345,3 +345,12 @@ def test_he_said_is_not_an_agency_the_parser_took_for_a_person():
             "the progress. «Norway is a key partner of Ghana,» he said.")
     (quote,) = [d for d in of(run(text, DOC), "commentary") if d["record"]["kind"] == "quote"]
     assert quote["record"]["author"]["name"] == "Ama Darko Mensah"
+
+
+def test_a_quote_going_on_in_the_next_paragraph_without_reopening_is_one_quote():
+    from api.ingest.read import quotes
+    text = ("Darko said: “We will open the border on Monday.\n\nThis will help trade between "
+            "our countries,” she added.")
+    (quote,) = quotes.find(text, 0, len(text))
+    assert quote.text == ("We will open the border on Monday. This will help trade between our "
+                          "countries")

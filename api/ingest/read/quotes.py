@@ -98,6 +98,13 @@ def _close(text: str, i: int, end: int):
                 pieces.append((a, j))
                 a = j = k + 1
                 continue
+            line_end = text.find("\n", k, end)
+            line = text[k : line_end if line_end >= 0 else end]
+            if opener != "‘" and "\n\n" in text[j:k + 1] and closer in line and \
+                    opener not in line[: line.find(closer)] and not pieces:
+                pieces.append((a, j))  # the next paragraph goes on without reopening it
+                a = j = k
+                continue
             return None
         j += 1
     return None
