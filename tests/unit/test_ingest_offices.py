@@ -354,3 +354,12 @@ def test_a_quote_going_on_in_the_next_paragraph_without_reopening_is_one_quote()
     (quote,) = quotes.find(text, 0, len(text))
     assert quote.text == ("We will open the border on Monday. This will help trade between our "
                           "countries")
+
+
+def test_a_figure_since_a_year_is_as_of_now_and_one_over_years_as_of_their_end():
+    text = "Norwegian investment in Ghana has reached $1.2 billion since 2005."
+    (stock,) = of(run(text, DOC), "indicators")
+    assert stock["record"]["period"] == "2024"
+    text = "Trade between Ghana and Norway reached $3 billion in the 2015-2022 period."
+    (trade,) = of(run(text, DOC), "indicators")
+    assert trade["record"]["period"] == "2022"

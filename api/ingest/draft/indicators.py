@@ -135,10 +135,19 @@ def _figure(article: Article, sentence, amount, kind: str, label: str) -> dict |
     # ("In 2024, our mutual trade exceeded $28 billion," the minister said)
     written = list({m.start: m for m in dates.find(sentence.text, sentence.start, article.ref)
                     + sentence.dates}.values())
+    # "since 2005", "from 2019" start a span the figure runs to now: not its period
+    spans = [m for m in written if re.search(r"\b(?:since|from)\s+(?:the\s+)?$",
+                                             article.text[max(0, m.start - 12) : m.start], re.I)]
+    if spans and len(spans) == len(written) and article.ref:
+        when, how = str(article.ref.year), "present"
+    written = [m for m in written if m not in spans]
     if written:
         nearest = min(written, key=lambda m: min(abs(m.start - amount.end),
                                                  abs(amount.start - m.end)))
         when, how = nearest.value, "stated"
+        to = re.match(r"\s*[-–]\s*((?:19|20)\d\d)\b", article.text[nearest.end : nearest.end + 8])
+        if to and len(when) == 4:
+            when = to.group(1)  # "in the 2015-2022 period": the figure as of its end
     before = article.text[max(sentence.start, amount.start - 100) : amount.start]
     target = bool(_TARGET.search(before))
     period = when
