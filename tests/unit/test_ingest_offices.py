@@ -363,3 +363,12 @@ def test_a_figure_since_a_year_is_as_of_now_and_one_over_years_as_of_their_end()
     text = "Trade between Ghana and Norway reached $3 billion in the 2015-2022 period."
     (trade,) = of(run(text, DOC), "indicators")
     assert trade["record"]["period"] == "2022"
+
+
+def test_the_accord_told_again_joins_the_agreement_named_before():
+    text = ("Ghana and Norway signed a fisheries agreement in Accra on Monday. The accord "
+            "follows a cooperation framework signed in Oslo in June 2014.")
+    drafts = of(run(text, DOC), "agreements")
+    fisheries = next(d for d in drafts if d["record"]["title"] == "Fisheries agreement")
+    assert len(fisheries["record"]["sources"]) == 2
+    assert "Accord" not in {d["record"]["title"] for d in drafts}

@@ -399,6 +399,10 @@ def _same_time(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a.startswith(b) or b.startswith(a)
 
 
+_BARE = {"agreement", "accord", "treaty", "deal", "pact", "mou", "memorandum", "contract",
+         "protocol", "convention", "arrangement"}
+
+
 def _merge(drafts: list[dict]) -> list[dict]:
     """The same agreement reported in several sentences is one draft citing each."""
     out: list[dict] = []
@@ -407,9 +411,10 @@ def _merge(drafts: list[dict]) -> list[dict]:
         mine = lists.subject(record["title"])
         same = None
         if draft.pop("again", False):
+            bare = record["title"].lower() in _BARE  # "The accord follows ...": no date of its own
             same = next((e for e in reversed(out) if set(e["record"]["countries"]) ==
-                         set(record["countries"]) and _same_time(e["record"]["date"],
-                                                                  record["date"])), None)
+                         set(record["countries"]) and (bare or _same_time(
+                             e["record"]["date"], record["date"]))), None)
         for earlier in out if same is None else ():
             theirs = lists.subject(earlier["record"]["title"])
             if mine and theirs and earlier["record"]["sources"][0]["start"] != \

@@ -216,6 +216,7 @@ def subject(title: str) -> str:
         r"\b(?:agreements?|memorand(?:um|a|ums)|mous?|of|on|in|the|and|for|between|a|an|"
         r"understanding|cooperation|co-operation|treat(?:y|ies)|accords?|protocols?|"
         r"programmes?|programs?|deals?|contracts?|conventions?|field|fields|sphere|area|"
-        r"areas|two|countries|governments?|bilateral|signed|to|with|matters)\b",
+        r"areas|two|countries|governments?|bilateral|signed|to|with|matters|arrangements?|"
+        r"instruments?|documents?|pacts?)\b",
         " ", title.lower())
     return " ".join(sorted(set(re.findall(r"[\w-]+", words))))
