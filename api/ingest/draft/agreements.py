@@ -34,7 +34,8 @@ _STATUSES = (
      "proposed"),
     (re.compile(r"\bunder\s+consideration|\bconsidering\b|\bconsidered\b", re.I),
      "under_consideration"),
-    (re.compile(r"\bnegotiat", re.I), "negotiating"),
+    (re.compile(r"\bnegotiat|\bpending\b|\bbeing\s+discussed|\befforts\s+to\s+conclude", re.I),
+     "negotiating"),
     (re.compile(r"\bent(?:ry|ered|ers)\s+into\s+force|\b(?:came|comes|is|are|was|were|has\s+"
                 r"been)\s+(?:now\s+)?in(?:to)?\s+force\b|\btook\s+effect|\bcame\s+into\s+effect",
                 re.I), "in_force"),
@@ -85,7 +86,8 @@ def _refers_back(sentence, match: re.Match) -> bool:
     if re.search(r"\b(?:without|no|never|failed\s+to\s+(?:reach|agree))\s+(?:an?\s+|any\s+)?"
                  r"(?:\w+\s+)?$", before, re.I):
         return True  # "ended without a deal": no agreement at all
-    if re.search(r"\b(?:to\s+reach|reaching|to\s+conclude|to\s+strike)\s+(?:an?\s+|any\s+)?"
+    if re.search(r"(?<!efforts\s)\b(?:to\s+reach|reaching|to\s+conclude|to\s+strike)\s+"
+                 r"(?:an?\s+|any\s+)?"
                  r"(?:\w+\s+)?$", before, re.I):
         return True  # "talks to reach an agreement": an aim, no agreement
     if re.search(r"\b(?:such\s+(?:an?\s+)?|(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
@@ -225,7 +227,8 @@ def _single(article: Article, sentence, listed: bool, carried) -> list[dict]:
         kind = kind_of(match.group(0))
         title = _title(article, sentence, match, kind, sector_of(sentence.text))
         subject = lists.subject(title)
-        if _count_only(match.group(0), _title(article, sentence, match, kind, None)):
+        if _count_only(match.group(0), _title(article, sentence, match, kind, None)) and \
+                status_of(sentence.text, False)[0] != "negotiating":  # "the pending agreements"
             continue  # "three agreements", "MoUs": a count, not an agreement
         if match.group(0).endswith("partnership") and \
                 status_of(sentence.text, False) not in [(s, True) for s in _NOT_YET]:
