@@ -228,6 +228,9 @@ def folder_report(folder: Path, batch: str | None = None, nlp=None) -> dict[str,
         text = (folder / f"{name}.txt").read_text("utf-8")
         document = json.loads((folder / f"{name}.json").read_text("utf-8"))
         document.setdefault("id", name)
+        # authors written as plain names are the stored form's {"name": ...}
+        document["authors"] = [{"name": a} if isinstance(a, str) else a
+                               for a in document.get("authors") or []]
         drafts = extract(text, document, Known(), nlp or load_model())
         result = scoring.score(drafts, scoring.facts(items, text), text, name)
         totals.setdefault(group, scoring.Score()).add(result)

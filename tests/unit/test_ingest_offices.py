@@ -372,3 +372,12 @@ def test_the_accord_told_again_joins_the_agreement_named_before():
     fisheries = next(d for d in drafts if d["record"]["title"] == "Fisheries agreement")
     assert len(fisheries["record"]["sources"]) == 2
     assert "Accord" not in {d["record"]["title"] for d in drafts}
+
+
+def test_awards_air_links_bans_lifted_and_commissions_to_come_are_events():
+    for text in ("Ghana awarded the Norwegian king the Order of the Star on Monday.",
+                 "Direct flights between Accra and Oslo were launched on Monday.",
+                 "Ghana lifted the ban on fish imports from Norway on Monday.",
+                 "A joint economic commission will be set up by Ghana and Norway."):
+        (event,) = of(run(text, DOC), "events")
+        assert set(event["record"]["countries"]) == {"GH", "NO"}, text

@@ -99,6 +99,23 @@ KINDS = (
        r"authority|mechanism|dialogue|forum)\b[^.;]{0,40}?\b(?P<v>established|created|set\s+up|"
        r"launched|founded)\s+(?:by\s+\w+\s+\w+\s+\w+\s+)?in\s+\d{4}|\b(?P<v2>established|"
        r"created|set\s+up|founded)\s+by\s+the\s+(?:two|three|both)\b"),
+    _k("award", r"\b(?P<v>awarded|conferred|bestowed)\b[^.;]{0,60}?\b(?:Order|Medal|"
+       r"[Aa]ward|[Hh]onou?r)\b"),
+    _k("transport", r"\b(?:air\s+service|flights?|air\s+link|rail\s+link|ferry\s+service)\b"
+       r"[^.;]{0,50}?\b(?P<v>launched|opened|resumed|began|started|established)\b|"
+       r"\b(?P<v2>launch(?:ed)?|resum(?:e|ed))\s+(?:direct\s+)?(?:flights|air\s+service)\b"),
+    _k("missions", r"\bembass(?:y|ies)\s+(?P<v>operate|operates|function|functions)\b",
+       venues=True),
+    _k("ban", r"\bban\s+on\b[^.;]{0,60}?\b(?:was\s+|were\s+|be\s+|been\s+)?(?P<v>lifted|"
+       r"removed|imposed|extended)\b|\b(?P<v2>lift(?:ed)?|removal\s+of)\s+(?:the\s+)?ban\b|"
+       r"\bban\b[^.;]{0,40}?\b(?P<v3>permanent)\b"),
+    _k("to_be_created", r"\b(?:commission|committee|council|mechanism|working\s+group)\b"
+       r"[^.;]{0,40}?\b(?:will|would|to|shall)\s+be\s+(?P<v>set\s+up|established|created)\b"),
+    _k("hosting", rf"\b(?P<v>host|hosts|hosted|hosting)\s+(?:the\s+)?(?:\d+\w*\s+)?"
+       rf"{_UPPER}\w+(?:\s+{_UPPER}\w+)*\s+(?:Summit|Games|Cup|Forum|Conference)\b",
+       parties="own"),
+    _k("expulsion", r"\b(?:asked|ordered|told)\s+(?:the\s+)?\w+\s*ambassador\s+"
+       r"(?:\w+\s+){0,4}?to\s+(?P<v>leave)\b"),
     _k("war", r"\b(?:trade\s+)?(?P<v>war)\s+between\b"),
     _k("change", r"\b(?P<v>disintegration|collapse|dissolution|emergence|invasion|occupation|"
        rf"coup)\s+(?:of|in)\s+(?:the\s+)?{_UPPER}", parties="own"),
