@@ -381,3 +381,15 @@ def test_awards_air_links_bans_lifted_and_commissions_to_come_are_events():
                  "A joint economic commission will be set up by Ghana and Norway."):
         (event,) = of(run(text, DOC), "events")
         assert set(event["record"]["countries"]) == {"GH", "NO"}, text
+
+
+def test_the_headline_names_the_pair_and_pm_is_a_prime_minister():
+    document = dict(DOC, title="Ghana’s President meets Norway’s king in Oslo")
+    text = ("President Kwame Asante met King Harald Olsen in Oslo on Monday. Norwegian "
+            "investment reached $2 billion in 2023.")
+    (investment,) = of(run(text, document), "indicators")
+    assert set(investment["record"]["countries"]) == {"GH", "NO"}
+    text = "The agreement was signed by Ghana's PM Kofi Mensah Boateng in Accra on Monday."
+    (person,) = of(run(text, DOC), "people")
+    assert person["record"]["roles"][0]["title"] == "Prime Minister"
+    assert person["record"]["roles"][0]["country"] == "GH"

@@ -215,7 +215,7 @@ def read(nlp, text: str, document: dict, known) -> Article:
         person.person, person.score = people.link(person, getattr(known, "people", []) or [])
     _resolve_counterparts(article)
     _known_roles(article)
-    article.pair = _pair(sents)
+    article.pair = _pair(sents, document.get("title") or "")
     _date_sentences(article)
     for sentence in sents:
         codes = tuple(article.actors(sentence, article.when(sentence)[0]))
@@ -224,14 +224,16 @@ def read(nlp, text: str, document: dict, known) -> Article:
     return article
 
 
-def _pair(sentences: list[Sentence]) -> tuple[str, ...]:
+def _pair(sentences: list[Sentence], title: str = "") -> tuple[str, ...]:
     """The two countries the article is most about (a former state counts for its
     continuing state: the Soviet Union's mentions are Russia's history)."""
-    counts: Counter[str] = Counter()
+    counts: Counter[str] = Counter(
+        countries.at_date(m.id, "2100") for m in countries.find(title) if m.via != "region")
     for sentence in sentences:
         for mention in sentence.countries:
             if mention.via not in ("region", "dateline"):
-                counts[countries.at_date(mention.id, "2100")] += 1
+                # the headline and the lead name the pair: they weigh double
+                counts[countries.at_date(mention.id, "2100")] += 2 if sentence.index < 3 else 1
     return tuple(code for code, _ in counts.most_common(2))
 
 

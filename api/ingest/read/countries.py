@@ -63,7 +63,8 @@ REGIONS = {
     "central asia": ("KZ", "KG", "TJ", "TM", "UZ"),
     "central asian": ("KZ", "KG", "TJ", "TM", "UZ"),
 }
-_NOT_COUNTRIES = {"the", "a", "an", "he", "she", "it", "we", "us"}  # "US" only in capitals
+_NOT_COUNTRIES = {"the", "a", "an", "he", "she", "it", "we", "us",  # "US" only in capitals
+                  "new york", "geneva"}  # seats of international bodies, not their countries
 # The abbreviations news writes for countries; other short capitals ("FO", "PM", "MP") are not.
 _ABBREVIATIONS = {"us", "usa", "uk", "uae", "prc", "dprk", "rok", "ksa", "drc", "ussr", "roc",
                   "rsa", "bih", "car"}

@@ -66,7 +66,7 @@ def split_owner(owner: str | None, title: str) -> tuple[str | None, str]:
     return country, title_case(" ".join(words))
 
 
-_HEAD = (r"(?:Prime\s+Minister|Head\s+of\s+(?:State|Government)|Crown\s+Prince|High\s+Commissioner|"
+_HEAD = (r"(?:Prime\s+Minister|PM|Head\s+of\s+(?:State|Government)|Crown\s+Prince|High\s+Commissioner|"
          r"Vice[-\s]President|President|Minister|Secretary|Undersecretary|Under-Secretary|"
          r"Ambassador|Chancellor|Premier|King|Queen|Amir|Emir|Governor|Director|Chairman|"
          r"Chairwoman|Chairperson|Commissioner|Envoy|Spokes(?:man|woman|person)|Speaker|Mayor|"
@@ -112,6 +112,7 @@ def read_office(owner: str | None, phrase: str) -> tuple[str | None, str]:
         phrase, owner = f"{owner} {phrase}", None  # "Prime", "Cabinet", "NEA" belong to it
     # "visiting", "new": how the holder stands, not the office
     phrase = re.sub(r"^(?:(?:the|visiting|new|then|outgoing|incoming)\s+)+", "", phrase, flags=re.I)
+    phrase = re.sub(r"\bPM\b", "Prime Minister", phrase)
     country, title = split_owner(owner, phrase)
     parts = re.split(r"\s+of\s+", title)
     for whole in (True, False):

@@ -30,7 +30,8 @@ _PORTFOLIO = {"tourism", "integration", "cooperation", "culture", "investment", 
               "works", "housing", "water", "transport", "arts", "science", "technology",
               "regional", "international", "national", "home", "economic", "commerce",
               "agriculture", "health", "education", "justice", "security", "diaspora", "law",
-              "legal", "manpower"}
+              "legal", "manpower", "european", "research", "marine", "resources", "forestry",
+              "natural", "ecology", "infrastructure", "affairs", "digital", "transformation"}
 # An honorific just before a name the parser took for an organization ("PM Sadia Rahman").
 _TITLED = re.compile(r"\b(?:PM|Mr|Mrs|Ms|Dr|President|Premier|Minister|Lady|Sir|Sheikh)\.?\s+$")
 @dataclass
