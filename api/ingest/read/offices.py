@@ -66,7 +66,8 @@ def split_owner(owner: str | None, title: str) -> tuple[str | None, str]:
     return country, title_case(" ".join(words))
 
 
-_HEAD = (r"(?:Prime\s+Minister|PM|Head\s+of\s+(?:State|Government)|Crown\s+Prince|High\s+Commissioner|"
+_HEAD = (r"(?:Prime\s+Minister|PM|Head\s+of\s+(?:State|Government)|Crown\s+Prince|"
+         r"High\s+Commissioner|"
          r"Vice[-\s]President|President|Minister|Secretary|Undersecretary|Under-Secretary|"
          r"Ambassador|Chancellor|Premier|King|Queen|Amir|Emir|Governor|Director|Chairman|"
          r"Chairwoman|Chairperson|Commissioner|Envoy|Spokes(?:man|woman|person)|Speaker|Mayor|"
