@@ -393,3 +393,11 @@ def test_the_headline_names_the_pair_and_pm_is_a_prime_minister():
     (person,) = of(run(text, DOC), "people")
     assert person["record"]["roles"][0]["title"] == "Prime Minister"
     assert person["record"]["roles"][0]["country"] == "GH"
+
+
+def test_a_form_of_address_is_no_part_of_the_office():
+    text = "His Excellency President Dr Kwame Asante Boateng received the delegation."
+    start = text.index("Kwame")
+    mention = Mention(start, start + len("Kwame Asante Boateng"), "Kwame Asante Boateng")
+    office(mention, text)
+    assert mention.title == "President"

@@ -42,6 +42,9 @@ HEADS = ("president", "king", "queen", "emir", "head of state", "crown prince")
 def title_case(title: str) -> str:
     words = re.sub(r"\s+", " ", title.strip()).split(" ")
     words = [w for w in words if w.lower() not in ("then", "former")]
+    while len(words) > 1 and words[0].lower().rstrip(".") in ("his", "her", "excellency", "h.e",
+                                                             "hon", "the", "visiting", "dr"):
+        words = words[1:]  # "His Excellency President": the office is "President"
     if words and words[-1].lower() in ("ministers", "presidents", "secretaries"):
         words[-1] = words[-1][:-1] if not words[-1].lower().endswith("ies") else \
             words[-1][:-3] + "y"
@@ -112,7 +115,8 @@ def read_office(owner: str | None, phrase: str) -> tuple[str | None, str]:
     if owner and not countries.lookup(owner.removesuffix("’s").removesuffix("'s")):
         phrase, owner = f"{owner} {phrase}", None  # "Prime", "Cabinet", "NEA" belong to it
     # "visiting", "new": how the holder stands, not the office
-    phrase = re.sub(r"^(?:(?:the|visiting|new|then|outgoing|incoming)\s+)+", "", phrase, flags=re.I)
+    phrase = re.sub(r"^(?:(?:the|visiting|new|then|outgoing|incoming|his|her|excellency|h\.\s?e\.|"
+                    r"hon\.?)\s+)+", "", phrase, flags=re.I)
     phrase = re.sub(r"\bPM\b", "Prime Minister", phrase)
     country, title = split_owner(owner, phrase)
     parts = re.split(r"\s+of\s+", title)
