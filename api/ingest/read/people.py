@@ -132,7 +132,8 @@ def find(doc_span, text: str, extra_names: list[str] = (), ents=None) -> list[Me
         name = clean(raw)
         if not name or not re.match(r"[A-Z]", name) or countries.lookup(name) or \
                 name.isupper() or \
-                name.split()[-1].lower() in _NOT_A_NAME or name.split()[0] in _STATE_WORDS or all(
+                name.split()[-1].lower() in _NOT_A_NAME | _PORTFOLIO | _NOT_NAMES or \
+                name.split()[0] in _STATE_WORDS or all(
                     w.lower() in _PORTFOLIO or w.lower() in _TITLE_WORDS for w in name.split()):
             continue
         offset = ent.start_char + raw.find(name) if name in raw else ent.start_char
