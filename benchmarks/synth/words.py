@@ -12,7 +12,7 @@ POOL = 1 << 20  # Zipf draws that every text is a slice of
 SAMPLE = 1000  # every SAMPLE-th record of each resource is checked through the schemas
 BATCH = 5000  # records per executemany
 SENTENCES = 24  # sentences per document
-SPLIT_TEXTS = 64  # documents from which a child process makes half the texts
+SPLIT_TEXTS = 64  # documents from which a child process makes some of the texts
 CONTEXT = 32
 SYLLABLES = (
     "ka lo mer ta vi sun dor pe ri gan to mu sel bra ne os qui fa len zor ha ti wen yu cap "
