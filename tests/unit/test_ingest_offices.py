@@ -401,3 +401,12 @@ def test_a_form_of_address_is_no_part_of_the_office():
     mention = Mention(start, start + len("Kwame Asante Boateng"), "Kwame Asante Boateng")
     office(mention, text)
     assert mention.title == "President"
+
+
+def test_a_single_agreement_named_after_including_and_a_value_of_one_deal():
+    text = "Ghana and Norway signed six agreements on Monday, including one on clean energy."
+    assert [d["record"]["title"] for d in of(run(text, DOC), "agreements")] == [
+        "Agreement on clean energy"]
+    text = "Brazil, which signed a R$21 billion energy deal with Ghana in March 2005, waits."
+    (deal,) = of(run(text, DOC), "agreements")
+    assert deal["record"]["value"] == {"amount": 21_000_000_000, "currency": "BRL"}

@@ -109,11 +109,11 @@ _COUNT_WORDS = re.compile(
 def _count_only(trigger: str, title: str) -> bool:
     """A plural with nothing of its own: "Three agreements", "4 MoUs", "Economic
     agreements"."""
+    if not _PLURAL_TRIGGER.search(trigger):
+        return False
     if re.match(r"^(?:(?:[$€£¥₹]|[A-Z]{1,3}\$)\s?\d|\d[\d.,]*\s*(?:bn|bln|billion|million|mln|"
                 r"crore)\b)", title, re.I):
         return True  # "$1bln worth contracts": a value, drafted as a figure
-    if not _PLURAL_TRIGGER.search(trigger):
-        return False
     rest = _COUNT_WORDS.sub(" ", lists.subject(title))
     return not re.search(r"\w", rest)
 
@@ -394,7 +394,8 @@ def item_title(item: lists.Item, umbrella: str) -> str:
     if not item.named and not lists.TRIGGER.search(" ".join(words.split()[:4])):
         head = "Treaty" if "treat" in umbrella else "MoU" if re.search(
             r"memorand|mou", umbrella) else "Agreement"
-        words = f"{head} on {words}"
+        subject = re.sub(r"^(?:on|for|about)\s+", "", words)  # "one on clean energy"
+        words = f"{head} on {subject}"
     return words[:1].upper() + words[1:]
 
 

@@ -209,7 +209,8 @@ def _direct(article: Article) -> list[dict]:
         around = article.text[slice(*quote.context)].replace(quote.text, " ")
         if lead and not quote.anonymous and (
                 published is None and _PAST_SAY.search(around) or how == "narrative" and (
-                    quote.carried is None and published[:7] == lead[:7])):
+                    quote.carried is None and published[:7] == lead[:7]
+                    and sentence.index not in article.told_by_cast)):
             # words with no date of their own are said on the day the report is about, not
             # on a day of the same weeks an earlier sentence told of; a flashback to
             # another year keeps its date

@@ -205,7 +205,10 @@ def find(sentence: str) -> Enumeration | None:
         fields = re.search(r"\b(?:fields?|areas?|spheres?)\s+of", intro.group(0))
         if umbrella is pronoun and sum(item.named for item in items) < 2 and not fields:
             continue  # "They are in the fields of X, Y and Z" after "signed 4 MoUs" is a list
-        if len(items) >= 2 or (items and plural_named):
+        # "six agreements, including one on X"; "including treaties on X": the treaties' list
+        including = "includ" in intro.group(0).lower() and not UMBRELLA.match(items[0].words) \
+            if items else False
+        if len(items) >= 2 or (items and (plural_named or including)):
             return Enumeration(umbrella, items, "\n" in sentence[start:end])
     return None
 

@@ -37,6 +37,7 @@ class Article:
     quotes: list[quotes.Quote] = field(default_factory=list)
     pair: tuple[str, ...] = ()
     dates_of: dict[int, tuple[str | None, str]] = field(default_factory=dict)
+    told_by_cast: set[int] = field(default_factory=set)  # dated by a story its people are in
 
     @property
     def id(self) -> str:
@@ -294,6 +295,8 @@ def _date_sentences(article: Article) -> None:
         if tense != "past":
             continue
         story = next((s for s in reversed(stories) if here & s.cast), None)
+        if story is not None:
+            article.told_by_cast.add(sentence.index)
         if story is None and latest is not None and not here & set().union(
                 *(s.cast for s in stories)):
             near = sentence.paragraph - latest.paragraph < NARRATIVE_PARAGRAPHS
