@@ -197,14 +197,15 @@ def _countries(article: Article, start: int, end: int, speaker_country, when) ->
 
 def _direct(article: Article) -> list[dict]:
     out = []
+    said_before = None  # the date the quote before was given
     for quote in article.quotes:
         if _a_name(quote.text):
             continue  # "the “Joint Declaration on Comprehensive Partnership”": a title
         sentence = article.sentences[quote.sentence]
         when, how = article.when(sentence)
         published = when if how in ("stated", "narrative") else None
-        if quote.carried is not None:
-            published, how = quote.carried, "narrative"  # the same remarks, the same day
+        if quote.carried is not None:  # the same remarks, the same day
+            published, how = said_before or quote.carried, "narrative"
         lead = article.lead_date()
         around = article.text[slice(*quote.context)].replace(quote.text, " ")
         if lead and not quote.anonymous and (
@@ -218,6 +219,7 @@ def _direct(article: Article) -> list[dict]:
         if published is None and article.ref is not None and not quote.anonymous and (
                 _PRESENT_SAY.search(around) or _PAST_SAY.search(around)):
             published, how = article.ref.isoformat(), "present"  # said for this report
+        said_before = published
         speaker = quote.speaker if quote.speaker is not None or quote.anonymous else \
             _referred(article, quote)
         author, speaker_country = _speaker(article, speaker)

@@ -104,10 +104,10 @@ class Article:
         return found[0] if found and found[0] in self.pair else None
 
     def lead_date(self) -> str | None:
-        """The date the report's lead states (its first three sentences), not ahead of the
-        report: the day of the event it reports."""
+        """The date the report's lead states (its first four sentences, the headline among
+        them), not ahead of the report: the day of the event it reports."""
         ref = self.ref.isoformat() if self.ref else None
-        for sentence in self.sentences[:3]:
+        for sentence in self.sentences[:4]:
             when, how = self.when(sentence)
             if how == "stated" and when and len(when) == 10 and (ref is None or when <= ref):
                 return when
