@@ -410,3 +410,11 @@ def test_a_single_agreement_named_after_including_and_a_value_of_one_deal():
     text = "Brazil, which signed a R$21 billion energy deal with Ghana in March 2005, waits."
     (deal,) = of(run(text, DOC), "agreements")
     assert deal["record"]["value"] == {"amount": 21_000_000_000, "currency": "BRL"}
+
+
+def test_a_page_stamp_is_not_the_day_of_the_event():
+    text = ("Ghana and Norway sign pacts\n\nPublished at 09:42 AM May 09 2024\n\nPresident Kwame "
+            "Asante welcomed the Norwegian king yesterday. “Our trade must grow,” the president "
+            "declared.")
+    (quote,) = [d for d in of(run(text, DOC), "commentary") if d["record"]["kind"] == "quote"]
+    assert quote["record"]["published"] == "2024-05-08"

@@ -16,6 +16,7 @@ from api.ingest.read import countries, dates, money, offices, people, quotes
 from api.ingest.read import text as layout_text
 from api.ingest.read.text import Layout, Sentence
 
+_STAMP = re.compile(r"\b(?:Published|Updated|Posted|Last\s+updated)\s*(?:at|on|:)", re.I)
 _NOW = re.compile(r"\b(?:now|currently|at present|presently|these days|today)\b", re.I)
 NARRATIVE_PARAGRAPHS = 2  # how far back a past-tense sentence looks for its date
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
@@ -107,7 +108,13 @@ class Article:
         """The date the report's lead states (its first four sentences, the headline among
         them), not ahead of the report: the day of the event it reports."""
         ref = self.ref.isoformat() if self.ref else None
-        for sentence in self.sentences[:4]:
+        stamped = 0
+        for sentence in self.sentences[:6]:
+            if _STAMP.search(sentence.text):
+                stamped += 1
+                continue  # "Published at 09:42 AM May 09 2025": the page's, not the event's
+            if sentence.index >= 4 + stamped:
+                break
             when, how = self.when(sentence)
             if how == "stated" and when and len(when) == 10 and (ref is None or when <= ref):
                 return when
