@@ -421,3 +421,11 @@ def test_a_page_stamp_is_not_the_day_of_the_event():
             "declared.")
     (quote,) = [d for d in of(run(text, DOC), "commentary") if d["record"]["kind"] == "quote"]
     assert quote["record"]["published"] == "2024-05-08"
+
+
+def test_a_body_named_by_its_acronym_alone():
+    text = ("Ghana and Norway discussed their cooperation within the OECD and the AfCFTA, and "
+            "the PKP Cargo deal worth FCFA 10 billion.")
+    names = {d["record"]["name"] for d in of(run(text, DOC), "organizations")}
+    assert {"OECD"} <= names
+    assert not names & {"PKP", "FCFA"}

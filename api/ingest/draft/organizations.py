@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pycountry
 from rapidfuzz import fuzz
 
 from api.domain.names import key
@@ -25,6 +26,10 @@ _BODY_WORD = re.compile(
     r"University|Corporation|Association|Organi[sz]ation|Chamber\s+of\s+Commerce"
     r"(?:\s+and\s+Industry)?|Secretariat|Foundation|Federation)"
     r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:and\s+)?[A-Z][\w’'-]*){0,4})?)\b")
+# A body the text names by its acronym alone: "within the CSTO", "talks with the GCC"
+_ACRONYM_USED = re.compile(r"\b(?:the|of|within|in|at|with|to|and)\s+(?P<acronym>[A-Z]{3,6})\b"
+                           r"(?!\s*\()(?!\s+[A-Z\d])(?!-)")  # not "PKP Cargo", not "FCFA 10"
+_CURRENCIES = {c.alpha_3 for c in pycountry.currencies}
 # Words that name no particular body: "Presidential Secretariat", "Joint Ministerial Commission"
 _GENERIC_WORDS = {"presidential", "joint", "national", "foreign", "permanent", "supreme", "central",
                   "federal", "state", "public", "general", "international", "regional",
@@ -229,6 +234,15 @@ def draft(article: Article) -> list[dict]:
                 name = " ".join(text[wider : start].split() + name.split())
             found.append((name, acronym, 0.7))
         spans = [(m.start, m.end) for m in sentence.people]
+        for match in _ACRONYM_USED.finditer(sentence.text):
+            start = sentence.start + match.start("acronym")
+            acronym = match.group("acronym")
+            if any(a <= start < b for a, b in inside) or countries.lookup(acronym) or \
+                    acronym in _CURRENCIES or \
+                    not _stands(article, acronym, start, sentence, spans, refused):
+                continue
+            inside.append((start, start + len(acronym)))
+            found.append((acronym, None, 0.5))
         for match in _BODY_WORD.finditer(sentence.text):
             start = sentence.start + match.start("name")
             name = " ".join(match.group("name").split())
