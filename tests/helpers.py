@@ -9,6 +9,7 @@ local cluster and the benchmarks use too.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import shutil
 import threading
@@ -96,13 +97,26 @@ def served(db: Path, log: Path | None = None, **env: str):
 
 
 class Readers:
-    """Threads reading the API for as long as they run: each read's (seconds, status, path)."""
+    """Threads reading the API for as long as they run: each read's (seconds, status, path).
+
+    A read whose connection is reset is sent once more, as a client may do with an
+    idempotent request (RFC 9110, 9.2.2): a process killed while it holds a request
+    cannot answer it, and the server's promise is that the next one is answered.
+    ``retried`` counts those second tries; a read fails only when the second fails too."""
 
     PATHS = ("/v1/agreements?limit=5", "/v1/countries/PK", "/healthz", "/v1/briefs/PK/RU")
 
     def __init__(self, base: str, threads: int = 3, timeout: float = 10.0) -> None:
         self.base, self.timeout, self.results, self.stop = base, timeout, [], threading.Event()
+        self.retried = 0
         self.threads = [threading.Thread(target=self._read, args=(i,)) for i in range(threads)]
+
+    def _get(self, path: str):
+        try:
+            return call("GET", self.base + path, timeout=self.timeout)[0]
+        except (ConnectionResetError, http.client.RemoteDisconnected):
+            self.retried += 1
+            return call("GET", self.base + path, timeout=self.timeout)[0]
 
     def _read(self, i: int) -> None:
         n = i
@@ -111,7 +125,7 @@ class Readers:
             n += 1
             started = time.monotonic()
             try:
-                status = call("GET", self.base + path, timeout=self.timeout)[0]
+                status = self._get(path)
             except OSError as exc:
                 status = repr(exc)
             self.results.append((time.monotonic() - started, status, path))

@@ -312,7 +312,8 @@ def _report(base, auth, db, feed_id, plan, reading, memory, killed, log) -> list
         f"{counts['queued']} still queued",
         f"{jobs['done']} jobs done, {jobs['failed']} failed ({unexplained} without a problem), "
         f"{jobs['queued'] + jobs['running']} open",
-        f"{len(reading.results)} reads, {len(failed_reads)} failed "
+        f"{len(reading.results)} reads ({reading.retried} sent again after a reset), "
+        f"{len(failed_reads)} failed "
         f"({Counter(failed_reads).most_common(3)}), p50 {times[len(times) // 2] * 1000:.0f} ms, "
         f"p99 {p99 * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms",
         f"killed with SIGKILL: {dict(killed)}",
