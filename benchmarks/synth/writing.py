@@ -72,15 +72,11 @@ def _sort_in_runs(conn: sqlite3.Connection) -> None:
     With temp_store = MEMORY its sorter never spills: it sorts one linked list of every
     record, each allocated on its own, and the merge passes miss the CPU cache; allowed
     temporary files, it sorts runs the size of the page cache (a small one, so they stay
-    in the CPU cache) and merges them: about half the CPU time. The file is read
-    through a memory map meanwhile.
+    in the CPU cache) and merges them: about half the CPU time.
     """
     conn.execute("PRAGMA temp_store = FILE")
     conn.execute(f"PRAGMA cache_size = {SORT_CACHE}")
     conn.execute("PRAGMA threads = 0")  # both cores are busy: helper threads only add work
-    # The small cache would read each table through read(2) once per index built on it;
-    # mapped, its pages are read in place (the kernel's copy of them, no copy per index).
-    conn.execute(f"PRAGMA mmap_size = {MMAP}")
 
 
 def _insert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], rows) -> None:
@@ -338,6 +334,9 @@ def synthesize(records: int, db_path: Path, *, seed: int = 0, progress: bool = T
             children.append(process)
         meta = _finish(corpus, conn, counts, digests, writer)  # while the link tables are made
         _sort_in_runs(conn)
+        # The small cache would read each table through read(2) once per index built on it;
+        # mapped, its pages are read in place (the kernel's copy, not one copy per index).
+        conn.execute(f"PRAGMA mmap_size = {MMAP}")
         conn.execute("BEGIN")
         for _, _, sql in deferred:  # those of the link tables are filled by the copy below
             conn.execute(sql)
