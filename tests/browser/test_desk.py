@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -172,7 +173,9 @@ def accept(driver, draft_id: str) -> str:
 
 def test_a_source_from_paste_to_the_brief(desk, browser):
     base, secret = desk
-    wait = WebDriverWait(browser, 15)
+    # the desk redraws a draft's item when it changes: an element found just before a
+    # redraw is stale, and the wait looks again
+    wait = WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException,))
 
     # The inbox, before and after the token.
     browser.get(f"{base}/desk")
@@ -379,7 +382,9 @@ def test_a_refused_correction_is_shown_beside_its_field(desk, browser):
         (d, k) for d in open_drafts(base, secret, document) for k in required if k in d["record"]
     )
     browser.get(f"{base}/desk/documents/{document}")
-    wait = WebDriverWait(browser, 15)
+    # the desk redraws a draft's item when it changes: an element found just before a
+    # redraw is stale, and the wait looks again
+    wait = WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException,))
     wait.until(lambda d: d.find_elements(By.ID, f"draft-{draft['id']}"))
     item(browser, draft["id"]).find_element(By.CSS_SELECTOR, '[data-act="accept"]').click()
     field = f'[data-path="{key}"]'
