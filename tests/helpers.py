@@ -78,6 +78,19 @@ def writable_app(db_path: Path, folder: Path, **config):
     return create_app(settings), db, Tokens(folder / "auth.db")
 
 
+def with_article(db_path: Path, folder: Path):
+    """A writable app holding the test article, and a curator's token.
+
+    Returns (client, auth headers, db, tokens, the article's document id)."""
+    app, db, tokens = writable_app(db_path, folder)
+    _, secret = tokens.create("curator")
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {secret}"}
+    response = client.post("/v1/documents", json=article(), headers=auth)
+    assert response.status_code == 201, response.get_json()
+    return client, auth, db, tokens, response.get_json()["id"]
+
+
 @contextlib.contextmanager
 def served(db: Path, log: Path | None = None, **env: str):
     """``gunicorn 'api:create_app()'`` with the project's config, on a free port, ready.

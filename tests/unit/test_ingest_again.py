@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from api.curation import queue
-from tests.helpers import article, writable_app
+from tests.helpers import with_article
 from tests.review_double import extract, open_drafts
 
 
@@ -28,13 +28,8 @@ class Reworded(queue.Ingest):
 
 @pytest.fixture
 def env(db_path, tmp_path):
-    app, db, tokens = writable_app(db_path, tmp_path)
-    _, secret = tokens.create("curator")
-    client = app.test_client()
-    auth = {"Authorization": f"Bearer {secret}"}
-    response = client.post("/v1/documents", json=article(), headers=auth)
-    assert response.status_code == 201, response.get_json()
-    return client, auth, db, response.get_json()["id"]
+    client, auth, db, _, document = with_article(db_path, tmp_path)
+    return client, auth, db, document
 
 
 def test_a_changed_extractor_does_not_propose_again_what_a_curator_decided(env):

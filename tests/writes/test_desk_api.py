@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from api.cli import main
 from api.curation import inbox
 from api.store.connections import open_readonly
-from tests.helpers import article, writable_app
+from tests.helpers import article, with_article
 from tests.review_double import HandDrafts, extract, open_drafts
 
 CORROBORATED = "2005-debt-rescheduling"
@@ -19,13 +19,7 @@ CORROBORATED = "2005-debt-rescheduling"
 @pytest.fixture
 def env(db_path, tmp_path):
     """A private database holding the test article and its drafts; a token of every scope."""
-    app, db, tokens = writable_app(db_path, tmp_path)
-    _, secret = tokens.create("curator")
-    client = app.test_client()
-    auth = {"Authorization": f"Bearer {secret}"}
-    response = client.post("/v1/documents", json=article(), headers=auth)
-    assert response.status_code == 201, response.get_json()
-    document = response.get_json()["id"]
+    client, auth, db, tokens, document = with_article(db_path, tmp_path)
     extract(client, auth, db, document, HandDrafts(restates=CORROBORATED))
     return client, auth, db, tokens, document
 

@@ -7,20 +7,14 @@ import json
 import pytest
 
 from api.curation import queue
-from tests.helpers import article, writable_app
+from tests.helpers import with_article
 from tests.review_double import HandDrafts, extract, open_drafts
 
 
 @pytest.fixture
 def env(db_path, tmp_path):
     """A private database holding the test article, and a token with every scope."""
-    app, db, tokens = writable_app(db_path, tmp_path)
-    _, secret = tokens.create("curator")
-    client = app.test_client()
-    auth = {"Authorization": f"Bearer {secret}"}
-    response = client.post("/v1/documents", json=article(), headers=auth)
-    assert response.status_code == 201, response.get_json()
-    return client, auth, db, tokens, response.get_json()["id"]
+    return with_article(db_path, tmp_path)
 
 
 def by_resource(drafts, resource) -> dict:
