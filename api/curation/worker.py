@@ -39,7 +39,7 @@ ATTEMPTS = 2  # a killed job is tried once more
 POLL_S = 0.05  # how often a running child is watched
 IDLE_S = 0.25  # how long an empty queue is left before it is asked again
 BEAT_S = 1.0
-SCHEDULE_S = 1.0  # how often the feeds due are looked for
+SCHEDULE_S = 1.0  # how often the feeds due, and jobs left by a dead process, are looked for
 PR_SET_PDEATHSIG = 1
 
 
@@ -89,7 +89,7 @@ class Worker:
         log.info("worker on %s (pid %s)", self.tasks.path, os.getpid())
         while not self.stopping:
             self.beat()
-            self._schedule_feeds()  # between jobs too: a busy worker still polls on time
+            self._between_jobs()
             if not self.step():
                 time.sleep(IDLE_S)
             elif _rss(os.getpid()) > self.limits.memory:  # recycled: its supervisor restarts it
@@ -108,7 +108,8 @@ class Worker:
             self.last_beat = time.monotonic()
 
     def recover(self) -> int:
-        """Jobs left running by a process that is gone: back in line, or failed."""
+        """Jobs left running by a process that is gone (or by this worker, which runs
+        none between jobs): back in line, or failed."""
         found = 0
         for task, owner in self.tasks.running():
             if owner is not None and owner != os.getpid() and pid_alive(owner):
@@ -183,13 +184,14 @@ class Worker:
             jobs.update(writer, task.job, state="queued", started=None)
             return
         log.warning("job %s (%s) failed: %s, %d times", task.job, task.kind, why, ATTEMPTS)
-        self.tasks.finish(task.job)
         self.counts["failed"] += 1
         what = {"page": "The page could not be read", "feed": "The feed could not be read"}
         status = 422 if task.kind == "page" else 500
         stopped = what.get(task.kind, "The extraction was stopped")
         detail = f"{stopped}: {why} (tried {ATTEMPTS} times)."
         jobs.update(writer, task.job, state="failed", problem=problem(status, detail))
+        self.tasks.finish(task.job)  # after its outcome is kept: a worker killed between
+        # the two finds the task running and decides it again
 
     def _feed_killed(self, task: Task, why: str) -> None:
         """A feed's poll is not tried again at once: its back-off says when. An entry is."""
@@ -199,23 +201,26 @@ class Worker:
         if task.kind == "entry" and task.attempts < ATTEMPTS:
             self.tasks.requeue(task.job, why)
             return
-        self.tasks.finish(task.job)
         self.counts["failed"] += 1
         if task.kind == "feed":
             feeds.Feeds(self.db).failed(payload.get("feed", ""), f"The poll was stopped: {why}.")
         else:
             feeds.entry_failed(self.db, payload, f"Stopped: {why} (tried {ATTEMPTS} times).")
+        self.tasks.finish(task.job)
 
-    def _schedule_feeds(self) -> None:
+    def _between_jobs(self) -> None:
+        """Once a second at most, busy or idle: jobs a dead process left running go back
+        in line (between jobs no job of this worker runs), and the feeds due are polled."""
         from api.curation import feeds
 
         if time.monotonic() - self.last_schedule < SCHEDULE_S:
             return
         self.last_schedule = time.monotonic()
         try:
+            self.recover()
             feeds.schedule(self.db, self.tasks)
-        except Exception:  # the feeds cannot be read now: the next idle moment tries again
-            log.exception("the feeds could not be scheduled")
+        except Exception:  # the queue cannot be read now: the next moment tries again
+            log.exception("the intake queue could not be looked over")
 
 
 def _rss(pid: int) -> int:

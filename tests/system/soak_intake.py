@@ -27,10 +27,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import orjson
 import psutil
 
 from api.build.database import build
-from api.store.connections import open_readonly
+from api.curation.tasks import intake_file
+from api.processes import pid_alive
+from api.store.connections import open_readonly, sqlite3
 from api.store.tokens import Tokens
 from deploy.servers import ROOT, call, children, free_port
 from tests.helpers import Readers
@@ -333,13 +336,39 @@ def _report(base, auth, db, feed_id, plan, reading, memory, killed, log) -> list
     if unexplained:
         failures.append(f"{unexplained} failed job(s) without a problem")
     if counts["queued"]:
-        failures.append(f"{counts['queued']} entries never decided")
+        failures.append(f"{counts['queued']} entries never decided: {_undecided(db)}")
     server_errors = [s for s in failed_reads if isinstance(s, int) and s >= 500]
     if server_errors:
         failures.append(f"{len(server_errors)} read(s) answered a server error")
     if killed["worker"] < 1 or killed["gunicorn"] < 1:
         failures.append(f"the kills did not all happen: {dict(killed)}")
     return failures
+
+
+def _undecided(db: Path) -> list[str]:
+    """Each undecided entry's place in the intake line (its task, or none)."""
+    conn = sqlite3.connect(intake_file(db))
+    try:
+        tasks = {
+            orjson.loads(payload)["key"]: (state, attempts, owner, reason)
+            for payload, state, attempts, owner, reason in conn.execute(
+                "SELECT payload, state, attempts, owner, reason FROM tasks WHERE kind = 'entry'"
+            )
+        }
+        keys = [k for (k,) in conn.execute("SELECT key FROM feed_entries WHERE state = 'queued'")]
+    finally:
+        conn.close()
+    found = []
+    for key in keys:
+        task = tasks.get(key)
+        if task is None:
+            found.append(f"{key}: no task")
+        else:
+            state, attempts, owner, reason = task
+            alive = owner is not None and pid_alive(owner)
+            found.append(f"{key}: task {state}, tried {attempts}, owner {owner} "
+                         f"({'alive' if alive else 'gone'}), {reason}")  # fmt: skip
+    return found
 
 
 def main() -> int:

@@ -44,7 +44,7 @@ def run_feeds(db) -> dict[str, int]:
     """What the worker does when idle: queue the polls due, then run every feed and entry
     job (extraction jobs are left queued). Returns the kinds of jobs run."""
     worker = Worker(db, Limits(config.from_environment()), load_model=False)
-    worker._schedule_feeds()
+    worker._between_jobs()
     ran: dict[str, int] = {}
     _hold_extractions(db, "queued", "held")
     try:

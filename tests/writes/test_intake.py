@@ -5,7 +5,9 @@ and hosts a hostile client probed."""
 from __future__ import annotations
 
 import subprocess
+import time
 
+import psutil
 import pytest
 
 from api import config
@@ -129,6 +131,24 @@ def test_a_job_left_running_by_a_killed_worker_is_tried_again_then_fails(writabl
     assert job["state"] == "failed"
     assert "worker stopped while it ran this job" in job["problem"]["detail"]
     assert "tried 2 times" in job["problem"]["detail"]
+
+
+def test_a_running_worker_takes_back_a_job_whose_process_died_unreaped(writable):
+    client, auth, _, db = writable
+    location = client.post("/v1/documents", json=page_body(), headers=auth).headers["Location"]
+    gone = subprocess.Popen(["true"])  # exits, and nobody reaps it: a zombie keeps its pid
+    try:
+        deadline = time.monotonic() + 10
+        while psutil.Process(gone.pid).status() != psutil.STATUS_ZOMBIE:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        Tasks(db).claim(gone.pid)  # as a job's process that died without its worker seeing
+        running = worker(db)
+        running._between_jobs()  # what the worker does once a second, busy or idle
+        assert Tasks(db).counts() == {"queued": 1, "running": 0}
+        assert client.get(location, headers=auth).get_json()["state"] == "queued"
+    finally:
+        gone.wait()
 
 
 def test_the_worker_reads_a_queued_page_into_a_document(writable):
