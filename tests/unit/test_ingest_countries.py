@@ -23,10 +23,21 @@ def ids(text, when=None):
         ("Indo-Soviet friendship", ["IN", "SUHH"]),
         ("Burma and Ivory Coast", ["MM", "CI"]),
         ("The Express Tribune reported.", []),
+        ("US President Donald Trump flew to India.", ["US", "IN"]),
+        ("the U.S. and the ROK agreed; the FSM and PNG signed", ["US", "KR", "FM", "PG"]),
+        ("They told us the PM and the FO would decide.", []),
+        ("a target of 10 billion US dollars, or US$ 4 billion, in U.S. dollars", []),
     ],
 )
 def test_countries_from_names_demonyms_and_capitals(text, expected):
     assert ids(text) == expected
+
+
+def test_a_city_followed_by_its_country_is_an_address_a_venue_not_a_party():
+    found = countries.find("They met at the KLCC, Kuala Lumpur, Malaysia, on Sunday. Tokyo said.")
+    assert [(m.id, m.via, m.venue) for m in found] == [
+        ("MY", "capital", True), ("MY", "name", True), ("JP", "capital", False),
+    ]  # fmt: skip
 
 
 def test_a_capital_after_in_is_a_venue_not_a_party():

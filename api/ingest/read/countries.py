@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import countrynames
 import pycountry
@@ -66,10 +66,15 @@ REGIONS = {
 _NOT_COUNTRIES = {"the", "a", "an", "he", "she", "it", "we", "us",  # "US" only in capitals
                   "new york", "geneva"}  # seats of international bodies, not their countries
 # The abbreviations news writes for countries; other short capitals ("FO", "PM", "MP") are not.
-_ABBREVIATIONS = {"us", "usa", "uk", "uae", "prc", "dprk", "rok", "ksa", "drc", "ussr", "roc",
-                  "rsa", "bih", "car"}
+_ABBREVIATIONS = {"us": "US", "usa": "US", "uk": "GB", "uae": "AE", "prc": "CN", "dprk": "KP",
+                  "rok": "KR", "ksa": "SA", "drc": "CD", "ussr": "SUHH", "roc": "TW",
+                  "rsa": "ZA", "bih": "BA", "car": "CF", "fsm": "FM", "png": "PG"}
 # "South American countries", "Latin American": a region, not the United States.
-_NOT_A_STATE = re.compile(r"\b(?:South|North|Latin|Central|Pan|Ibero|Afro)[\s-]+Americans?\b")
+# "US dollars", "US$": a currency, not the United States.
+_NOT_A_STATE = re.compile(
+    r"\b(?:South|North|Latin|Central|Pan|Ibero|Afro)[\s-]+Americans?\b"
+    r"|\bU\.?S\.?(?:\s*\$|\s+[Dd]ollars?\b)"
+)
 # A dateline: "SEOUL, Nov. 1 (Agency) --" or "Colombo, July 3:" at the head of a paragraph.
 _DATELINE = re.compile(r"^[,.]?\s*(?:\(|[A-Z][a-z]{2,8}\.?\s+\d|\d{1,2}\s+[A-Z][a-z]{2}|[-–—:])")
 _VENUE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", re.I)
@@ -108,13 +113,16 @@ def lookup(name: str) -> tuple[str, str] | None:
     k = key(name)
     if k.startswith("the "):
         k = k[4:]
+    if _abbreviation(name):  # "US", "U.S.", "FSM"
+        code = _ABBREVIATIONS[_bare(name).lower()]
+        return code, "former" if len(code) == 4 else "name"
     if not k or k in _NOT_COUNTRIES:
         return None
     if k in _FORMER_NAMES:
         return _FORMER_NAMES[k], "former"
     if k in _capitals():
         return _capitals()[k], "capital"
-    if len(k) <= 3 and (name != name.upper() or k not in _ABBREVIATIONS):
+    if len(k) <= 3:
         return None  # "FO" is the Foreign Office and "PM" a prime minister, not islands
     code = countrynames.to_code(name.removeprefix("the ").removeprefix("The "))
     if code and code != "FAIL":
@@ -152,7 +160,22 @@ def find(text: str, offset: int = 0, exclude: list[tuple[int, int]] = ()) -> lis
         for match in re.finditer(rf"\b{region}\b", text, re.I):
             found.extend(Mention(offset + match.start(), offset + match.end(), c, "region")
                          for c in ids)
-    return sorted(found, key=lambda m: m.start)
+    return _addresses(sorted(found, key=lambda m: m.start), text, offset)
+
+
+def _addresses(found: list[Mention], text: str, offset: int) -> list[Mention]:
+    """"Kuala Lumpur, Malaysia" is an address: the city and its country are both a venue."""
+    for i in range(len(found) - 1):
+        city, country = found[i], found[i + 1]
+        if (
+            city.via == "capital"
+            and country.id == city.id
+            and country.via in ("name", "demonym")
+            and text[city.end - offset : country.start - offset] == ", "
+        ):
+            found[i] = replace(city, venue=True)
+            found[i + 1] = replace(country, venue=True)
+    return found
 
 
 def _mention(chunk: str, start: int, text: str, offset: int) -> list[Mention]:
@@ -172,7 +195,7 @@ def _mention(chunk: str, start: int, text: str, offset: int) -> list[Mention]:
     if hit is None:
         return []
     code, how = hit
-    if how == "name" and key(clean) not in _names_of(code):
+    if how == "name" and key(clean) not in _names_of(code) and not _abbreviation(clean):
         how = "demonym"
     line = text[text.rfind("\n", 0, start) + 1 : start]
     dateline = not line.strip() and bool(_DATELINE.match(text[start + len(clean) :]))
@@ -181,6 +204,14 @@ def _mention(chunk: str, start: int, text: str, offset: int) -> list[Mention]:
     if how == "capital" and dateline:
         how = "dateline"  # where the reporter files from, not what the story is about
     return [Mention(offset + start, offset + start + len(clean), code, how, venue, city)]
+
+
+def _bare(name: str) -> str:
+    return name.removeprefix("the ").removeprefix("The ").replace(".", "")
+
+
+def _abbreviation(name: str) -> bool:
+    return _bare(name).isupper() and _bare(name).lower() in _ABBREVIATIONS
 
 
 @functools.cache
