@@ -429,3 +429,40 @@ def test_a_body_named_by_its_acronym_alone():
     names = {d["record"]["name"] for d in of(run(text, DOC), "organizations")}
     assert {"OECD"} <= names
     assert not names & {"PKP", "FCFA"}
+
+
+def test_a_name_the_parser_cut_short_at_its_start_is_read_whole():
+    from spacy.tokens import Span
+
+    from api.ingest import load_model
+    from api.ingest.read import people
+
+    text = "President Ama Mensah met her Togolese counterpart Kossi Yawo Agbeko in Lomé."
+    doc = load_model()(text)
+    last = next(t.i for t in doc if t.text == "Agbeko")
+    doc.ents = [Span(doc, last, last + 1, label="PERSON")]  # as the parser tags some names
+    assert [m.name for m in people.find(doc[:], text)] == ["Kossi Yawo Agbeko"]
+    doc.ents = [Span(doc, 2, 3, label="PERSON")]  # "Mensah": the office before is no name
+    assert [m.name for m in people.find(doc[:], text)] == ["Ama Mensah"]
+
+
+def test_chief_of_staff_is_an_office_not_a_name():
+    text = "Present were Secretary of Trade Lorin Kabua and Chief of Staff Leo Kabua Jr. today."
+    names = {d["record"]["name"] for d in of(run(text, DOC), "people")}
+    assert not any(name.startswith(("Staff", "Chief")) for name in names), names
+
+
+def test_a_sentence_saying_what_counted_agreements_touch_on_lists_them():
+    text = ("Ghana and Togo signed three agreements and two memorandums of understanding on "
+            "Tuesday. They touch on fisheries, customs, road transport, tourism and power "
+            "trading.")
+    titles = sorted(d["record"]["title"] for d in of(run(text, DOC), "agreements"))
+    assert len(titles) == 5, titles
+    assert any("fisheries" in t for t in titles) and any("power trading" in t for t in titles)
+    assert all(d["record"]["status"] == "signed" for d in of(run(text, DOC), "agreements"))
+
+
+def test_they_touch_on_without_a_count_before_lists_no_agreements():
+    text = ("The two presidents spoke for an hour in Lomé on Tuesday. They touch on fisheries, "
+            "customs, road transport and tourism in every meeting.")
+    assert of(run(text, DOC), "agreements") == []

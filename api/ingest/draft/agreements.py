@@ -175,13 +175,17 @@ def draft(article: Article) -> list[dict]:
     carried = None  # the status and date an umbrella sentence gives the list after it
     listed = any(lists.find(sentence.text) for sentence in article.sentences)
     noun = "agreements"  # what the last count named: "They" in the next sentence are these
+    counted = None
     for sentence in article.sentences:
         found = lists.find(sentence.text)
+        if found is not None and lists.PRONOUN.match(found.umbrella.group(0)) and not counted:
+            found = None  # "They touch on X and Y" lists agreements only after a count of them
         if found is not None:
             made = _enumerated(article, sentence, found, carried, noun)
             if made:
                 carried = made[0]["record"]["status"], made[0]["record"]["date"]
             out += made
+            counted = None
             continue
         out += _single(article, sentence, listed, carried)
         counted = lists.UMBRELLA.search(sentence.text)

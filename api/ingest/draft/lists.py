@@ -24,6 +24,9 @@ _SIGNED = (r"(?:\s+(?:were|was|have\s+been|had\s+been|are|being)?\s*(?:signed|in
 _WHEN = (r"(?:\s+(?:on|in|at|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
          r"Sunday|week|month|\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4})?|[A-Z][a-z]+\s+\d{1,2}(?:,\s+\d{4})?|"
          r"[A-Z][a-z]+)|\s+(?:yesterday|today))?")
+# "They touch on X, Y and Z" after "signed three agreements": what the counted ones are on
+_TOPICAL = (r"(?:touch(?:es|ed)?\s+on|deal(?:s|t)?\s+with|span(?:s|ned)?|concern(?:s|ed)?|"
+            r"focus(?:es|ed)?\s+on|relate(?:s|d)?\s+to|address(?:es|ed)?)")
 _INTRO = re.compile(
     r"^\s+(?:signed\s+)?(?:were|are)\s+(?=(?:an?|the|one|two)\s)|"
     rf"^(?:\s*\([A-Za-z]{{2,8}}\))?{_SIGNED}{_WHEN}(?:\s*(?:\([^)]*\))?\s*(?::|[,—–-]\s*"
@@ -31,7 +34,7 @@ _INTRO = re.compile(
     r"(?:(?:are|were)\s+(?=in\s+the\s+(?:fields?|areas?|spheres?)\s+of))?"
     r"(?:including|includ(?:e|es|ed)|cover(?:s|ed|ing)?|on|in\s+the\s+(?:fields?|areas?|"
     r"spheres?)\s+of|concerning|relating\s+to|related\s+to|dealing\s+with|regarding|"
-    r"ranging\s+from|such\s+as|namely)\s+)", re.I)
+    rf"ranging\s+from|such\s+as|namely|{_TOPICAL})\s+)", re.I)
 _NOT_LIST = re.compile(
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
     r"april|may|june|july|august|september|october|november|december|the\s+(?:occasion|"
@@ -202,7 +205,7 @@ def find(sentence: str) -> Enumeration | None:
             items.append(Item(a, b, words, bool(TRIGGER.match(words))))
         plural_named = umbrella is not pronoun and umbrella.group("count") is None and not re.match(
             r"(?:documents|instruments|texts)", umbrella.group("noun"), re.I)
-        fields = re.search(r"\b(?:fields?|areas?|spheres?)\s+of", intro.group(0))
+        fields = re.search(rf"\b(?:fields?|areas?|spheres?)\s+of|^\s+{_TOPICAL}", intro.group(0))
         if umbrella is pronoun and sum(item.named for item in items) < 2 and not fields:
             continue  # "They are in the fields of X, Y and Z" after "signed 4 MoUs" is a list
         # "six agreements, including one on X"; "including treaties on X": the treaties' list

@@ -73,7 +73,7 @@ _TITLE_WORDS = {
     "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "first", "lady", "sir", "minister-",
     "parliamentary", "under-secretary", "permanent", "high", "commissioner", "envoy",
     "special", "presidential", "spokesman", "spokeswoman", "spokesperson", "mayor", "sheikh",
-    "highness", "majesty", "royal", "adviser", "advisor",
+    "highness", "majesty", "royal", "adviser", "advisor", "staff",
 }
 
 
@@ -128,7 +128,16 @@ def find(doc_span, text: str, extra_names: list[str] = (), ents=None) -> list[Me
                 end += 2  # "Kim Do" + "-hyun"
             else:
                 break
-        raw = ent.doc[ent.start : end].text.split("/")[0]  # "Ana Ruiz/Agency": a credit
+        begin = ent.start
+        while begin > 0 and ent.start - begin < 3 and not doc[begin].is_sent_start:
+            token = doc[begin - 1]  # "counterpart Samia Suluhu" + "Hassan": cut short before
+            low = token.text.lower()
+            if token.pos_ != "PROPN" or not token.is_title or token.ent_type_ or \
+                    low in _TITLE_WORDS | _OFFICE_WORDS | _PORTFOLIO | ADDRESS_WORDS or \
+                    countries.lookup(token.text):
+                break
+            begin -= 1
+        raw = ent.doc[begin:end].text.split("/")[0]  # "Ana Ruiz/Agency": a credit
         name = clean(raw)
         if not name or not re.match(r"[A-Z]", name) or countries.lookup(name) or \
                 name.isupper() or \
@@ -136,7 +145,8 @@ def find(doc_span, text: str, extra_names: list[str] = (), ents=None) -> list[Me
                 name.split()[0] in _STATE_WORDS or all(
                     w.lower() in _PORTFOLIO or w.lower() in _TITLE_WORDS for w in name.split()):
             continue
-        offset = ent.start_char + raw.find(name) if name in raw else ent.start_char
+        start_char = doc[begin].idx
+        offset = start_char + raw.find(name) if name in raw else start_char
         found.append(Mention(offset, offset + len(name), name))
     for mention in found:
         office(mention, text)
