@@ -466,3 +466,15 @@ def test_they_touch_on_without_a_count_before_lists_no_agreements():
     text = ("The two presidents spoke for an hour in Lomé on Tuesday. They touch on fisheries, "
             "customs, road transport and tourism in every meeting.")
     assert of(run(text, DOC), "agreements") == []
+
+
+def test_the_host_of_a_summit_named_as_its_venue_is_not_one_of_the_pair():
+    text = ("Chile and Ghana agree to double trade\n\n"
+            "Ghanaian President Ama Mensah and Chilean President Rodrigo Soto held talks on "
+            "the sidelines of the summit in Kuala Lumpur, Malaysia, on Sunday.\n\n"
+            "The leaders met at the convention centre, Kuala Lumpur, Malaysia, for an hour.\n\n"
+            "Both leaders agreed to raise trade between the two countries to $2 billion by "
+            "2030.")
+    out = run(text, {**DOC, "title": "Chile and Ghana agree to double trade"})
+    targets = of(out, "indicators")
+    assert targets and all(set(d["record"]["countries"]) == {"CL", "GH"} for d in targets)

@@ -240,8 +240,10 @@ def _pair(sentences: list[Sentence], title: str = "") -> tuple[str, ...]:
     for sentence in sentences:
         for mention in sentence.countries:
             if mention.via not in ("region", "dateline"):
-                # the headline and the lead name the pair: they weigh double
-                counts[countries.at_date(mention.id, "2100")] += 2 if sentence.index < 3 else 1
+                # the headline and the lead name the pair: they weigh double; a venue ("in
+                # Kuala Lumpur, Malaysia") may only host the pair: it weighs half
+                weight = 0.5 if mention.venue else 2 if sentence.index < 3 else 1
+                counts[countries.at_date(mention.id, "2100")] += weight
     return tuple(code for code, _ in counts.most_common(2))
 
 
