@@ -478,3 +478,21 @@ def test_the_host_of_a_summit_named_as_its_venue_is_not_one_of_the_pair():
     out = run(text, {**DOC, "title": "Chile and Ghana agree to double trade"})
     targets = of(out, "indicators")
     assert targets and all(set(d["record"]["countries"]) == {"CL", "GH"} for d in targets)
+
+
+def test_a_meeting_told_as_held_then_dated_and_recalled_is_one_draft():
+    text = ("Estonia and Latvia hold their first joint cabinet meeting\n\n"
+            "A joint meeting of the Estonian and Latvian governments has been held at the "
+            "old town hall in Riga.\n\n"
+            "The meeting, chaired by the prime ministers of the two countries, was the first "
+            "of its kind in 2024.\n\n"
+            "The meeting was held on 9 May, the day the treaty between Sweden and Denmark "
+            "was signed two centuries ago.\n\n"
+            "‘Today’s meeting shows how close our two countries are,’ the prime minister of "
+            "Estonia said.")
+    meetings = of(run(text, {**DOC, "title": text.split("\n")[0]}), "meetings")
+    assert len(meetings) == 1, [m["record"]["title"] for m in meetings]
+    record = meetings[0]["record"]
+    assert set(record["countries"]) == {"EE", "LV"}
+    assert record["date"] == "2024-05-09"
+    assert len(record["sources"]) >= 3

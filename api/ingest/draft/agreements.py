@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 
 from api.ingest.draft import lists
 from api.ingest.draft.shape import make, sentence_case
-from api.ingest.read import countries
+from api.ingest.read import countries, dates
 from api.ingest.read.article import Article
 
 _TRIGGER = re.compile(
@@ -403,10 +403,6 @@ def item_title(item: lists.Item, umbrella: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _same_time(a: str | None, b: str | None) -> bool:
-    return a is None or b is None or a.startswith(b) or b.startswith(a)
-
-
 _BARE = {"agreement", "accord", "treaty", "deal", "pact", "mou", "memorandum", "contract",
          "protocol", "convention", "arrangement"}
 
@@ -421,7 +417,7 @@ def _merge(drafts: list[dict]) -> list[dict]:
         if draft.pop("again", False):
             bare = record["title"].lower() in _BARE  # "The accord follows ...": no date of its own
             same = next((e for e in reversed(out) if set(e["record"]["countries"]) ==
-                         set(record["countries"]) and (bare or _same_time(
+                         set(record["countries"]) and (bare or dates.compatible(
                              e["record"]["date"], record["date"]))), None)
         for earlier in out if same is None else ():
             theirs = lists.subject(earlier["record"]["title"])
@@ -429,7 +425,7 @@ def _merge(drafts: list[dict]) -> list[dict]:
                     record["sources"][0]["start"] and (
                     mine == theirs or fuzz.token_set_ratio(mine, theirs) >= 95) and \
                     set(earlier["record"]["countries"]) == set(record["countries"]) and \
-                    _same_time(earlier["record"]["date"], record["date"]):
+                    dates.compatible(earlier["record"]["date"], record["date"]):
                 same = earlier
                 break
         if same is None:

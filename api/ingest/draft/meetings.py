@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from api.ingest.draft.shape import make
-from api.ingest.read import countries, offices
+from api.ingest.read import countries, dates, offices
 from api.ingest.read.article import Article
 
 _TRIGGER = re.compile(
@@ -40,6 +40,9 @@ _OFFICE_ONLY = re.compile(
     rf"(?P<owner>[A-Z][\w-]+)(?:’s|'s)?\s+(?P<title>{offices.OFFICE})(?:’s|'s)?"
     r"(?!\s+[A-Z])",
 )
+# "A joint meeting of the two cabinets has been held in Vilnius": a meeting told as held
+_HELD = re.compile(r"\b(?:was|were|has\s+been|have\s+been|is\s+being)\s+held\b|\btook\s+place\b",
+                   re.I)
 _MULTI_WORDS = re.compile(r"\b(?:meetings|capitals|leaders\s+have\s+since)\b", re.I)
 
 
@@ -67,7 +70,10 @@ def draft(article: Article) -> list[dict]:
             continue  # "his visit" refers back to a visit already drafted
         dated_venue = bool(sentence.dates) and (venue is not None or
                                                 article.actors(sentence, when))
-        if not participants and not destination and not summit and not dated_venue:
+        held = _HELD.search(sentence.text) and (venue is not None or
+                                                len(article.actors(sentence, when)) >= 2)
+        if not participants and not destination and not summit and not dated_venue and \
+                not held:
             continue
         head = any((p.get("role") or "").lower() in offices.HEADS for p in participants)
         if sideline:
@@ -119,10 +125,17 @@ def draft(article: Article) -> list[dict]:
             "inferred": sorted(set(inferred)),
         }
         confidence = 0.45 + 0.2 * bool(when) + 0.15 * bool(participants) + 0.1 * (not padded)
-        out.append(make("meetings", record, confidence, reasons))
+        made = make("meetings", record, confidence, reasons)
+        # "The meeting was held on 9 May, the day ...": the meeting told before, dated now
+        made["back"] = bool(re.search(r"\b(?:the|this|that|today['’]s)\s+$",
+                                      sentence.text[: match.start()], re.I))
+        out.append(made)
         if sideline and summit:
             out.append(_summit_draft(article, sentence, summit, when, participants, result, venue))
-    return _merge(out)
+    merged = _merge(out)
+    for made in merged:
+        made.pop("back", None)
+    return merged
 
 
 def _who(record: dict) -> set[tuple]:
@@ -132,10 +145,12 @@ def _who(record: dict) -> set[tuple]:
 def _same_meeting(a: dict, b: dict) -> bool:
     """Two sentences telling of one meeting: the same countries, day and place, and the
     same people (or one sentence names none)."""
-    if set(a["countries"]) != set(b["countries"]) or a["kind"] == "summit" or \
-            b["kind"] == "summit":
+    if a["kind"] == "summit" or b["kind"] == "summit":
         return False
-    if not (a["date"] is None or b["date"] is None or a["date"] == b["date"]):
+    if set(a["countries"]) != set(b["countries"]) and (
+            _who(b) or not set(a["countries"]) < set(b["countries"])):
+        return False  # "the meeting was held on the day the pact between C and D ...": one
+    if not dates.compatible(a["date"], b["date"]):
         return False
     if a["location"] and b["location"] and a["location"] != b["location"]:
         return False
@@ -151,6 +166,10 @@ def _merge(drafts: list[dict]) -> list[dict]:
     for draft in drafts:
         record = draft["record"]
         same = next((d for d in out if _same_meeting(d["record"], record)), None)
+        if same is None and draft.pop("back", False) and out and not _who(record) and \
+                out[-1]["record"]["kind"] != "summit" and \
+                dates.compatible(out[-1]["record"]["date"], record["date"]):
+            same = out[-1]
         if same is None:
             out.append(draft)
             continue
@@ -159,7 +178,8 @@ def _merge(drafts: list[dict]) -> list[dict]:
         kept["participants"] += [p for p in record["participants"]
                                  if p not in kept["participants"]]
         kept["location"] = kept["location"] or record["location"]
-        kept["date"] = kept["date"] or record["date"]
+        if record["date"] and len(record["date"]) > len(kept["date"] or ""):
+            kept["date"] = record["date"]  # the day another sentence gives the year it told
         same["reasons"].append("told again in another sentence")
     return out
 

@@ -178,3 +178,9 @@ def _year_of_month(month: int, ref: date, future: bool) -> int:
     if future:
         return ref.year if month >= ref.month else ref.year + 1
     return ref.year if month <= ref.month else ref.year - 1
+
+
+def compatible(a: str | None, b: str | None) -> bool:
+    """Two dates that may be one: "2020" and "2020-09-17" may, two days may not (an
+    unknown date fits any)."""
+    return a is None or b is None or a.startswith(b) or b.startswith(a)
