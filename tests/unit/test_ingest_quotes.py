@@ -72,3 +72,14 @@ def test_reported_speech_of_a_person_named_in_apposition():
     (quote,) = quotes(text)
     assert quote["author"]["name"] == "Ana Duval"
     assert quote["published"] == "2024-03-11"  # "next year" is what she said, not when
+
+
+def test_a_quote_closed_by_two_single_marks_as_some_wires_print_it():
+    from api.ingest.read import quotes
+
+    text = ("The minister said: “We will open the bridge before the rains come.’’\n\n"
+            "He called the port the “front door’’ of the region.")
+    found = quotes.find(text, 0, len(text))
+    assert [q.text for q in found] == ["We will open the bridge before the rains come.",
+                                       "front door"]
+    assert text[found[0].start : found[0].end].endswith("’’")

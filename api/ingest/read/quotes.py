@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 _CLOSERS = {"“": "”", "‘": "’", '"': '"', "«": "»", "„": "“"}  # English, guillemets, German
+_DOUBLED = {"“": ("’’", "''")}  # “words’’: a closing double mark typed as two single ones
 SAY = (
     r"(?:said|says|say|told|tells|added|adds|stated|states|noted|notes|warned|warns|argued|"
     r"argues|insisted|insists|declared|declares|conveyed|termed|terms|called|calls|described|"
@@ -76,16 +77,22 @@ def _close(text: str, i: int, end: int):
     """The pieces of the quote opened at i and the offset past its closing mark."""
     opener = text[i]
     closer = _CLOSERS[opener]
+    closers = (closer, *_DOUBLED.get(opener, ()))
     pieces = []
     a = i + 1
     j = a
     while j < end:
         # jump to the next closing mark or line break (str.find keeps long texts linear)
-        marks = [k for k in (text.find(closer, j, end), text.find("\n", j, end)) if k >= 0]
+        marks = [k for k in (*(text.find(c, j, end) for c in closers), text.find("\n", j, end))
+                 if k >= 0]
         if not marks:
             return None
         j = min(marks)
         ch = text[j]
+        doubled = next((c for c in closers[1:] if text.startswith(c, j)), None)
+        if doubled:
+            pieces.append((a, j))  # “…’’: closed by two single marks, as some wires print
+            return pieces, j + len(doubled)
         if ch == closer and (closer != "’" or _closing_single(text, j)):
             pieces.append((a, j))
             return pieces, j + 1
