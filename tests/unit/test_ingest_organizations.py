@@ -96,3 +96,21 @@ def test_a_name_the_parser_cuts_before_of_keeps_its_place():
     found = names(text)
     assert "Coptic Orthodox Patriarchate of Alexandria" in found
     assert "Coptic Orthodox Patriarchate" not in found
+
+
+def test_a_well_known_body_named_by_its_acronym_alone_is_drafted_under_its_full_name():
+    text = ("Vietnam and Laos raised the dam within ASEAN last year, and the AU said it would "
+            "send observers to the border.")
+    found = drafted(text)
+    assert found.get("Association of Southeast Asian Nations") == "ASEAN", found
+    assert found.get("African Union") == "AU", found
+
+
+def test_summits_zones_news_letters_and_initiatives_are_no_bodies():
+    text = ("The Kenyan envoy presented her Letter of Credence before the Regional Summit. "
+            "Both sides discussed the Exclusive Economic Zone and the Green Corridor "
+            "Initiative. Latest News: the Heads of State of both countries will meet again.")
+    found = names(text)
+    for thing in ("Letter of Credence", "Regional Summit", "Green Corridor Initiative",
+                  "Latest News", "Heads of State"):
+        assert thing not in found, found

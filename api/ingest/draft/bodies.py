@@ -22,6 +22,30 @@ KIND = re.compile(
     r"Limited|Ltd|Inc|PLC|LLC|Bloc|Network|Observatory|Laboratory|Administration|"
     r"Directorate|Inspectorate|Police|Guard|Navy)\b")
 
+# International bodies news names by their acronym alone, with their names in full.
+WELL_KNOWN = {
+    "ADB": "Asian Development Bank", "AfDB": "African Development Bank",
+    "AIIB": "Asian Infrastructure Investment Bank", "APEC": "Asia-Pacific Economic Cooperation",
+    "ASEAN": "Association of Southeast Asian Nations", "AU": "African Union",
+    "CARICOM": "Caribbean Community", "CELAC": "Community of Latin American and Caribbean States",
+    "CIS": "Commonwealth of Independent States", "COMESA": "Common Market for Eastern and "
+    "Southern Africa", "CSTO": "Collective Security Treaty Organization",
+    "EAC": "East African Community", "EAEU": "Eurasian Economic Union",
+    "EBRD": "European Bank for Reconstruction and Development",
+    "ECOWAS": "Economic Community of West African States", "EU": "European Union",
+    "GCC": "Gulf Cooperation Council", "IAEA": "International Atomic Energy Agency",
+    "ICJ": "International Court of Justice", "IGAD": "Intergovernmental Authority on "
+    "Development", "IMF": "International Monetary Fund", "NATO": "North Atlantic Treaty "
+    "Organization", "OAS": "Organization of American States", "OECD": "Organisation for "
+    "Economic Co-operation and Development", "OIC": "Organisation of Islamic Cooperation",
+    "OPEC": "Organization of the Petroleum Exporting Countries", "OSCE": "Organization for "
+    "Security and Co-operation in Europe", "SAARC": "South Asian Association for Regional "
+    "Cooperation", "SADC": "Southern African Development Community",
+    "SCO": "Shanghai Cooperation Organisation", "UN": "United Nations",
+    "UNGA": "United Nations General Assembly", "UNSC": "United Nations Security Council",
+    "WHO": "World Health Organization", "WTO": "World Trade Organization",
+}
+
 # Abbreviations of things, not of bodies.
 _GENERIC = {
     "MOU", "MOUS", "MOC", "MOA", "LOI", "FTA", "FTAS", "ICT", "IT", "GDP", "GNP", "FDI",

@@ -167,7 +167,8 @@ _NOT_NAMED = re.compile(
     r"Government\s+of|Press\s+Release|Foreign\s+Ministry|Ministry\s+of\s+(?:Finance|Foreign|"
     r"Defen[cs]e|Interior|Trade|Commerce|Education|Health|Economy|Energy|Justice|Agriculture)|"
     r"(?:Palace|House|Museum|Hall|Area|Road|Square|Airport|Port|River|Lake|Sea|Strait|Bridge|"
-    r"Line|Project|Partnership|Ministry|Commission|Cooperation)$)|\s[-|–]\s|[’']s\s")
+    r"Line|Project|Partnership|Ministry|Commission|Cooperation|Summit|Zone|News|Notes|"
+    r"Credence|Relations|Initiative|Heads\s+of\s+State)$)|\s[-|–]\s|[’']s\s|^JavaScript$")
 
 
 def _currency(name: str) -> bool:
@@ -268,6 +269,8 @@ def draft(article: Article) -> list[dict]:
                 continue
             found.append((name, None, 0.6 if _BODY.search(name) else 0.5))
         for name, acronym, confidence in found:
+            if acronym is None and name in bodies.WELL_KNOWN:  # "ASEAN" alone: named in full
+                name, acronym = bodies.WELL_KNOWN[name], name
             if acronym is None and len(name.split()) > 1 and all(
                     w.lower() in _GENERIC_WORDS for w in name.split()[:-1]):
                 continue  # "Presidential Secretariat": no body in particular
