@@ -83,3 +83,13 @@ def test_a_quote_closed_by_two_single_marks_as_some_wires_print_it():
     assert [q.text for q in found] == ["We will open the bridge before the rains come.",
                                        "front door"]
     assert text[found[0].start : found[0].end].endswith("’’")
+
+
+def test_the_subject_says_what_follows_by_saying_not_the_person_it_praised():
+    from tests.ingest_helpers import run
+
+    text = ("President Ama Mensah praised Prime Minister Rodrigo Soto by saying, “His plan "
+            "for the port has changed the whole coast.”")
+    (quote,) = [d for d in run(text) if d["resource"] == "commentary"
+                and d["record"]["kind"] == "quote"]
+    assert quote["record"]["author"]["name"] == "Ama Mensah"

@@ -118,6 +118,8 @@ def _close(text: str, i: int, end: int):
 
 
 _SAY_WORD = re.compile(rf"^{SAY}$", re.I)
+_PARTICIPLE = re.compile(r",?\s+(?:by\s+)?(?:saying|adding|stating|noting|declaring|writing)"
+                         r"(?:\s+that)?[,:\s]*$", re.I)
 _CLAUSE_BREAK = ("while", "whereas", "but", "although", "adding", "saying", "according")
 
 
@@ -169,7 +171,9 @@ def attribute(quote: Quote, sentence_start: int, sentence: str, people: list) ->
     if before:
         window = outside_before[before[-1][1].end - sentence_start :]
         if not _ANONYMOUS.search(window):
-            quote.speaker = before[-1][1]
+            # "A praised B by saying, “...”": the one who says is the sentence's subject
+            subject = _PARTICIPLE.search(window) and not _ANONYMOUS.search(outside_before)
+            quote.speaker = before[0][1] if subject else before[-1][1]
             return
     if after and not _ANONYMOUS.search(outside_after[: after[0][1].start - quote.end]):
         quote.speaker = after[0][1]
