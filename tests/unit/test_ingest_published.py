@@ -497,3 +497,13 @@ def test_a_meeting_told_as_held_then_dated_and_recalled_is_one_draft():
     assert set(record["countries"]) == {"EE", "LV"}
     assert record["date"] == "2024-05-09"
     assert len(record["sources"]) >= 3
+
+
+def test_the_day_a_statement_was_issued_dates_the_words_quoted_from_it():
+    text = ("Togo and Benin agree to reopen the border\n\n"
+            "Mr Kofi Agbodjan, the spokesman of the presidency, announced the decision in a "
+            "statement he issued in Lomé on Tuesday.\n\n"
+            "He said: “Both governments want the lorries moving again before the harvest.”")
+    (quote,) = [d for d in of(run(text, {**DOC, "published": "2024-05-09"}), "commentary")
+                if d["record"]["kind"] == "quote"]
+    assert quote["record"]["published"] == "2024-05-07"  # the Tuesday before the Thursday

@@ -348,6 +348,10 @@ def _future(sentence: Sentence, offset: int) -> bool:
     return False
 
 
+_SPEECH_NOUNS = {"statement", "release", "communique", "communiqué", "remarks", "speech",
+                 "interview", "address", "briefing", "message", "letter", "declaration"}
+
+
 def _relative_clause(sentence: Sentence, offset: int) -> int | None:
     """Where the relative clause or the reported words the text at ``offset`` is in
     begin, or None."""
@@ -356,7 +360,8 @@ def _relative_clause(sentence: Sentence, offset: int) -> int | None:
     token = next((t for t in sentence.span if t.idx <= offset < t.idx + len(t.text)), None)
     while token is not None and token.head.i != token.i:
         if token.dep_ == "relcl":
-            return token.idx
+            # "in a statement he issued on Sunday": the statement's day is the sentence's
+            return None if token.head.lower_ in _SPEECH_NOUNS else token.idx
         token = token.head
     return next((a for _, _, a, b in quotes.reported(sentence.span) if a <= offset < b), None)
 
