@@ -507,3 +507,16 @@ def test_the_day_a_statement_was_issued_dates_the_words_quoted_from_it():
     (quote,) = [d for d in of(run(text, {**DOC, "published": "2024-05-09"}), "commentary")
                 if d["record"]["kind"] == "quote"]
     assert quote["record"]["published"] == "2024-05-07"  # the Tuesday before the Thursday
+
+
+def test_a_memorandum_with_its_acronym_in_brackets_keeps_its_subject():
+    text = ("Oman and Peru signed a memorandum of understanding (MoU) on consular cooperation "
+            "on Monday.")
+    (made,) = of(run(text, DOC), "agreements")
+    assert made["record"]["title"].endswith("on consular cooperation")
+
+
+def test_recent_agreements_and_deal_as_a_verb_are_no_agreements():
+    text = ("The cabinet asked the ministries to implement recent agreements signed with Peru. "
+            "Firms should deal with the outcome of these agreements quickly, the minister said.")
+    assert of(run(text, DOC), "agreements") == []

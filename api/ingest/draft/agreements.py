@@ -74,7 +74,7 @@ _ABOUT = re.compile(r"\s+(?:on|for|concerning|regarding)\s+(?!(?:Monday|Tuesday|
 _NAME_BEFORE = re.compile(r"(?<![\w-])(?P<name>(?:[A-Z][\w’'.–-]*\s+(?:(?:and|of|for|on|the)\s+"
                           r"(?=[A-Z]))?)+)$")
 # what may stand between an agreement's noun and its subject: "in August 2020", "(MOU)"
-_DATED = re.compile(r"(?:\s+in\s+(?:[A-Z][a-z]+\s+)?\d{4}|\s*\([A-Z]{2,8}s?\))"
+_DATED = re.compile(r"(?:\s+in\s+(?:[A-Z][a-z]+\s+)?\d{4}|\s*\([A-Z][A-Za-z]{1,7}s?\))"
                     r"(?=\s+(?:on|for|concerning|regarding)\s)")
 
 
@@ -103,7 +103,8 @@ _COUNT_WORDS = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     r"fourteen|fifteen|twenty|several|many|various|other|more|new|some|these|those|such|"
     r"economic|bilateral|several|a|number|of|series|package|set|the|and|signed|important|"
-    r"key|major|further|additional|various|different|intergovernmental|commercial)\b", re.I)
+    r"key|major|further|additional|various|different|intergovernmental|commercial|recent|"
+    r"latest|previous|earlier|past)\b", re.I)
 
 
 def _count_only(trigger: str, title: str) -> bool:
@@ -207,6 +208,15 @@ def draft(article: Article) -> list[dict]:
     return merged
 
 
+def _a_verb(sentence, match: re.Match) -> bool:
+    """"should deal with the outcome", "contracted to build": the word is a verb here."""
+    if sentence.span is None:
+        return False
+    start = sentence.start + match.start()
+    token = next((t for t in sentence.span if t.idx == start), None)
+    return token is not None and token.pos_ == "VERB"
+
+
 def _single(article: Article, sentence, listed: bool, carried) -> list[dict]:
     """The agreements a sentence names one by one: the first, and each later one with a
     subject of its own ("signed a memorandum on X and confirmed the entry into force of
@@ -217,7 +227,7 @@ def _single(article: Article, sentence, listed: bool, carried) -> list[dict]:
     for number, match in enumerate(_TRIGGER.finditer(sentence.text)):
         clause = sentence.text[previous_end : match.start()]
         previous_end = match.end()
-        if _refers_back(sentence, match):
+        if _refers_back(sentence, match) or _a_verb(sentence, match):
             continue
         umbrella = lists.UMBRELLA.match(sentence.text, match.start())
         if listed and umbrella and umbrella.group("count") and \
