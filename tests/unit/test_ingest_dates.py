@@ -62,3 +62,15 @@ def test_a_week_is_read_as_the_month_it_falls_in():
 def test_a_date_inside_a_quote_does_not_make_the_sentence_future():
     found = dates.find("“We will finish it,” she said on Wednesday.", 0, THURSDAY)
     assert [m.value for m in found] == ["2024-03-13"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The border was drawn 81 years ago.", "1943"),
+        ("They first met ten years ago in Lima.", "2014"),
+        ("On this day 30 years ago the treaty entered into force.", "1994-03-14"),
+    ],
+)
+def test_years_ago_are_read_against_the_document_date(sentence, expected):
+    assert [m.value for m in dates.find(sentence, 0, THURSDAY)] == [expected]

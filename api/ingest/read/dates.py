@@ -25,6 +25,9 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>1[6-9]\d\d|20\d\d)"
 
 _LEAD = r"\b(?:on|by|since|from|until|till)\s+"
+_COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "thirty": 30, "forty": 40,
+           "fifty": 50, "a hundred": 100}
 _NO_YEAR = r"\b(?!,?\s*\d)"
 _NOT_A_YEAR = (
     r"(?!\s*(?:%|per\s*cent|percent|million|billion|bn|m\b|km|tonnes|people|troops|units))"
@@ -45,6 +48,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("weekday", re.compile(
         r"(?:\b(?P<last>last|this\s+past|past|previous)\s+)?"
         r"\b(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)),
+    ("ago", re.compile(r"\b(?P<thisday>on\s+this\s+(?:very\s+)?day,?\s+)?(?P<count>\d{1,3}|"
+                       + "|".join(_COUNTS) + r")\s+years\s+ago\b", re.I)),
     ("relyear", re.compile(r"\b(?P<rel>last|this|next|previous|past|coming)\s+"
                            r"(?:(?:financial|fiscal|calendar)\s+)?year\b", re.I)),
     ("relmonth", re.compile(r"\b(?P<rel>last|this|next|previous|past|coming)\s+month\b", re.I)),
@@ -104,7 +109,7 @@ def find(text: str, offset: int = 0, ref: date | None = None,
                 continue
             taken.append((a, b))
             relative = kind in ("md", "dm", "m", "weekday", "relyear", "relmonth", "relweek",
-                                "relday")
+                                "relday", "ago")
             found.append(Mention(offset + a, offset + b, value, relative))
     return sorted(found, key=lambda m: m.start)
 
@@ -160,6 +165,13 @@ def _value(kind: str, match: re.Match, ref: date | None, future: bool) -> str | 
     if kind == "relday":
         shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[rel]
         return (ref + timedelta(days=shift)).isoformat()
+    if kind == "ago":  # "81 years ago" is a year; "on this day 81 years ago" a day
+        count = groups["count"].lower()
+        year = ref.year - (int(count) if count.isdigit() else _COUNTS[count])
+        if not groups.get("thisday"):
+            return f"{year:04d}"
+        return date(year, ref.month, min(ref.day, calendar.monthrange(year, ref.month)[1]))\
+            .isoformat()
     return None
 
 
