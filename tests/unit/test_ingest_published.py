@@ -520,3 +520,15 @@ def test_recent_agreements_and_deal_as_a_verb_are_no_agreements():
     text = ("The cabinet asked the ministries to implement recent agreements signed with Peru. "
             "Firms should deal with the outcome of these agreements quickly, the minister said.")
     assert of(run(text, DOC), "agreements") == []
+
+
+def test_a_reporter_credited_by_a_byline_is_neither_an_official_nor_an_op_ed_author():
+    text = ("Chile and Ghana sign a cocoa deal\n\nBy Ana Ruiz – Andes Wire:\n\n"
+            "Chile and Ghana signed an agreement on cocoa processing in Accra on Monday, the "
+            "two trade ministries said in a joint statement issued after the talks.")
+    document = {**DOC, "title": "Chile and Ghana sign a cocoa deal",
+                "authors": [{"name": "Ana Ruiz", "person": None}]}
+    out = run(text, document)
+    assert not [d for d in of(out, "people") if d["record"]["name"] == "Ana Ruiz"]
+    assert not [d for d in of(out, "commentary") if d["record"]["kind"] == "op_ed"]
+    assert of(out, "agreements")  # the byline is not the body: the story is still read

@@ -39,8 +39,8 @@ def _author(article: Article) -> dict | None:
 
 def _op_ed(article: Article) -> dict | None:
     author = _author(article)
-    if author is None or article.layout.byline is None:
-        return None
+    if author is None or article.layout.byline is None or article.reporter(author["name"]):
+        return None  # a report "By Ana Ruiz" is no op-ed of hers
     sources = []
     if article.layout.title:
         sources.append(article.cite(*article.layout.title))

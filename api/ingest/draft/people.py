@@ -28,7 +28,8 @@ def draft(article: Article) -> list[dict]:
         out.append(_new_person(article, person))
     for author in article.document.get("authors") or []:
         name = author.get("name")
-        if not name or author.get("person") or key(name) in seen_names:
+        if not name or author.get("person") or key(name) in seen_names or \
+                article.reporter(name):
             continue
         if any(key(name) in map(key, people.names_of(r)) for r in by_id.values()):
             continue

@@ -104,6 +104,12 @@ class Article:
         found = [m.id for m in countries.find(publisher) if m.via in ("name", "capital")]
         return found[0] if found and found[0] in self.pair else None
 
+    def reporter(self, name: str) -> bool:
+        """The author is credited as the reporter ("By Ana Ruiz", "Reporting by Ana Ruiz"):
+        the piece is a report, not the author's own commentary, and journalists are no
+        officials of the story."""
+        return bool(re.search(rf"\b[Bb]y\s+{re.escape(name)}\b", self.text))
+
     def lead_date(self) -> str | None:
         """The date the report's lead states (its first four sentences, the headline among
         them), not ahead of the report: the day of the event it reports."""

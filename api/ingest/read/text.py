@@ -70,6 +70,10 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# "By Ana Ruiz", "By Ana Ruiz – Agency:" above the story: a byline the metadata did not name
+_BYLINE = re.compile(r"^(?:By|BY)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*[-–—,|:]|\s*$)")
+
+
 def layout(text: str, document: dict) -> Layout:
     """Find the title (the first paragraph when it is the document's title), the byline
     (a short paragraph naming an author) and the body, which ends at a footer or comments
@@ -88,7 +92,8 @@ def layout(text: str, document: dict) -> Layout:
     authors = [a.get("name") for a in document.get("authors") or [] if a.get("name")]
     for a, b in paras[:4]:
         chunk = text[a:b]
-        if len(chunk) < 120 and any(name in chunk for name in authors):
+        if len(chunk) < 120 and (any(name in chunk for name in authors) or (
+                a < prose and _BYLINE.match(chunk))):
             byline = (a, b)
             body_start = max(body_start, b)
             break
