@@ -532,3 +532,18 @@ def test_a_reporter_credited_by_a_byline_is_neither_an_official_nor_an_op_ed_aut
     assert not [d for d in of(out, "people") if d["record"]["name"] == "Ana Ruiz"]
     assert not [d for d in of(out, "commentary") if d["record"]["kind"] == "op_ed"]
     assert of(out, "agreements")  # the byline is not the body: the story is still read
+
+
+def test_one_person_named_with_and_without_a_second_surname_is_one_draft_citing_each_office():
+    text = ("Peru and Chile renew their trade council\n\n"
+            "Peruvian Minister of Foreign Affairs, Luis Ortega Salas, received his Chilean "
+            "counterpart, Ana Ruiz, in Lima on Monday.\n\n"
+            "Luis Ortega said the council would meet twice a year. Chile's Foreign Minister Ana "
+            "Ruiz agreed.")
+    people = of(run(text, {**DOC, "title": "Peru and Chile renew their trade council"}),
+                "people")
+    names = sorted(d["record"]["name"] for d in people)
+    assert names == ["Ana Ruiz", "Luis Ortega Salas"], names
+    (ruiz,) = [d for d in people if d["record"]["name"] == "Ana Ruiz"]
+    quotes = [s["quote"] for s in ruiz["record"]["roles"][0]["sources"]]
+    assert any("Foreign Minister Ana Ruiz" in q for q in quotes), quotes

@@ -85,10 +85,10 @@ def _new_person(article: Article, person: people.Person) -> dict:
             "country": country,
             "from": None,
             "to": None,
-            # every place the text gives the office, the same office
+            # every place the text gives the office, however worded ("his Uruguayan
+            # counterpart", then "Uruguay's Foreign Minister")
             "sources": [article.cite(*span) for span in dict.fromkeys(
-                m.role_span for m in person.mentions
-                if m.role_span and m.title == titled.title)][:3],
+                m.role_span for m in person.mentions if m.role_span and m.title)][:4],
         })
         reasons.append(f"office '{titled.title}' written beside the name")
     record = {"name": person.name, "aliases": aliases, "roles": roles, "notes": [],

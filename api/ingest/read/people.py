@@ -248,7 +248,9 @@ def group(mentions: list[Mention]) -> list[Person]:
         for i, person in enumerate(people):
             full = key(person.name).split()
             if tokens == full or (len(tokens) == 1 and tokens[0] in full) or (
-                    1 < len(tokens) < len(full) and full[-len(tokens):] == tokens):
+                    1 < len(tokens) < len(full) and tokens in (full[-len(tokens):],
+                                                               full[:len(tokens)])):
+                # "Nin Novoa" of "Rodolfo Nin Novoa"; "Luis Videgaray" of "Luis Videgaray Caso"
                 home = i
                 break
         if home is None:
