@@ -547,3 +547,13 @@ def test_one_person_named_with_and_without_a_second_surname_is_one_draft_citing_
     (ruiz,) = [d for d in people if d["record"]["name"] == "Ana Ruiz"]
     quotes = [s["quote"] for s in ruiz["record"]["roles"][0]["sources"]]
     assert any("Foreign Minister Ana Ruiz" in q for q in quotes), quotes
+
+
+def test_the_visiting_president_of_a_country_visits_the_host_not_his_own_country():
+    text = ("Vice-President Kofi Mensah held talks with the visiting Togolese President Eyadema "
+            "Kossi at the presidential villa in Accra on Sunday.")
+    (meeting,) = of(run(text, DOC), "meetings")
+    record = meeting["record"]
+    assert (record["location"] or {}).get("country") != "TG"
+    assert "visits Togo" not in record["title"]
+    assert set(record["countries"]) == {"GH", "TG"}

@@ -255,6 +255,8 @@ def visit_destination(article: Article, sentence, when) -> dict | None:
     if not hit:
         return None
     code, how = hit
+    if any(m.via == "demonym" for m in countries.find(place)):
+        return None  # "the visiting Ghanaian President": where the visitor is from
     at = sentence.start + match.start("place")  # where the place is named
     if how == "capital":
         mention = countries.Mention(0, 0, code, how, False, place)
@@ -315,7 +317,9 @@ def _title(kind: str, participants: list[dict], location: dict | None, occasion)
     if kind in ("official_visit", "state_visit") and names and where:
         host = location.get("country") if location else None
         # a person does not visit their own country: the visitor is the one from elsewhere
-        visitors = [p.get("_name") or p.get("role") for p in participants
+        # (one known to be from elsewhere before one whose country is not known)
+        visitors = [p.get("_name") or p.get("role") for p in sorted(
+                        participants, key=lambda p: p.get("country") is None)
                     if (p.get("_name") or p.get("role")) and p.get("country") != host]
         if visitors:
             return f"{visitors[0]} visits {where}"
