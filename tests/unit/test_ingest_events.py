@@ -70,3 +70,13 @@ def test_statements_of_no_event_are_no_drafts():
             "Chile said it will continue to support Kenya within its internationally recognised "
             "borders. “We will reopen the border when the time is right,” the minister said.")
     assert events(text) == []
+
+
+def test_a_working_relationship_established_in_a_year_is_an_event_of_that_year():
+    from tests.ingest_helpers import of, run
+
+    text = ("The envoy praised the working relationship between Fiji and Chile that was "
+            "established in 1998 and hoped for more exchanges.")
+    events = of(run(text), "events")
+    assert [e["record"]["date"] for e in events] == ["1998"]
+    assert set(events[0]["record"]["countries"]) == {"FJ", "CL"}

@@ -95,8 +95,8 @@ KINDS = (
        r"recalled\s+(?:its|their|the)\s+ambassadors?|finished\s+repaying|repaid|displaced)\b"),
     _k("ambassadors", r"\b(?P<v>appointed|named|accredited)\s+(?:new\s+)?ambassadors?\b",
        venues=True),
-    _k("created", r"\b(?:partnership|relations|ties|commission|committee|council|cabinet|"
-       r"authority|mechanism|dialogue|forum)\b[^.;]{0,40}?\b(?P<v>established|created|set\s+up|"
+    _k("created", r"\b(?:partnership|relations|relationship|ties|commission|committee|council|"
+       r"cabinet|authority|mechanism|dialogue|forum)\b[^.;]{0,40}?\b(?P<v>established|created|set\s+up|"
        r"launched|founded)\s+(?:by\s+\w+\s+\w+\s+\w+\s+)?in\s+\d{4}|\b(?P<v2>established|"
        r"created|set\s+up|founded)\s+by\s+the\s+(?:two|three|both)\b"),
     _k("award", r"\b(?P<v>awarded|conferred|bestowed)\b[^.;]{0,60}?\b(?:Order|Medal|"
