@@ -79,7 +79,7 @@ def test_a_credit_line_a_deal_value_and_a_target_named_in_the_sentence_before():
     found = {(d["record"]["kind"], d["record"]["value"], d["record"]["period"])
              for d in of(run(text, DOC), "indicators")}
     assert found == {("trade", 2_000_000_000, "2023"), ("trade", 5_000_000_000, "2030"),
-                     ("credit_line", 300_000_000, None), ("deal_value", 90_000_000, None)}
+                     ("credit_line", 300_000_000, "2024"), ("deal_value", 90_000_000, "2024")}
 
 
 def test_an_organization_stating_after_a_quote_is_the_speaker():
@@ -557,3 +557,12 @@ def test_the_visiting_president_of_a_country_visits_the_host_not_his_own_country
     assert (record["location"] or {}).get("country") != "TG"
     assert "visits Togo" not in record["title"]
     assert set(record["countries"]) == {"GH", "TG"}
+
+
+def test_a_figure_told_without_a_date_covers_the_year_the_story_tells_of():
+    text = ("Peru and Chile sign defence deals\n\n"
+            "During the visit, Peru and Chile signed defence deals worth $3 billion, officials "
+            "of both sides confirmed.")
+    figures = of(run(text, {**DOC, "title": "Peru and Chile sign defence deals"}), "indicators")
+    assert figures and figures[0]["record"]["period"] == "2024"
+    assert "period" in figures[0]["record"]["inferred"]

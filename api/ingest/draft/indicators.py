@@ -158,6 +158,11 @@ def _figure(article: Article, sentence, amount, kind: str, label: str) -> dict |
         label = f"{label} target"
     elif period and (_ANNUAL.search(sentence.text) or how == "present"):
         period = period[:4]
+    elif period is None:  # "deals worth $3 billion were signed": in the year of the day the
+        when, how = article.story_date(sentence)  # story tells of, or of the report
+        if not when or len(when) < 10:
+            when, how = (article.ref.isoformat(), "present") if article.ref else (None, how)
+        period = when[:4] if when else None
     if how in ("present", "narrative") and not target:
         inferred.append("period")
     found = article.actors(sentence, when)
