@@ -566,3 +566,14 @@ def test_a_figure_told_without_a_date_covers_the_year_the_story_tells_of():
     figures = of(run(text, {**DOC, "title": "Peru and Chile sign defence deals"}), "indicators")
     assert figures and figures[0]["record"]["period"] == "2024"
     assert "period" in figures[0]["record"]["inferred"]
+
+
+def test_a_plural_office_before_two_names_gives_each_the_office_and_a_verb_is_no_office():
+    text = ("Peru and Chile hold a joint cabinet\n\n"
+            "The session, chaired by Prime Ministers of the two countries, Jonas Petrauskas "
+            "and Pedro Soto, was the first of its kind.\n\n"
+            "“I personally thank Prime Minister Soto for this,” Petrauskas said.")
+    people = of(run(text, {**DOC, "title": "Peru and Chile hold a joint cabinet"}), "people")
+    titles = {d["record"]["name"]: [r["title"] for r in d["record"]["roles"]] for d in people}
+    assert titles == {"Jonas Petrauskas": ["Prime Minister"], "Pedro Soto": ["Prime Minister"]}, \
+        titles

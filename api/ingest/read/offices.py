@@ -15,11 +15,13 @@ from api.ingest.read import countries
 # A word qualifying an office ("petroleum minister"), never a function word ("in Baku by").
 _QUALIFIER = (
     r"(?!(?:by|of|the|and|in|at|to|with|for|from|on|his|her|their|its|a|an|was|were|is|are|"
-    r"when|then|former|that|who)\b)[a-z]+"
+    r"when|then|former|that|who|as|thank|thanks|thanked|met|meets|told|tells|said|says|"
+    r"welcomed|welcomes|received|receives|invited|invites|called|urged|praised|congratulated|"
+    r"asked|visited|accompanied|joined|hosted|greeted|briefed|personally)\b)[a-z]+"
 )
 OFFICE = (
     r"(?:(?:deputy|vice|acting|interim|first|former|then|outgoing|incoming)[\s-]+)*"
-    r"(?:prime\s+minister|premier|president|chancellor|king|queen|emir|crown\s+prince|"
+    r"(?:prime\s+ministers?|premier|presidents?|chancellor|king|queen|emir|crown\s+prince|"
     r"foreign\s+minister|foreign\s+secretary|secretary\s+of\s+state|secretary[-\s]general|"
     r"ambassador|envoy|high\s+commissioner|army\s+chief|chief\s+of\s+army\s+staff|governor|"
     rf"(?:{_QUALIFIER}\s+){{0,2}}ministers?(?:\s+(?:of|for)\s+[a-z]+(?:\s+affairs)?)?|"
@@ -28,8 +30,9 @@ OFFICE = (
 # An office before a name: "Russian Prime Minister Vladimir Putin", "then president Yahya",
 # "his Pakistani counterpart Yousaf Raza Gilani".
 _OFFICE_BEFORE = re.compile(
-    rf"(?:(?P<owner>[A-Z][\w-]+)(?:’s|'s)?\s+)?(?:then[\s-]+|former\s+)?(?P<title>{OFFICE}),?\s+$",
-    re.I,
+    rf"(?:(?P<owner>[A-Z][\w-]+)(?:’s|'s)?\s+)?(?:then[\s-]+|former\s+)?(?P<title>{OFFICE})"
+    r"(?:\s+of\s+(?:the\s+)?(?:two|both)\s+(?:countries|nations|sides))?,?\s+$",  # "Prime
+    re.I,  # Ministers of the two countries, A and B"
 )
 # An office after a name: "Vladimir Putin, the Russian prime minister,".
 _OFFICE_AFTER = re.compile(
