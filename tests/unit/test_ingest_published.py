@@ -577,3 +577,11 @@ def test_a_plural_office_before_two_names_gives_each_the_office_and_a_verb_is_no
     titles = {d["record"]["name"]: [r["title"] for r in d["record"]["roles"]] for d in people}
     assert titles == {"Jonas Petrauskas": ["Prime Minister"], "Pedro Soto": ["Prime Minister"]}, \
         titles
+
+
+def test_a_quoted_name_with_a_comma_is_one_item_of_a_list():
+    text = ("Peru and Chile signed three memoranda on Monday, including a memorandum on the "
+            "“Green Ports, Clean Seas” programme and a memorandum on customs.")
+    titles = [d["record"]["title"] for d in of(run(text, DOC), "agreements")]
+    assert any("“Green Ports, Clean Seas”" in t for t in titles), titles
+    assert not any(t.endswith("Clean Seas”") and "Green" not in t for t in titles), titles

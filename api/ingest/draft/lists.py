@@ -102,7 +102,9 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 at = start + match.end()
             out.append((at, end))
             return out
-    cuts = [start] + [start + m.end() for m in re.finditer(r",", body)]
+    quoted = [m.span() for m in re.finditer(r"“[^”]*”|\"[^\"]*\"", body)]  # “A, B”: one name
+    cuts = [start] + [start + m.end() for m in re.finditer(r",", body)
+                      if not any(a < m.start() < b for a, b in quoted)]
     out = [(a, (cuts[i + 1] - 1) if i + 1 < len(cuts) else end) for i, a in enumerate(cuts)]
     last_start, last_end = out[-1]
     last = text[last_start:last_end]
