@@ -27,6 +27,7 @@ def ids(text, when=None):
         ("the U.S. and the ROK agreed; the FSM and PNG signed", ["US", "KR", "FM", "PG"]),
         ("They told us the PM and the FO would decide.", []),
         ("a target of 10 billion US dollars, or US$ 4 billion, in U.S. dollars", []),
+        ("their Indo-Pacific strategy and Indo-Soviet ties", ["IN", "SUHH"]),
     ],
 )
 def test_countries_from_names_demonyms_and_capitals(text, expected):

@@ -72,7 +72,7 @@ _ABBREVIATIONS = {"us": "US", "usa": "US", "uk": "GB", "uae": "AE", "prc": "CN",
 # "South American countries", "Latin American": a region, not the United States.
 # "US dollars", "US$": a currency, not the United States.
 _NOT_A_STATE = re.compile(
-    r"\b(?:South|North|Latin|Central|Pan|Ibero|Afro)[\s-]+Americans?\b"
+    r"\b(?:South|North|Latin|Central|Pan|Ibero|Afro)[\s-]+Americans?\b|\bIndo[-\s]Pacific\b"
     r"|\bU\.?S\.?(?:\s*\$|\s+[Dd]ollars?\b)"
 )
 # A dateline: "SEOUL, Nov. 1 (Agency) --" or "Colombo, July 3:" at the head of a paragraph.
