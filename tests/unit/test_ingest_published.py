@@ -585,3 +585,11 @@ def test_a_quoted_name_with_a_comma_is_one_item_of_a_list():
     titles = [d["record"]["title"] for d in of(run(text, DOC), "agreements")]
     assert any("“Green Ports, Clean Seas”" in t for t in titles), titles
     assert not any(t.endswith("Clean Seas”") and "Green" not in t for t in titles), titles
+
+
+def test_agreements_of_cooperation_on_a_list_of_fields_are_one_each():
+    text = ("Chile and Ghana yesterday signed agreements of cooperation on fisheries, mining "
+            "and sport during the visit. An MoU on fisheries at Jubilee House opened the day.")
+    titles = sorted(d["record"]["title"] for d in of(run(text, DOC), "agreements"))
+    assert len(titles) == 3, titles
+    assert not any("Jubilee" in t for t in titles), titles

@@ -30,7 +30,7 @@ _TOPICAL = (r"(?:touch(?:es|ed)?\s+on|deal(?:s|t)?\s+with|span(?:s|ned)?|concern
 _INTRO = re.compile(
     r"^\s+(?:signed\s+)?(?:were|are)\s+(?=(?:an?|the|one|two)\s)|"
     rf"^(?:\s*\([A-Za-z]{{2,8}}\))?{_SIGNED}{_WHEN}(?:\s*(?:\([^)]*\))?\s*(?::|[,—–-]\s*"
-    r"(?:including|namely)\b)\s*|,?\s+"
+    r"(?:including|namely)\b)\s*|,?\s+(?:(?:of|for)\s+(?:\w+\s+)?cooperation\s+(?=on\s))?"
     r"(?:(?:are|were)\s+(?=in\s+the\s+(?:fields?|areas?|spheres?)\s+of))?"
     r"(?:including|includ(?:e|es|ed)|cover(?:s|ed|ing)?|on|in\s+the\s+(?:fields?|areas?|"
     r"spheres?)\s+of|concerning|relating\s+to|related\s+to|dealing\s+with|regarding|"
