@@ -593,3 +593,9 @@ def test_agreements_of_cooperation_on_a_list_of_fields_are_one_each():
     titles = sorted(d["record"]["title"] for d in of(run(text, DOC), "agreements"))
     assert len(titles) == 3, titles
     assert not any("Jubilee" in t for t in titles), titles
+
+
+def test_a_memorandum_in_the_field_of_a_subject_keeps_its_subject():
+    text = "Peru and Chile signed a memorandum of understanding in the field of arbitration."
+    (made,) = of(run(text, DOC), "agreements")
+    assert made["record"]["title"].endswith("in the field of arbitration")

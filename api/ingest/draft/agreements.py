@@ -62,7 +62,8 @@ _DEFENCE = re.compile(r"\b(?:helicopters?|fighter|jets?|tanks?|missiles?|arms|mi
 
 _MONTHS = (r"January|February|March|April|May|June|July|August|September|October|November|"
            r"December")
-_ABOUT = re.compile(r"\s+(?:on|for|concerning|regarding)\s+(?!(?:Monday|Tuesday|Wednesday|"
+_ABOUT = re.compile(r"\s+(?:on|for|concerning|regarding|"
+                    r"in\s+the\s+(?:fields?|areas?|spheres?)\s+of)\s+(?!(?:Monday|Tuesday|Wednesday|"
                     rf"Thursday|Friday|Saturday|Sunday|{_MONTHS}|which|that|it|whom|\d)\b)"
                     r"(?:“[^”]{1,60}”|[^,;.()\"“”]){3,70}?(?=\s+(?:which|that|"
                     r"signed|was|were|is|are|will|would|has|had|and\s+(?:the|a|an|also)|with|"

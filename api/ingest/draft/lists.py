@@ -29,6 +29,7 @@ _TOPICAL = (r"(?:touch(?:es|ed)?\s+on|deal(?:s|t)?\s+with|span(?:s|ned)?|concern
             r"focus(?:es|ed)?\s+on|relate(?:s|d)?\s+to|address(?:es|ed)?)")
 _INTRO = re.compile(
     r"^\s+(?:signed\s+)?(?:were|are)\s+(?=(?:an?|the|one|two)\s)|"
+    rf"^{_SIGNED}\s+[\"“]?in\s+the\s+(?:fields?|areas?|spheres?)\s+of\s+|"
     rf"^(?:\s*\([A-Za-z]{{2,8}}\))?{_SIGNED}{_WHEN}(?:\s*(?:\([^)]*\))?\s*(?::|[,—–-]\s*"
     r"(?:including|namely)\b)\s*|,?\s+(?:(?:of|for)\s+(?:\w+\s+)?cooperation\s+(?=on\s))?"
     r"(?:(?:are|were)\s+(?=in\s+the\s+(?:fields?|areas?|spheres?)\s+of))?"
