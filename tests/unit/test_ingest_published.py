@@ -599,3 +599,13 @@ def test_a_memorandum_in_the_field_of_a_subject_keeps_its_subject():
     text = "Peru and Chile signed a memorandum of understanding in the field of arbitration."
     (made,) = of(run(text, DOC), "agreements")
     assert made["record"]["title"].endswith("in the field of arbitration")
+
+
+def test_two_ministers_of_the_pair_who_discussed_a_matter_met_and_a_cabinet_did_not():
+    text = ("On 3 May in Oslo, the Minister of Foreign Affairs of Chile Ana Ruiz and the Minister "
+            "for Foreign Affairs of Norway Kari Nordmann discussed fisheries. The Chilean "
+            "cabinet discussed the budget on Tuesday.")
+    meetings = of(run(text, DOC), "meetings")
+    assert len(meetings) == 1, [m["record"]["title"] for m in meetings]
+    assert meetings[0]["record"]["date"] == "2024-05-03"
+    assert set(meetings[0]["record"]["countries"]) == {"CL", "NO"}

@@ -10,7 +10,7 @@ from api.ingest.read import countries, dates, offices
 from api.ingest.read.article import Article
 
 _TRIGGER = re.compile(
-    r"\b(?:met|meet|meets|meeting|talks|visit(?:ed|s|ing)?|summit|hosted|"
+    r"\b(?:met|meet|meets|meeting|talks|visit(?:ed|s|ing)?|summit|hosted|discussed|"
     r"received|trip\s+to|arrived\s+in|consultations|called\s+on|witnessed\s+the|"
     r"round\s+of\s+(?:\w+\s+)?(?:dialogue|talks)|session\s+of\s+the\s+(?:\w+[-\s]){1,4}"
     r"(?:commission|committee)|one-on-one|delegation-level)\b|"
@@ -18,7 +18,7 @@ _TRIGGER = re.compile(
     re.I,
 )
 _MEET = re.compile(r"\b(?:met|meet|meets|meeting|talks|hosted|received|summit|consultations|"
-                   r"called\s+on|witnessed\s+the|dialogue|session|one-on-one|delegation-level|"
+                   r"discussed|called\s+on|witnessed\s+the|dialogue|session|one-on-one|delegation-level|"
                    r"is\s+visiting|are\s+visiting)\b", re.I)
 # "conveyed to him the greetings of the Amir": the Amir sent word, he was not there
 _ABSENT = re.compile(r"\b(?:greetings|regards|message|letter|wishes|condolences)\s+(?:of|from)\b"
@@ -57,6 +57,9 @@ def draft(article: Article) -> list[dict]:
         if when is None:  # "the ministers held talks": on the day the story last stated
             when, how = article.story_date(sentence)
         participants, participant_countries = _participants(article, sentence, when)
+        if match.group(0).lower() == "discussed" and (
+                len(participants) < 2 or len(set(participant_countries)) < 2):
+            continue  # "A of X and B of Y discussed ...": a meeting; "the cabinet discussed": no
         destination = visit_destination(article, sentence, when)
         sideline = _SIDELINES.search(sentence.text)
         summit = _SUMMIT.search(sentence.text)
