@@ -114,3 +114,13 @@ def test_summits_zones_news_letters_and_initiatives_are_no_bodies():
     for thing in ("Letter of Credence", "Regional Summit", "Green Corridor Initiative",
                   "Latest News", "Heads of State"):
         assert thing not in found, found
+
+
+def test_well_known_bodies_in_full_by_acronym_or_title_case_and_not_inside_longer_names():
+    text = ("Both will work through the African Union and at the Asean level, build an EU-NATO "
+            "bridge, and back UN Security Council sanctions and the Council of the EU.")
+    found = drafted(text)
+    assert found.get("African Union") == "AU", found
+    assert found.get("Association of Southeast Asian Nations") == "ASEAN", found
+    assert found.get("European Union") == "EU" and "North Atlantic Treaty Organization" in found
+    assert "United Nations" not in found, found  # the Security Council is named, not the UN

@@ -46,6 +46,30 @@ WELL_KNOWN = {
     "WHO": "World Health Organization", "WTO": "World Trade Organization",
 }
 
+_BY_NAME = {name.lower(): (name, acronym) for acronym, name in WELL_KNOWN.items()}
+_WELL_KNOWN = re.compile(
+    r"(?<![\w-])(?P<name>" + "|".join(re.escape(n) for n in sorted(
+        WELL_KNOWN.values(), key=len, reverse=True)) + r")(?![\w-])(?!\s+[A-Z])"
+    r"|(?<!\w)(?<!of\sthe\s)(?<!of\s)(?P<acronym>" + "|".join(sorted(
+        {a for a in WELL_KNOWN} | {a.capitalize() for a in WELL_KNOWN if len(a) >= 4},
+        key=len, reverse=True)) + r")(?!\w)(?!\s+[A-Z])")  # not "UN Security Council",
+# "Council of the EU"
+
+
+def well_known(text: str) -> list[tuple[str, str, int, int]]:
+    """The well-known bodies a text names, in full or by acronym ("Asean", "EU-NATO"):
+    (full name, acronym, start, end)."""
+    found = []
+    for match in _WELL_KNOWN.finditer(text):
+        if match.group("name"):
+            name, acronym = _BY_NAME[match.group("name").lower()]
+        else:
+            acronym = next(a for a in WELL_KNOWN if a.lower() == match.group("acronym").lower())
+            name = WELL_KNOWN[acronym]
+        found.append((name, acronym, match.start(), match.end()))
+    return found
+
+
 # Abbreviations of things, not of bodies.
 _GENERIC = {
     "MOU", "MOUS", "MOC", "MOA", "LOI", "FTA", "FTAS", "ICT", "IT", "GDP", "GNP", "FDI",

@@ -234,6 +234,11 @@ def draft(article: Article) -> list[dict]:
             if wider != start:
                 name = " ".join(text[wider : start].split() + name.split())
             found.append((name, acronym, 0.7))
+        for name, acronym, a, b in bodies.well_known(sentence.text):  # "the African Union",
+            a, b = sentence.start + a, sentence.start + b  # "Asean", "EU-NATO"
+            if not any(s < b and a < e for s, e in inside):
+                inside.append((a, b))
+                found.append((name, acronym, 0.7))
         spans = [(m.start, m.end) for m in sentence.people]
         for match in _ACRONYM_USED.finditer(sentence.text):
             start = sentence.start + match.start("acronym")
