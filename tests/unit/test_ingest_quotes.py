@@ -93,3 +93,36 @@ def test_the_subject_says_what_follows_by_saying_not_the_person_it_praised():
     (quote,) = [d for d in run(text) if d["resource"] == "commentary"
                 and d["record"]["kind"] == "quote"]
     assert quote["record"]["author"]["name"] == "Ama Mensah"
+
+
+def _quotes(text, document=None):
+    from tests.ingest_helpers import run
+
+    return [d["record"] for d in run(text, document) if d["resource"] == "commentary"
+            and d["record"]["kind"] == "quote"]
+
+
+def test_the_minister_said_names_the_minister_named_before_even_by_surname_alone():
+    text = ("Chile will keep its position, Chilean Foreign Minister Soto said at the press "
+            "conference. “Chile is Peru’s friend and will stay one,” the Minister said.")
+    (quote,) = _quotes(text)
+    assert quote["author"]["name"] == "Soto"
+
+
+def test_he_informed_is_the_subject_of_the_sentence_before_not_the_last_name_in_it():
+    text = ("Mr. Ana Ruiz said the memorandum follows talks started in 2019 when Prime Minister "
+            "Pedro Soto visited Lima.\n\n"
+            "“We built a pathway for trade complaints, and today we signed it,” he informed.")
+    (quote,) = _quotes(text, {"id": "q", "title": "", "published": "2024-03-14",
+                              "authors": []})
+    assert quote["author"]["name"] == "Ana Ruiz"
+    assert quote["published"] == "2024-03-14"
+
+
+def test_a_paragraph_opening_with_a_quote_and_naming_no_one_goes_on_with_the_speaker_before():
+    text = ("“Our government will keep supporting the port,” said Ambassador Li Wen.\n\n"
+            "“After the signing, what we should do is build the academy quickly.\n\n"
+            "“The rest will follow when the funds arrive.”\n\n"
+            "The governor of the province welcomed the plan.")
+    speakers = [(q["author"] or {}).get("name") for q in _quotes(text)]
+    assert speakers == ["Li Wen", "Li Wen"], speakers

@@ -88,7 +88,8 @@ _SAID_BEFORE = re.compile(rf"{_BODY_NAME}\s+(?:said|says|stated|added|noted|decl
 
 _PRESENT_SAY = re.compile(r"\b(?:says|tells|adds|notes|stresses|insists|writes)\b")
 _PAST_SAY = re.compile(r"\b(?:said|told|added|stated|noted|declared|stressed|remarked|"
-                       r"underlined|emphasi[sz]ed|recalled|explained|wrote)\b")
+                       r"underlined|emphasi[sz]ed|recalled|explained|wrote|informed|observed|"
+                       r"continued|commented|affirmed|highlighted|pointed\s+out)\b")
 
 
 def _institution(article: Article, quote) -> str | None:
@@ -140,7 +141,8 @@ _REFERRED = re.compile(
     r"ambassador|secretary|chancellor|speaker|envoy|governor|king|amir|emir|prince|"
     r"commissioner|director|chairman|chairwoman|mayor))\s+(?:said|says|added|told|stated|noted|"
     r"declared|stressed|explained|recalled|remarked|insisted|warned|underlined|emphasi[sz]ed|"
-    r"affirmed|highlighted|pointed\s+out)\b|\b(?:said|says|added|"
+    r"affirmed|highlighted|pointed\s+out|informed|observed|continued|commented)\b|"
+    r"\b(?:said|says|added|"
     r"told)\s+the\s+(?:\w+\s+){0,3}?(?P<title2>minister|president|premier|ambassador|"
     r"secretary|chancellor|speaker|envoy|governor|commissioner|director)\b", re.I)
 
@@ -155,13 +157,20 @@ def _referred(article: Article, quote):
         return None
     office = (match.group("title") or match.group("title2") or "").lower()
     before = [m for s in article.sentences for m in s.people if m.end <= quote.start]
+    if match.group("pronoun"):  # "he said": the subject of the last sentence naming anyone
+        named = [s for s in article.sentences if s.end <= quote.start and s.people]
+        if named:
+            first = named[-1].people[0]
+            person = article.person_of(first)
+            if person is None or len(person.name.split()) >= 2:
+                return first
     for mention in reversed(before):
         person = article.person_of(mention)
         title = (mention.title or (person.title if person else None) or "").lower()
         if office and office not in title:
             continue
-        if person is not None and len(person.name.split()) < 2:
-            continue
+        if person is not None and len(person.name.split()) < 2 and not office:
+            continue  # "Hassan, he said": a fragment; "Minister Azubalis ... the minister said"
         return mention
     return None
 

@@ -21,7 +21,8 @@ _HONORIFICS = re.compile(
 )
 # Words that end no one's name: a photo credit, a page's title, a state's long form.
 _NOT_A_NAME = {"photo", "photos", "weekly", "remarks", "republic", "states", "socialist",
-               "democratic", "news", "agency", "times", "post", "daily", "online", "tv"}
+               "democratic", "news", "agency", "times", "post", "daily", "online", "tv",
+               "sahel", "maghreb", "balkans", "caucasus", "levant", "gulf"}  # regions
 # A ministry's portfolio written before a name ("Minister of Tourism Ana Ruiz" tagged
 # from "Tourism"): never the start of a name.
 _PORTFOLIO = {"tourism", "integration", "cooperation", "culture", "investment", "industry",
