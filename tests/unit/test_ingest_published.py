@@ -609,3 +609,22 @@ def test_two_ministers_of_the_pair_who_discussed_a_matter_met_and_a_cabinet_did_
     assert len(meetings) == 1, [m["record"]["title"] for m in meetings]
     assert meetings[0]["record"]["date"] == "2024-05-03"
     assert set(meetings[0]["record"]["countries"]) == {"CL", "NO"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "title", "country"),
+    [
+        ("Chile’s Prime Minister the Most Hon. Ana Ruiz met the press.", "Ana Ruiz",
+         "Prime Minister", "CL"),
+        ("He thanked his counterpart, Dr. the Hon. Pedro Soto, for the visit.", "Pedro Soto",
+         "Counterpart", None),
+        ("The Ambassador of China to Fiji, Li Wen, spoke first.", "Li Wen", "Ambassador", "CN"),
+        ("Minister of Trade and Industry, Senator the Hon. Ana Ruiz, explained the plan.",
+         "Ana Ruiz", "Minister of Trade and Industry", None),
+    ],
+)
+def test_forms_of_address_between_an_office_and_a_name(text, name, title, country):
+    mention = Mention(text.index(name), text.index(name) + len(name), name)
+    office(mention, text)
+    assert (mention.title, mention.country) == (title, country)
+    assert text[mention.role_span[0] : mention.role_span[1]].endswith(name)

@@ -27,12 +27,19 @@ OFFICE = (
     rf"(?:{_QUALIFIER}\s+){{0,2}}ministers?(?:\s+(?:of|for)\s+[a-z]+(?:\s+affairs)?)?|"
     rf"(?:{_QUALIFIER}\s+)?secretary|spokes(?:man|woman|person)|counterpart|leader|head\s+of\s+state)"
 )
+# forms of address between an office and a name: "Prime Minister the Most Hon. A",
+# "Senator the Hon. B", "H.E Mr. C"
+_ADDRESS = (r"(?:(?:Dr|H\.\s?E|Hon|Mr|Mrs|Ms|Prof|Sheikh|Lyonchhen|Excellency|His|Her|Datuk|"
+            r"Dato['’]?|Seri|Sri|Tan(?=\s+Sri)|Tun|Tunku|Tengku|Haji|the|Most|Right|Rt|"
+            r"Senator)\.?\s+)*")
 # An office before a name: "Russian Prime Minister Vladimir Putin", "then president Yahya",
 # "his Pakistani counterpart Yousaf Raza Gilani".
 _OFFICE_BEFORE = re.compile(
-    rf"(?:(?P<owner>[A-Z][\w-]+)(?:’s|'s)?\s+)?(?:then[\s-]+|former\s+)?(?P<title>{OFFICE})"
-    r"(?:\s+of\s+(?:the\s+)?(?:two|both)\s+(?:countries|nations|sides))?,?\s+$",  # "Prime
-    re.I,  # Ministers of the two countries, A and B"
+    rf"(?<![\w-])(?:(?P<owner>(?!(?:Prime|Vice|Deputy|Acting|First)\b)(?-i:[A-Z])[\w-]+)"
+    rf"(?:’s|'s)?\s+)?(?:then[\s-]+|former\s+)?(?P<title>{OFFICE})"
+    r"(?:\s+of\s+(?:the\s+)?(?:two|both)\s+(?:countries|nations|sides))?,?\s+"  # "Prime
+    rf"(?-i:{_ADDRESS})$",  # Ministers of the two countries, A and B"; "counterpart, Dr. the Hon."
+    re.I,
 )
 # An office after a name: "Vladimir Putin, the Russian prime minister,".
 _OFFICE_AFTER = re.compile(
@@ -62,6 +69,9 @@ def split_owner(owner: str | None, title: str) -> tuple[str | None, str]:
     if owner:
         hit = countries.lookup(owner.removesuffix("’s").removesuffix("'s"))
         country = hit[0] if hit else None
+        if hit is None and not owner.endswith(("’s", "'s")) and \
+                owner.lower() not in ("his", "her", "their", "its", "the", "our"):
+            title = f"{owner} {title}"  # "Defence Minister": the owner word is the office's
     words = title.split()
     while words:
         hit = countries.lookup(words[0].removesuffix("’s").removesuffix("'s"))
@@ -87,9 +97,8 @@ _STEM = (r"(?:(?:Deputy|Vice|Acting|Interim|First|Senior|State|Cabinet|Joint|Per
          r"outgoing|incoming|visiting)\s+)*")
 # the office's own words after its head: "of Foreign Affairs and Trade of Hungary",
 # "for Foreign and Diaspora Affairs", "of Production, Foreign Trade, Investment and Fisheries"
-_TAIL = r"(?:[- ]General)?(?:\s+(?:of|for|to)\s+(?:(?:the|and|of|for|,)\s*|[A-Z][\w’'-]*\s*)+)?"
-_ADDRESS = (r"(?:(?:Dr|H\.\s?E|Hon|Mr|Mrs|Ms|Prof|Sheikh|Lyonchhen|Excellency|His|Her|Datuk|"
-            r"Dato['’]?|Seri|Sri|Tan(?=\s+Sri)|Tun|Tunku|Tengku|Haji)\.?\s+)*")
+_TAIL = (r"(?:[- ]General)?(?:\s+(?:of|for|to)\s+(?:(?:the|and|of|for|to|,)\s*|"
+         r"[A-Z][\w’'-]*\s*)+)?")
 _PHRASE_BEFORE = re.compile(rf"(?<![\w-]){_OWNER}(?P<phrase>{_STEM}{_HEAD}{_TAIL}?)\s*,?\s*"
                             rf"{_ADDRESS}$")
 _PHRASE_AFTER = re.compile(
@@ -99,6 +108,7 @@ _PHRASE_AFTER = re.compile(
 
 
 ADDRESS_WORDS = {"dr", "h.e", "h. e", "hon", "mr", "mrs", "ms", "prof", "sheikh", "lyonchhen",
+                  "senator", "most", "rt",
                   "excellency", "his", "her", "datuk", "dato", "dato'", "seri", "sri", "tun",
                   "tunku", "tengku", "haji"}
 _STATE_FORM = re.compile(r"^(?:the\s+)?(?:[A-Z][\w-]+\s+)*(?:Republic|Kingdom|State|Federation|"
@@ -111,8 +121,8 @@ def read_office(owner: str | None, phrase: str) -> tuple[str | None, str]:
     QA's; "Minister of Foreign Affairs and Trade of Hungary" is HU's "Minister of Foreign
     Affairs and Trade"."""
     words = " ".join(phrase.replace(",", " , ").split()).split(" ")
-    while words and (words[-1] == "," or words[-1].lower().rstrip(".") in ADDRESS_WORDS):
-        words.pop()
+    while words and (words[-1] in (",", "the") or words[-1].lower().rstrip(".") in ADDRESS_WORDS):
+        words.pop()  # "..., Senator the" before "Hon. Kamina Johnson Smith"
     phrase = " ".join(words).replace(" , ", ", ")
     owner = re.sub(r"^(?:The|A|An|His|Her|Their|Its)(?:\s+|$)", "", owner or "") or None
     if owner and not countries.lookup(owner.removesuffix("’s").removesuffix("'s")):
@@ -121,6 +131,8 @@ def read_office(owner: str | None, phrase: str) -> tuple[str | None, str]:
     phrase = re.sub(r"^(?:(?:the|visiting|new|then|outgoing|incoming|his|her|excellency|h\.\s?e\.|"
                     r"hon\.?)\s+)+", "", phrase, flags=re.I)
     phrase = re.sub(r"\bPM\b", "Prime Minister", phrase)
+    # "Ambassador of China to Samoa": China's; Samoa is where the office is held
+    phrase = re.sub(r"\s+to\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*$", "", phrase)
     country, title = split_owner(owner, phrase)
     parts = re.split(r"\s+of\s+", title)
     for whole in (True, False):
