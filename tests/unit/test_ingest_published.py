@@ -628,3 +628,18 @@ def test_forms_of_address_between_an_office_and_a_name(text, name, title, countr
     office(mention, text)
     assert (mention.title, mention.country) == (title, country)
     assert text[mention.role_span[0] : mention.role_span[1]].endswith(name)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "title", "country"),
+    [
+        ("The Rector of the National University of Chile Lt. Gen (Retd) Pedro Soto signed.",
+         "Pedro Soto", "Rector of the National University", "CL"),
+        ("The Chief Executive Officer (CEO) of Ghanaian Cocoa Industries Ama Mensah signed.",
+         "Ama Mensah", "Chief Executive Officer of Ghanaian Cocoa Industries", "GH"),
+    ],
+)
+def test_heads_of_universities_and_companies_with_ranks_and_acronyms(text, name, title, country):
+    mention = Mention(text.index(name), text.index(name) + len(name), name)
+    office(mention, text)
+    assert (mention.title, mention.country) == (title, country)

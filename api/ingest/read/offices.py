@@ -31,7 +31,7 @@ OFFICE = (
 # "Senator the Hon. B", "H.E Mr. C"
 _ADDRESS = (r"(?:(?:Dr|H\.\s?E|Hon|Mr|Mrs|Ms|Prof|Sheikh|Lyonchhen|Excellency|His|Her|Datuk|"
             r"Dato['’]?|Seri|Sri|Tan(?=\s+Sri)|Tun|Tunku|Tengku|Haji|the|Most|Right|Rt|"
-            r"Senator)\.?\s+)*")
+            r"Senator|Lt|Gen|Maj|Col|Brig|Adm|\(Retd\)|\(R\))\.?\s+)*")  # ranks: "Lt. Gen (Retd)"
 # An office before a name: "Russian Prime Minister Vladimir Putin", "then president Yahya",
 # "his Pakistani counterpart Yousaf Raza Gilani".
 _OFFICE_BEFORE = re.compile(
@@ -88,7 +88,7 @@ _HEAD = (r"(?:Prime\s+Minister|PM|Head\s+of\s+(?:State|Government)|Crown\s+Princ
          r"Ambassador|Chancellor|Premier|King|Queen|Amir|Emir|Governor|Director|Chairman|"
          r"Chairwoman|Chairperson|Commissioner|Envoy|Spokes(?:man|woman|person)|Speaker|Mayor|"
          r"[Mm]inister|[Pp]resident|[Aa]mbassador|[Ss]ecretary|[Pp]arliamentary\s+chief|"
-         r"(?:Chief\s+)?Advis[eo]r|"
+         r"(?:Chief\s+)?Advis[eo]r|Rector|Chief\s+Executive\s+Officer(?:\s+\(CEO\))?|CEO|"
          r"[Hh]ead\s+of\s+[Ss]tate|[Rr]uler)")
 _OWNER = r"(?:(?P<owner>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?(?:’s|'s)?)\s+)?"
 _STEM = (r"(?:(?:Deputy|Vice|Acting|Interim|First|Senior|State|Cabinet|Joint|Permanent|Managing|"
@@ -131,6 +131,7 @@ def read_office(owner: str | None, phrase: str) -> tuple[str | None, str]:
     phrase = re.sub(r"^(?:(?:the|visiting|new|then|outgoing|incoming|his|her|excellency|h\.\s?e\.|"
                     r"hon\.?)\s+)+", "", phrase, flags=re.I)
     phrase = re.sub(r"\bPM\b", "Prime Minister", phrase)
+    phrase = re.sub(r"\s*\([A-Z]{2,6}\)", "", phrase)  # "Chief Executive Officer (CEO)"
     # "Ambassador of China to Samoa": China's; Samoa is where the office is held
     phrase = re.sub(r"\s+to\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*$", "", phrase)
     country, title = split_owner(owner, phrase)
@@ -145,6 +146,9 @@ def read_office(owner: str | None, phrase: str) -> tuple[str | None, str]:
                 while i > 1 and _STATE_FORM.match(parts[i - 1]):
                     i -= 1  # "of the Kingdom of Bhutan" names the state, not the office
                 return country or hit[0], title_case(" of ".join(parts[:i]))
+    if country is None and len(parts) > 1:  # "CEO of Turkish Aerospace Industries": a
+        hit = countries.lookup(parts[-1].split()[0])  # body of that country
+        country = hit[0] if hit else None
     return country, title_case(title)
 
 
