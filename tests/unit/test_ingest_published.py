@@ -643,3 +643,10 @@ def test_heads_of_universities_and_companies_with_ranks_and_acronyms(text, name,
     mention = Mention(text.index(name), text.index(name) + len(name), name)
     office(mention, text)
     assert (mention.title, mention.country) == (title, country)
+
+
+def test_a_visit_told_inside_quoted_words_is_dated_by_the_year_quoted_with_it():
+    text = ("“I still remember your visit to Chile in 2015 as foreign minister,” President "
+            "Pedro Soto told the Ghanaian president Ama Mensah.")
+    meetings = of(run(text, DOC), "meetings")
+    assert [m["record"]["date"] for m in meetings] == ["2015"]

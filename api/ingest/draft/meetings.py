@@ -54,6 +54,9 @@ def draft(article: Article) -> list[dict]:
         if match is None or _MULTI_WORDS.search(sentence.text) and not sentence.dates:
             continue
         when, how = article.when_at(sentence, sentence.start + match.start())
+        quoted = _quoted_date(article, sentence, match)
+        if quoted:  # “I remember his visit to Dili in 2014,” said the President
+            when, how = quoted, "stated"
         if when is None:  # "the ministers held talks": on the day the story last stated
             when, how = article.story_date(sentence)
         participants, participant_countries = _participants(article, sentence, when)
@@ -139,6 +142,20 @@ def draft(article: Article) -> list[dict]:
     for made in merged:
         made.pop("back", None)
     return merged
+
+
+def _quoted_date(article: Article, sentence, match: re.Match) -> str | None:
+    """The date written in the same quoted words as a meeting told inside them."""
+    at = sentence.start + match.start()
+    quote = next((q for q in article.quotes if q.start <= at < q.end), None)
+    if quote is None:
+        return None
+    found = [m for m in dates.find(article.text[quote.start : quote.end], quote.start,
+                                   article.ref)
+             if sentence.start <= m.start < sentence.end]
+    if not found:
+        return None
+    return min(found, key=lambda m: abs(m.start - at)).value
 
 
 def _who(record: dict) -> set[tuple]:
