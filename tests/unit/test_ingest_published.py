@@ -650,3 +650,10 @@ def test_a_visit_told_inside_quoted_words_is_dated_by_the_year_quoted_with_it():
             "Pedro Soto told the Ghanaian president Ama Mensah.")
     meetings = of(run(text, DOC), "meetings")
     assert [m["record"]["date"] for m in meetings] == ["2015"]
+
+
+def test_a_council_meeting_of_the_two_countries_is_a_meeting():
+    text = ("The talks went on at the first Joint Council meeting of Chile and Peru, where the "
+            "two leaders reviewed the border projects.")
+    meetings = of(run(text, DOC), "meetings")
+    assert len(meetings) == 1 and set(meetings[0]["record"]["countries"]) == {"CL", "PE"}

@@ -43,6 +43,9 @@ _OFFICE_ONLY = re.compile(
 # "A joint meeting of the two cabinets has been held in Vilnius": a meeting told as held
 _HELD = re.compile(r"\b(?:was|were|has\s+been|have\s+been|is\s+being)\s+held\b|\btook\s+place\b",
                    re.I)
+# "the first Council meeting of Kazakhstan and Uzbekistan": a meeting of the two named
+_OF_BOTH = re.compile(r"\b(?:meeting|talks|session|consultations)\s+(?:of|between)\s+(?-i:[A-Z])",
+                      re.I)
 _MULTI_WORDS = re.compile(r"\b(?:meetings|capitals|leaders\s+have\s+since)\b", re.I)
 
 
@@ -76,8 +79,8 @@ def draft(article: Article) -> list[dict]:
             continue  # "his visit" refers back to a visit already drafted
         dated_venue = bool(sentence.dates) and (venue is not None or
                                                 article.actors(sentence, when))
-        held = _HELD.search(sentence.text) and (venue is not None or
-                                                len(article.actors(sentence, when)) >= 2)
+        held = (_HELD.search(sentence.text) or _OF_BOTH.search(sentence.text)) and (
+            venue is not None or len(article.actors(sentence, when)) >= 2)
         if not participants and not destination and not summit and not dated_venue and \
                 not held:
             continue
