@@ -48,3 +48,17 @@ def test_figures_with_units_and_no_currency():
 
 def test_years_and_plain_numbers_are_not_money():
     assert money.find("In 1969 two delegations met") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The government has provided 46 billion forints to Serbia.", [(46 * 10**9, "HUF")]),
+        ("approving about TOP$5.6 million (RMB 20 million) for roads",
+         [(5_600_000, "TOP"), (20_000_000, "CNY")]),
+        ("a grant of 3 million tala and 12 million kwanzas", [(3_000_000, "WST"),
+                                                               (12_000_000, "AOA")]),
+    ],
+)
+def test_more_currencies_written_as_words_and_symbols(text, expected):
+    assert [(m.amount, m.currency) for m in money.find(text, 0, ())] == expected

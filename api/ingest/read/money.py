@@ -30,6 +30,8 @@ _SYMBOLS.update({
     "MVR": "MVR", "Rf": "MVR", "₸": "KZT", "₾": "GEL", "₴": "UAH", "zł": "PLN", "US $": "USD",
     "Kshs": "KES", "Kshs.": "KES", "KShs.": "KES", "Ksh.": "KES", "GH¢": "GHS", "GH₵": "GHS",
     "₵": "GHS", "N$": "NAD", "J$": "JMD", "TT$": "TTD", "EC$": "XCD", "RM": "MYR",
+    "RMB": "CNY", "TOP$": "TOP", "T$": "TOP", "WS$": "WST", "SBD$": "SBD", "FJ$": "FJD",
+    "G$": "GYD",
 })
 
 
@@ -55,6 +57,9 @@ _WORDS = {
     "birr": "ETB", "ringgit": "MYR", "rupiah": "IDR", "tugrik": "MNT", "riels": "KHR",
     "cedis": "GHS", "manat": "AZN", "lari": "GEL", "drams": "AMD", "hryvnias": "UAH",
     "kwacha": "MWK", "dinars": "KWD", "CFA francs": "XOF", "yen loans": "JPY",
+    "forints": "HUF", "kwanzas": "AOA", "somoni": "TJS", "soms": "KGS", "sums": "UZS",
+    "rials": "IRR", "pa'anga": "TOP", "pa’anga": "TOP", "tala": "WST", "kina": "PGK",
+    "leva": "BGN", "lei": "RON", "dinar": "RSD", "denars": "MKD", "rupee": "INR",
 }
 SCALES = {
     "thousand": 10**3, "k": 10**3, "million": 10**6, "mn": 10**6, "m": 10**6, "mln": 10**6,
