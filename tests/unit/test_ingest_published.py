@@ -657,3 +657,10 @@ def test_a_council_meeting_of_the_two_countries_is_a_meeting():
             "two leaders reviewed the border projects.")
     meetings = of(run(text, DOC), "meetings")
     assert len(meetings) == 1 and set(meetings[0]["record"]["countries"]) == {"CL", "PE"}
+
+
+def test_a_figure_is_dated_by_the_date_in_its_own_clause():
+    text = ("“Last year, trade between Chile and Peru exceeded 2.5 billion euros, and so far "
+            "this year it has reached 1.9 billion euros,” the minister added.")
+    found = {d["record"]["value"]: d["record"]["period"] for d in of(run(text, DOC), "indicators")}
+    assert found == {2_500_000_000: "2023", 1_900_000_000: "2024"}, found

@@ -129,6 +129,9 @@ def _target_of_before(article: Article, sentence, amount) -> tuple[str, str, int
     return None
 
 
+_CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\b|;")
+
+
 def _figure(article: Article, sentence, amount, kind: str, label: str) -> dict | None:
     when, how = article.when(sentence)
     # the date written nearest the figure is the period it covers, inside quoted words too
@@ -142,8 +145,12 @@ def _figure(article: Article, sentence, amount, kind: str, label: str) -> dict |
         when, how = str(article.ref.year), "present"
     written = [m for m in written if m not in spans]
     if written:
-        nearest = min(written, key=lambda m: min(abs(m.start - amount.end),
-                                                 abs(amount.start - m.end)))
+        def distance(m) -> int:  # in the figure's own clause first: "Last year, trade was
+            a, b = sorted((m.end, amount.start) if m.end <= amount.start else  # X, and so
+                          (amount.end, m.start))  # far this year it has grown by 4 percent"
+            return b - a + (1000 if _CLAUSE_BREAK.search(article.text[a:b]) else 0)
+
+        nearest = min(written, key=distance)
         when, how = nearest.value, "stated"
         to = re.match(r"\s*[-–]\s*((?:19|20)\d\d)\b", article.text[nearest.end : nearest.end + 8])
         if to and len(when) == 4:
