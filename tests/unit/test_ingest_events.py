@@ -80,3 +80,19 @@ def test_a_working_relationship_established_in_a_year_is_an_event_of_that_year()
     events = of(run(text), "events")
     assert [e["record"]["date"] for e in events] == ["1998"]
     assert set(events[0]["record"]["countries"]) == {"FJ", "CL"}
+
+
+def test_an_attack_is_an_event_of_the_country_it_happened_in():
+    from tests.ingest_helpers import of, run
+
+    text = ("The Chilean minister condemned Monday’s terrorist attacks in the Lima metro and "
+            "offered help.")
+    (event,) = of(run(text), "events")
+    assert "PE" in event["record"]["countries"] and event["record"]["date"] == "2024-03-11"
+
+
+def test_pacific_island_countries_are_no_iceland():
+    from api.ingest.read import countries
+
+    assert [m.id for m in countries.find("Samoa was among the first Pacific Island countries")] \
+        == ["WS"]

@@ -77,6 +77,8 @@ KINDS = (
        r"granted|received|gained)\s+observer\s+status|\b(?P<v3>froze|suspended)\s+(?:its|"
        r"their)\s+(?:participation|membership)", parties="own"),
     _k("power", r"\b(?P<v>assumed|came\s+to|took|seized)\s+power\b", parties="own"),
+    _k("attack", r"\b(?P<v>terror(?:ist)?\s+attacks?|bombings?|assassination)\b", parties="own",
+       venues=True),
     _k("clash", r"\b(?:gun\s*battle|clash(?:es)?|firefight|skirmish(?:es)?|fighting|exchange\s+"
        r"of\s+fire|dispute|tensions?|conflict)\s+(?:\w+\s+){0,2}?(?P<v>erupted|broke\s+out|"
        r"flared)\b|\b(?P<v2>clashed)\b"),

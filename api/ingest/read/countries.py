@@ -64,7 +64,8 @@ REGIONS = {
     "central asian": ("KZ", "KG", "TJ", "TM", "UZ"),
 }
 _NOT_COUNTRIES = {"the", "a", "an", "he", "she", "it", "we", "us",  # "US" only in capitals
-                  "new york", "geneva"}  # seats of international bodies, not their countries
+                  "new york", "geneva",  # seats of international bodies, not their countries
+                  "island"}  # "Pacific Island countries": Iceland only in its own languages
 # The abbreviations news writes for countries; other short capitals ("FO", "PM", "MP") are not.
 _ABBREVIATIONS = {"us": "US", "usa": "US", "uk": "GB", "uae": "AE", "prc": "CN", "dprk": "KP",
                   "rok": "KR", "ksa": "SA", "drc": "CD", "ussr": "SUHH", "roc": "TW",
