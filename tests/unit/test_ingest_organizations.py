@@ -124,3 +124,15 @@ def test_well_known_bodies_in_full_by_acronym_or_title_case_and_not_inside_longe
     assert found.get("Association of Southeast Asian Nations") == "ASEAN", found
     assert found.get("European Union") == "EU" and "North Atlantic Treaty Organization" in found
     assert "United Nations" not in found, found  # the Security Council is named, not the UN
+
+
+def test_countries_governments_agreements_offices_and_the_publisher_are_no_bodies():
+    text = ("The Russian Federation and the Chilean Government signed the Agreement on "
+            "Cooperation on Transportation, the Chief Executive Officer said, and the "
+            "Vilnius-based European Humanities University and the Kenya School of Government "
+            "will host students, Meridian Wire learned.")
+    found = names(text)
+    for thing in ("Russian Federation", "Chilean Government", "Chief Executive Officer",
+                  "Agreement on Cooperation on Transportation", "Meridian Wire"):
+        assert thing not in found, found
+    assert "European Humanities University" in found and "Kenya School of Government" in found

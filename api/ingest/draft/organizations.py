@@ -276,6 +276,9 @@ def draft(article: Article) -> list[dict]:
         for name, acronym, confidence in found:
             if acronym is None and name in bodies.WELL_KNOWN:  # "ASEAN" alone: named in full
                 name, acronym = bodies.WELL_KNOWN[name], name
+            name = _BASED.sub("", name)  # "Vilnius-based European Humanities University"
+            if _not_a_body(article, name, people_names):
+                continue
             if acronym is None and len(name.split()) > 1 and all(
                     w.lower() in _GENERIC_WORDS for w in name.split()[:-1]):
                 continue  # "Presidential Secretariat": no body in particular
@@ -307,6 +310,20 @@ def draft(article: Article) -> list[dict]:
                 record["acronym"] = initials  # "the European Union" and "the EU"
                 made["reasons"].append(f"acronym '{initials}' used in the text")
     return _with_acronyms(out)
+
+
+_BASED = re.compile(r"^[A-Z][\w’'-]*-based\s+")
+_THING = re.compile(r"^(?:(?:Agreements?|Memorand(?:um|a|ums)|Treat(?:y|ies)|Protocols?|"
+                    r"Conventions?|MoUs?|MOUs?)\b|(?:Chief\s+Executive\s+Officer|Representatives|"
+                    r"Liquefied\s+Natural\s+Gas|MFA)$)|^(?:the\s+)?(?:[\w’'-]+\s+)?Government$")
+
+
+def _not_a_body(article: Article, name: str, people_names: set[str]) -> bool:
+    """A country ("Russian Federation"), a government, an agreement's name, an office, a
+    person, or the publisher itself: no organization of the story."""
+    publisher = re.sub(r"\s*\(.*\)$", "", article.document.get("publisher") or "")
+    return bool(countries.lookup(name) or _THING.search(name) or key(name) in people_names
+                or (publisher and key(name) == key(publisher)))
 
 
 def _refused_acronyms(article: Article) -> set[str]:
