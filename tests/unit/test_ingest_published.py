@@ -664,3 +664,10 @@ def test_a_figure_is_dated_by_the_date_in_its_own_clause():
             "this year it has reached 1.9 billion euros,” the minister added.")
     found = {d["record"]["value"]: d["record"]["period"] for d in of(run(text, DOC), "indicators")}
     assert found == {2_500_000_000: "2023", 1_900_000_000: "2024"}, found
+
+
+def test_a_country_ending_the_headline_owns_no_office_in_the_next_paragraph():
+    text = "Ghana Secures Gas Deal With Equatorial Guinea\n\nPresident Ama Mensah is hopeful."
+    mention = Mention(text.index("Ama"), text.index("Ama") + len("Ama Mensah"), "Ama Mensah")
+    office(mention, text)
+    assert (mention.title, mention.country) == ("President", None)

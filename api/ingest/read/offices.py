@@ -36,7 +36,7 @@ _ADDRESS = (r"(?:(?:Dr|H\.\s?E|Hon|Mr|Mrs|Ms|Prof|Sheikh|Lyonchhen|Excellency|Hi
 # "his Pakistani counterpart Yousaf Raza Gilani".
 _OFFICE_BEFORE = re.compile(
     rf"(?<![\w-])(?:(?P<owner>(?!(?:Prime|Vice|Deputy|Acting|First)\b)(?-i:[A-Z])[\w-]+)"
-    rf"(?:’s|'s)?\s+)?(?:then[\s-]+|former\s+)?(?P<title>{OFFICE})"
+    rf"(?:’s|'s)?[ \t]+)?(?:then[\s-]+|former\s+)?(?P<title>{OFFICE})"
     r"(?:\s+of\s+(?:the\s+)?(?:two|both)\s+(?:countries|nations|sides))?,?\s+"  # "Prime
     rf"(?-i:{_ADDRESS})$",  # Ministers of the two countries, A and B"; "counterpart, Dr. the Hon."
     re.I,
@@ -90,7 +90,7 @@ _HEAD = (r"(?:Prime\s+Minister|PM|Head\s+of\s+(?:State|Government)|Crown\s+Princ
          r"[Mm]inister|[Pp]resident|[Aa]mbassador|[Ss]ecretary|[Pp]arliamentary\s+chief|"
          r"(?:Chief\s+)?Advis[eo]r|Rector|Chief\s+Executive\s+Officer(?:\s+\(CEO\))?|CEO|"
          r"[Hh]ead\s+of\s+[Ss]tate|[Rr]uler)")
-_OWNER = r"(?:(?P<owner>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?(?:’s|'s)?)\s+)?"
+_OWNER = r"(?:(?P<owner>[A-Z][\w-]+(?:[ \t]+[A-Z][\w-]+)?(?:’s|'s)?)[ \t]+)?"  # one line
 _STEM = (r"(?:(?:Deputy|Vice|Acting|Interim|First|Senior|State|Cabinet|Joint|Permanent|Managing|"
          r"Executive|Chief|Foreign|Finance|Trade|Defen[cs]e|Interior|Energy|Economy|Special|"
          r"deputy|foreign|finance|trade|defen[cs]e|energy|economy|special|new|former|then|"
