@@ -37,7 +37,7 @@ _ADDRESS = (r"(?:(?:Dr|H\.\s?E|Hon|Mr|Mrs|Ms|Prof|Sheikh|Lyonchhen|Excellency|Hi
 _OFFICE_BEFORE = re.compile(
     rf"(?<![\w-])(?:(?P<owner>(?!(?:Prime|Vice|Deputy|Acting|First)\b)(?-i:[A-Z])[\w-]+)"
     rf"(?:’s|'s)?[ \t]+)?(?:then[\s-]+|former\s+)?(?P<title>{OFFICE})"
-    r"(?:\s+of\s+(?:the\s+)?(?:two|both)\s+(?:countries|nations|sides))?,?\s+"  # "Prime
+    r"(?:\s+of\s+(?:the\s+)?(?:two|both)\s+(?:countries|nations|sides))?,?[ \t]+"  # "Prime
     rf"(?-i:{_ADDRESS})$",  # Ministers of the two countries, A and B"; "counterpart, Dr. the Hon."
     re.I,
 )
@@ -99,7 +99,7 @@ _STEM = (r"(?:(?:Deputy|Vice|Acting|Interim|First|Senior|State|Cabinet|Joint|Per
 # "for Foreign and Diaspora Affairs", "of Production, Foreign Trade, Investment and Fisheries"
 _TAIL = (r"(?:[- ]General)?(?:\s+(?:of|for|to)\s+(?:(?:the|and|of|for|to|,)\s*|"
          r"[A-Z][\w’'-]*\s*)+)?")
-_PHRASE_BEFORE = re.compile(rf"(?<![\w-]){_OWNER}(?P<phrase>{_STEM}{_HEAD}{_TAIL}?)\s*,?\s*"
+_PHRASE_BEFORE = re.compile(rf"(?<![\w-]){_OWNER}(?P<phrase>{_STEM}{_HEAD}{_TAIL}?)[ \t]*,?[ \t]*"
                             rf"{_ADDRESS}$")
 _PHRASE_AFTER = re.compile(
     rf"^\s*,\s*(?:the\s+|then\s+|a\s+)?{_OWNER}(?P<phrase>{_STEM}{_HEAD}(?:[- ]General)?"
