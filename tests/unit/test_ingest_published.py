@@ -671,3 +671,8 @@ def test_a_country_ending_the_headline_owns_no_office_in_the_next_paragraph():
     mention = Mention(text.index("Ama"), text.index("Ama") + len("Ama Mensah"), "Ama Mensah")
     office(mention, text)
     assert (mention.title, mention.country) == ("President", None)
+
+
+def test_the_court_or_office_an_adviser_serves_is_no_part_of_the_name():
+    assert clean("Court Mohammad Bin Saleh") == "Mohammad Bin Saleh"
+    assert clean("Office Ana Ruiz") == "Ana Ruiz"

@@ -74,7 +74,8 @@ _TITLE_WORDS = {
     "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "first", "lady", "sir", "minister-",
     "parliamentary", "under-secretary", "permanent", "high", "commissioner", "envoy",
     "special", "presidential", "spokesman", "spokeswoman", "spokesperson", "mayor", "sheikh",
-    "highness", "majesty", "royal", "adviser", "advisor", "staff",
+    "highness", "majesty", "royal", "adviser", "advisor", "staff", "court", "palace", "office",
+    "ministry",
 }
 
 
