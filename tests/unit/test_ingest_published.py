@@ -676,3 +676,10 @@ def test_a_country_ending_the_headline_owns_no_office_in_the_next_paragraph():
 def test_the_court_or_office_an_adviser_serves_is_no_part_of_the_name():
     assert clean("Court Mohammad Bin Saleh") == "Mohammad Bin Saleh"
     assert clean("Office Ana Ruiz") == "Ana Ruiz"
+
+
+def test_a_page_advertisement_label_glued_to_a_sentence_is_no_part_of_a_title():
+    text = ("Article continues after this advertisementAdvertisementThe agreement on defence "
+            "between Chile and Peru was signed on Monday.")
+    titles = [d["record"]["title"] for d in of(run(text, DOC), "agreements")]
+    assert titles and not any("Advertisement" in t for t in titles), titles

@@ -164,6 +164,7 @@ def _title(article: Article, sentence, match: re.Match, kind: str, sector: str |
     about = _ABOUT.match(sentence.text[dated.end() if dated else end :])
     if about:
         words += about.group(0).rstrip()
+    words = re.sub(r"^.*?(?:[Aa]dvertisement)+(?=[A-Z])", "", words)  # a page's ad label
     words = re.sub(r"^(?:the|a|an|one|this|that|its|their|his|her)\s+", "", words.strip("“”\"‘’ "),
                    flags=re.I)
     title = sentence_case(words)
