@@ -218,9 +218,12 @@ class Worker:
         self.last_schedule = time.monotonic()
         try:
             self.recover()
-            feeds.schedule(self.db, self.tasks)
         except Exception:  # the queue cannot be read now: the next moment tries again
-            log.exception("the intake queue could not be looked over")
+            log.exception("jobs left by a dead process could not be looked for")
+        try:
+            feeds.schedule(self.db, self.tasks)
+        except Exception:
+            log.exception("the feeds could not be scheduled")
 
 
 def _rss(pid: int) -> int:

@@ -74,3 +74,9 @@ def test_a_date_inside_a_quote_does_not_make_the_sentence_future():
 )
 def test_years_ago_are_read_against_the_document_date(sentence, expected):
     assert [m.value for m in dates.find(sentence, 0, THURSDAY)] == [expected]
+
+
+def test_a_count_of_years_ago_is_read_whole_or_not_at_all():
+    for sentence in ("It began twenty-five years ago.", "The road is 2,500 years ago old."):
+        assert [m.value for m in dates.find(sentence, 0, THURSDAY) if "ago" in
+                sentence[m.start : m.end]] == []

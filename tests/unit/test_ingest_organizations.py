@@ -109,8 +109,10 @@ def test_a_well_known_body_named_by_its_acronym_alone_is_drafted_under_its_full_
 def test_summits_zones_news_letters_and_initiatives_are_no_bodies():
     text = ("The Kenyan envoy presented her Letter of Credence before the Regional Summit. "
             "Both sides discussed the Exclusive Economic Zone and the Green Corridor "
-            "Initiative. Latest News: the Heads of State of both countries will meet again.")
+            "Initiative. Latest News: the Heads of State of both countries will meet again, "
+            "the Kenya Ports Authority said.")
     found = names(text)
+    assert "Kenya Ports Authority" in found, found
     for thing in ("Letter of Credence", "Regional Summit", "Green Corridor Initiative",
                   "Latest News", "Heads of State"):
         assert thing not in found, found

@@ -68,7 +68,7 @@ _ABOUT = re.compile(r"\s+(?:on|for|concerning|regarding|"
                     r"(?:“[^”]{1,60}”|[^,;.()\"“”]){3,70}?(?=\s+(?:which|that|"
                     r"signed|was|were|is|are|will|would|has|had|and\s+(?:the|a|an|also)|with|"
                     r"between|in\s+\d|last|this|on\s+\w+day|said|says|agreed|and\s+agreed|"
-                    rf"added|told|at|in\s+(?-i:[A-Z])|{_MONTHS})\b|[,;.()\"”]|\w+(?:’s|'s)\s|$)")
+                    rf"added|told|{_MONTHS})\b|\s+at\s+[A-Z]|[,;.()\"”]|\w+(?:’s|'s)\s|$)")
 
 
 # The capitalized words of a name before its noun ("India–Maldives Free Trade")

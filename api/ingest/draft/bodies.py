@@ -46,14 +46,16 @@ WELL_KNOWN = {
     "WHO": "World Health Organization", "WTO": "World Trade Organization",
 }
 
-_BY_NAME = {name.lower(): (name, acronym) for acronym, name in WELL_KNOWN.items()}
+_BY_NAME = {name: acronym for acronym, name in WELL_KNOWN.items()}
+_BY_ACRONYM = {acronym.lower(): acronym for acronym in WELL_KNOWN}
+# in full or by acronym ("Asean" too), but not inside a longer name ("UN Security Council")
 _WELL_KNOWN = re.compile(
     r"(?<![\w-])(?P<name>" + "|".join(re.escape(n) for n in sorted(
         WELL_KNOWN.values(), key=len, reverse=True)) + r")(?![\w-])(?!\s+[A-Z])"
-    r"|(?<!\w)(?<!of\sthe\s)(?<!of\s)(?P<acronym>" + "|".join(sorted(
+    r"|(?<!\w)(?P<acronym>" + "|".join(sorted(
         {a for a in WELL_KNOWN} | {a.capitalize() for a in WELL_KNOWN if len(a) >= 4},
-        key=len, reverse=True)) + r")(?!\w)(?!\s+[A-Z])")  # not "UN Security Council",
-# "Council of the EU"
+        key=len, reverse=True)) + r")(?!\w)(?!\s+[A-Z])")
+_NAME_OF = re.compile(r"[A-Z][\w’'-]*\s+of\s+(?:the\s+)?$")  # "Council of the EU"
 
 
 def well_known(text: str) -> list[tuple[str, str, int, int]]:
@@ -62,9 +64,12 @@ def well_known(text: str) -> list[tuple[str, str, int, int]]:
     found = []
     for match in _WELL_KNOWN.finditer(text):
         if match.group("name"):
-            name, acronym = _BY_NAME[match.group("name").lower()]
+            name = match.group("name")
+            acronym = _BY_NAME[name]
+        elif _NAME_OF.search(text, 0, match.start()):
+            continue
         else:
-            acronym = next(a for a in WELL_KNOWN if a.lower() == match.group("acronym").lower())
+            acronym = _BY_ACRONYM[match.group("acronym").lower()]
             name = WELL_KNOWN[acronym]
         found.append((name, acronym, match.start(), match.end()))
     return found

@@ -87,9 +87,11 @@ _SAID_BEFORE = re.compile(rf"{_BODY_NAME}\s+(?:said|says|stated|added|noted|decl
 
 
 _PRESENT_SAY = re.compile(r"\b(?:says|tells|adds|notes|stresses|insists|writes)\b")
-_PAST_SAY = re.compile(r"\b(?:said|told|added|stated|noted|declared|stressed|remarked|"
-                       r"underlined|emphasi[sz]ed|recalled|explained|wrote|informed|observed|"
-                       r"continued|commented|affirmed|highlighted|pointed\s+out)\b")
+# the past-tense verbs that report words said (the day they date is the quote's)
+_SAID = (r"(?:said|told|added|stated|noted|declared|stressed|remarked|underlined|emphasi[sz]ed|"
+         r"recalled|explained|insisted|warned|wrote|informed|observed|continued|commented|"
+         r"affirmed|highlighted|pointed\s+out)")
+_PAST_SAY = re.compile(rf"\b{_SAID}\b")
 
 
 def _institution(article: Article, quote) -> str | None:
@@ -139,17 +141,15 @@ def _organization_said(article: Article, end: int) -> str | None:
 _REFERRED = re.compile(
     r"\b(?:(?P<pronoun>he|she)|the\s+(?:\w+\s+){0,3}?(?P<title>minister|president|premier|"
     r"ambassador|secretary|chancellor|speaker|envoy|governor|king|amir|emir|prince|"
-    r"commissioner|director|chairman|chairwoman|mayor))\s+(?:said|says|added|told|stated|noted|"
-    r"declared|stressed|explained|recalled|remarked|insisted|warned|underlined|emphasi[sz]ed|"
-    r"affirmed|highlighted|pointed\s+out|informed|observed|continued|commented)\b|"
+    rf"commissioner|director|chairman|chairwoman|mayor))\s+(?:says|{_SAID})\b|"
     r"\b(?:said|says|added|"
     r"told)\s+the\s+(?:\w+\s+){0,3}?(?P<title2>minister|president|premier|ambassador|"
     r"secretary|chancellor|speaker|envoy|governor|commissioner|director)\b", re.I)
 
 
 def _referred(article: Article, quote):
-    """"..., he said" or "the minister added": the last person named before the quote
-    (holding that office, when one is written)."""
+    """"..., he said": the subject of the last sentence before the quote that names anyone;
+    "the minister added": the last person named before it who holds that office."""
     around = article.text[max(0, quote.start - 120) : quote.start] + " " + \
         article.text[quote.end : quote.end + 120]
     match = _REFERRED.search(around)

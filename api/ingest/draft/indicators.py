@@ -130,6 +130,7 @@ def _target_of_before(article: Article, sentence, amount) -> tuple[str, str, int
 
 
 _CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\b|;")
+_OTHER_CLAUSE = 1000  # characters: any date in the figure's clause is nearer than one outside
 
 
 def _figure(article: Article, sentence, amount, kind: str, label: str) -> dict | None:
@@ -145,10 +146,11 @@ def _figure(article: Article, sentence, amount, kind: str, label: str) -> dict |
         when, how = str(article.ref.year), "present"
     written = [m for m in written if m not in spans]
     if written:
-        def distance(m) -> int:  # in the figure's own clause first: "Last year, trade was
-            a, b = sorted((m.end, amount.start) if m.end <= amount.start else  # X, and so
-                          (amount.end, m.start))  # far this year it has grown by 4 percent"
-            return b - a + (1000 if _CLAUSE_BREAK.search(article.text[a:b]) else 0)
+        # a date in the figure's own clause first: "Last year, trade was X, and so far this
+        # year it is Y": X is last year's, Y this year's
+        def distance(m) -> int:
+            a, b = (m.end, amount.start) if m.end <= amount.start else (amount.end, m.start)
+            return b - a + (_OTHER_CLAUSE if _CLAUSE_BREAK.search(article.text[a:b]) else 0)
 
         nearest = min(written, key=distance)
         when, how = nearest.value, "stated"

@@ -134,17 +134,14 @@ def draft(article: Article) -> list[dict]:
             "inferred": sorted(set(inferred)),
         }
         confidence = 0.45 + 0.2 * bool(when) + 0.15 * bool(participants) + 0.1 * (not padded)
-        made = make("meetings", record, confidence, reasons)
         # "The meeting was held on 9 May, the day ...": the meeting told before, dated now
-        made["back"] = bool(re.search(r"\b(?:the|this|that|today['’]s)\s+$",
-                                      sentence.text[: match.start()], re.I))
-        out.append(made)
+        back = bool(re.search(r"\b(?:the|this|that|today['’]s)\s+$",
+                              sentence.text[: match.start()], re.I))
+        out.append((make("meetings", record, confidence, reasons), back))
         if sideline and summit:
-            out.append(_summit_draft(article, sentence, summit, when, participants, result, venue))
-    merged = _merge(out)
-    for made in merged:
-        made.pop("back", None)
-    return merged
+            out.append((_summit_draft(article, sentence, summit, when, participants, result,
+                                      venue), False))
+    return _merge(out)
 
 
 def _quoted_date(article: Article, sentence, match: re.Match) -> str | None:
@@ -172,7 +169,7 @@ def _same_meeting(a: dict, b: dict) -> bool:
         return False
     if set(a["countries"]) != set(b["countries"]) and (
             _who(b) or not set(a["countries"]) < set(b["countries"])):
-        return False  # "the meeting was held on the day the pact between C and D ...": one
+        return False  # unless one, naming no one, adds countries told of in passing
     if not dates.compatible(a["date"], b["date"]):
         return False
     if a["location"] and b["location"] and a["location"] != b["location"]:
@@ -183,13 +180,14 @@ def _same_meeting(a: dict, b: dict) -> bool:
     return who_a <= who_b or who_b <= who_a  # "A and B met" and "A met him"; not A with C
 
 
-def _merge(drafts: list[dict]) -> list[dict]:
-    """One meeting told in several sentences is one draft citing each of them."""
+def _merge(drafts: list[tuple[dict, bool]]) -> list[dict]:
+    """One meeting told in several sentences is one draft citing each of them; a draft
+    that refers back ("the meeting") and names no one joins the meeting drafted before."""
     out: list[dict] = []
-    for draft in drafts:
+    for draft, back in drafts:
         record = draft["record"]
         same = next((d for d in out if _same_meeting(d["record"], record)), None)
-        if same is None and draft.pop("back", False) and out and not _who(record) and \
+        if same is None and back and out and not _who(record) and \
                 out[-1]["record"]["kind"] != "summit" and \
                 dates.compatible(out[-1]["record"]["date"], record["date"]):
             same = out[-1]
@@ -278,7 +276,7 @@ def visit_destination(article: Article, sentence, when) -> dict | None:
     if not hit:
         return None
     code, how = hit
-    if any(m.via == "demonym" for m in countries.find(place)):
+    if len(words) > 1 and any(m.via == "demonym" for m in countries.find(words[0])):
         return None  # "the visiting Ghanaian President": where the visitor is from
     at = sentence.start + match.start("place")  # where the place is named
     if how == "capital":

@@ -55,6 +55,22 @@ def _not_a_person(article: Article, person: people.Person) -> bool:
     return True
 
 
+_OFFICE_HEADS = re.compile(r"\b(?:minister|president|ambassador|secretary|premier|chancellor|"
+                           r"king|queen|emir|amir|prince|governor|envoy|counterpart|rector|"
+                           r"director|chairman|chairwoman|spokes\w+|adviser|advisor)\b")
+
+
+def _same_office(a: str, b: str) -> bool:
+    """"Foreign Minister" and "Minister of Foreign Affairs" are one office, "Trade Minister"
+    another; a counterpart holds the office of the one he is the counterpart of."""
+    heads = [set(_OFFICE_HEADS.findall(t.lower())) for t in (a, b)]
+    if "counterpart" in heads[0] | heads[1] or a == b:
+        return True
+    rest = [set(re.findall(r"[a-z]+", t.lower())) - h - {"of", "for", "the", "and", "affairs"}
+            for t, h in zip((a, b), heads, strict=True)]
+    return bool(heads[0] & heads[1]) and (not rest[0] or not rest[1] or bool(rest[0] & rest[1]))
+
+
 def _new_person(article: Article, person: people.Person) -> dict:
     first = {}
     for mention in person.mentions:
@@ -86,9 +102,10 @@ def _new_person(article: Article, person: people.Person) -> dict:
             "from": None,
             "to": None,
             # every place the text gives the office, however worded ("his Uruguayan
-            # counterpart", then "Uruguay's Foreign Minister")
+            # counterpart", then "Uruguay's Foreign Minister"), but not another office
             "sources": [article.cite(*span) for span in dict.fromkeys(
-                m.role_span for m in person.mentions if m.role_span and m.title)][:4],
+                m.role_span for m in person.mentions
+                if m.role_span and m.title and _same_office(m.title, titled.title))][:4],
         })
         reasons.append(f"office '{titled.title}' written beside the name")
     record = {"name": person.name, "aliases": aliases, "roles": roles, "notes": [],

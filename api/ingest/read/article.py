@@ -105,10 +105,15 @@ class Article:
         return found[0] if found and found[0] in self.pair else None
 
     def reporter(self, name: str) -> bool:
-        """The author is credited as the reporter ("By Ana Ruiz", "Reporting by Ana Ruiz"):
+        """The author is credited as a reporter ("Reporting by Ana Ruiz", or a byline "By Ana
+        Ruiz" as news reports print it; an op-ed's byline names its writer without "By"):
         the piece is a report, not the author's own commentary, and journalists are no
         officials of the story."""
-        return bool(re.search(rf"\b[Bb]y\s+{re.escape(name)}\b", self.text))
+        name = re.escape(name)
+        byline = self.text[slice(*self.layout.byline)] if self.layout.byline else ""
+        return bool(re.search(rf"\b(?:[Rr]eporting|[Ww]riting|[Ee]diting)\s+by\s+{name}\b",
+                              self.text)
+                    or re.match(rf"\s*(?:By|BY)\s+{name}\b", byline))
 
     def lead_date(self) -> str | None:
         """The date the report's lead states (its first four sentences, the headline among

@@ -48,7 +48,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("weekday", re.compile(
         r"(?:\b(?P<last>last|this\s+past|past|previous)\s+)?"
         r"\b(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)),
-    ("ago", re.compile(r"\b(?P<thisday>on\s+this\s+(?:very\s+)?day,?\s+)?(?P<count>\d{1,3}|"
+    ("ago", re.compile(r"\b(?P<thisday>on\s+this\s+(?:very\s+)?day,?\s+)?(?<![\w,.-])"
+                       r"(?P<count>\d{1,3}|"
                        + "|".join(_COUNTS) + r")\s+years\s+ago\b", re.I)),
     ("relyear", re.compile(r"\b(?P<rel>last|this|next|previous|past|coming)\s+"
                            r"(?:(?:financial|fiscal|calendar)\s+)?year\b", re.I)),

@@ -56,10 +56,10 @@ _WORDS = {
     "soles": "PEN", "bolivianos": "BOB", "dong": "VND", "baht": "THB", "rufiyaa": "MVR",
     "birr": "ETB", "ringgit": "MYR", "rupiah": "IDR", "tugrik": "MNT", "riels": "KHR",
     "cedis": "GHS", "manat": "AZN", "lari": "GEL", "drams": "AMD", "hryvnias": "UAH",
-    "kwacha": "MWK", "dinars": "KWD", "CFA francs": "XOF", "yen loans": "JPY",
+    "kwacha": "MWK", "dinars": "KWD", "cfa francs": "XOF", "yen loans": "JPY",
     "forints": "HUF", "kwanzas": "AOA", "somoni": "TJS", "soms": "KGS", "sums": "UZS",
     "rials": "IRR", "pa'anga": "TOP", "pa’anga": "TOP", "tala": "WST", "kina": "PGK",
-    "leva": "BGN", "lei": "RON", "dinar": "RSD", "denars": "MKD", "rupee": "INR",
+    "leva": "BGN", "lei": "RON", "denars": "MKD", "rupee": "INR",
 }
 SCALES = {
     "thousand": 10**3, "k": 10**3, "million": 10**6, "mn": 10**6, "m": 10**6, "mln": 10**6,

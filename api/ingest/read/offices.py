@@ -13,6 +13,21 @@ import re
 from api.ingest.read import countries
 
 # A word qualifying an office ("petroleum minister"), never a function word ("in Baku by").
+# A ministry's portfolio written before a name ("Minister of Tourism Ana Ruiz" tagged
+# from "Tourism"): never the start of a name.
+PORTFOLIOS = {"tourism", "integration", "cooperation", "culture", "investment", "industry",
+              "labour", "labor", "environment", "information", "communications", "planning",
+              "development", "youth", "sports", "sport", "women", "fisheries", "mines",
+              "works", "housing", "water", "transport", "arts", "science", "technology",
+              "regional", "international", "national", "home", "economic", "commerce",
+              "agriculture", "health", "education", "justice", "security", "diaspora", "law",
+              "legal", "manpower", "european", "research", "marine", "resources", "forestry",
+              "natural", "ecology", "infrastructure", "affairs", "digital", "transformation"}
+# Ranks written between an office and a name ("Lt. Gen (Retd)"), never a first name.
+_PORTFOLIO_HEADS = {"defence", "defense", "foreign", "trade", "finance", "energy", "interior",
+                    "economy", "petroleum", "oil", "mining", "commerce", "labour"}
+RANKS = {"lt", "gen", "general", "maj", "major", "col", "colonel", "brig", "brigadier", "adm",
+         "admiral", "senator", "captain", "capt"}
 _QUALIFIER = (
     r"(?!(?:by|of|the|and|in|at|to|with|for|from|on|his|her|their|its|a|an|was|were|is|are|"
     r"when|then|former|that|who|as|thank|thanks|thanked|met|meets|told|tells|said|says|"
@@ -58,7 +73,7 @@ def title_case(title: str) -> str:
     if words and words[-1].lower() in ("ministers", "presidents", "secretaries"):
         words[-1] = words[-1][:-1] if not words[-1].lower().endswith("ies") else \
             words[-1][:-3] + "y"
-    small = {"of", "for", "and", "the"}
+    small = {"of", "for", "and", "the", "to"}
     return " ".join(w.lower() if w.lower() in small else w.capitalize() for w in words)
 
 
@@ -69,8 +84,7 @@ def split_owner(owner: str | None, title: str) -> tuple[str | None, str]:
     if owner:
         hit = countries.lookup(owner.removesuffix("’s").removesuffix("'s"))
         country = hit[0] if hit else None
-        if hit is None and not owner.endswith(("’s", "'s")) and \
-                owner.lower() not in ("his", "her", "their", "its", "the", "our"):
+        if hit is None and owner.lower() in PORTFOLIOS | _PORTFOLIO_HEADS:
             title = f"{owner} {title}"  # "Defence Minister": the owner word is the office's
     words = title.split()
     while words:
@@ -88,7 +102,7 @@ _HEAD = (r"(?:Prime\s+Minister|PM|Head\s+of\s+(?:State|Government)|Crown\s+Princ
          r"Ambassador|Chancellor|Premier|King|Queen|Amir|Emir|Governor|Director|Chairman|"
          r"Chairwoman|Chairperson|Commissioner|Envoy|Spokes(?:man|woman|person)|Speaker|Mayor|"
          r"[Mm]inister|[Pp]resident|[Aa]mbassador|[Ss]ecretary|[Pp]arliamentary\s+chief|"
-         r"(?:Chief\s+)?Advis[eo]r|Rector|Chief\s+Executive\s+Officer(?:\s+\(CEO\))?|CEO|"
+         r"(?:Chief\s+)?Advis[eo]r|Rector|Chief\s+of\s+Staff|Chief\s+Executive\s+Officer(?:\s+\(CEO\))?|CEO|"
          r"[Hh]ead\s+of\s+[Ss]tate|[Rr]uler)")
 _OWNER = r"(?:(?P<owner>[A-Z][\w-]+(?:[ \t]+[A-Z][\w-]+)?(?:’s|'s)?)[ \t]+)?"  # one line
 _STEM = (r"(?:(?:Deputy|Vice|Acting|Interim|First|Senior|State|Cabinet|Joint|Permanent|Managing|"
@@ -98,13 +112,13 @@ _STEM = (r"(?:(?:Deputy|Vice|Acting|Interim|First|Senior|State|Cabinet|Joint|Per
 # the office's own words after its head: "of Foreign Affairs and Trade of Hungary",
 # "for Foreign and Diaspora Affairs", "of Production, Foreign Trade, Investment and Fisheries"
 _TAIL = (r"(?:[- ]General)?(?:\s+(?:of|for|to)\s+(?:(?:the|and|of|for|to|,)\s*|"
-         r"[A-Z][\w’'-]*\s*)+)?")
+         r"[A-Z][\w’'-]*+\s*)+)?")  # possessive: capitals in a row must not backtrack
 _PHRASE_BEFORE = re.compile(rf"(?<![\w-]){_OWNER}(?P<phrase>{_STEM}{_HEAD}{_TAIL}?)[ \t]*,?[ \t]*"
                             rf"{_ADDRESS}$")
 _PHRASE_AFTER = re.compile(
     rf"^\s*,\s*(?:the\s+|then\s+|a\s+)?{_OWNER}(?P<phrase>{_STEM}{_HEAD}(?:[- ]General)?"
     rf"(?:\s+(?:of|for)\s+(?:the\s+)?(?:(?:and|of|the|for)\s+|"
-    rf"[A-Z][\w’'-]*(?:,\s+(?=[A-Z]))?\s*)+)?)")
+    rf"[A-Z][\w’'-]*+(?:,\s+(?=[A-Z]))?\s*)+)?)")
 
 
 ADDRESS_WORDS = {"dr", "h.e", "h. e", "hon", "mr", "mrs", "ms", "prof", "sheikh", "lyonchhen",
@@ -132,8 +146,11 @@ def read_office(owner: str | None, phrase: str) -> tuple[str | None, str]:
                     r"hon\.?)\s+)+", "", phrase, flags=re.I)
     phrase = re.sub(r"\bPM\b", "Prime Minister", phrase)
     phrase = re.sub(r"\s*\([A-Z]{2,6}\)", "", phrase)  # "Chief Executive Officer (CEO)"
-    # "Ambassador of China to Samoa": China's; Samoa is where the office is held
-    phrase = re.sub(r"\s+to\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*$", "", phrase)
+    # "Ambassador of China to Samoa": China's; Samoa is where the office is held (but an
+    # "Ambassador to the United Nations" or "Adviser to the Prime Minister" keeps it)
+    posted = re.search(r"\s+to\s+(?:the\s+)?([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)$", phrase)
+    if posted and countries.lookup(posted.group(1)) and " of " in phrase[: posted.start()]:
+        phrase = phrase[: posted.start()]
     country, title = split_owner(owner, phrase)
     parts = re.split(r"\s+of\s+", title)
     for whole in (True, False):

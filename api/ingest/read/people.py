@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 
 from api.domain.names import key
 from api.ingest.read import countries
-from api.ingest.read.offices import ADDRESS_WORDS, office
+from api.ingest.read.offices import ADDRESS_WORDS, PORTFOLIOS, RANKS, office
 
 _HONORIFICS = re.compile(
     r"^(?:(?:mr|mrs|ms|dr|pm|lady|sir|dame|gen|general|president|premier|minister|king|queen|"
@@ -23,16 +23,6 @@ _HONORIFICS = re.compile(
 _NOT_A_NAME = {"photo", "photos", "weekly", "remarks", "republic", "states", "socialist",
                "democratic", "news", "agency", "times", "post", "daily", "online", "tv",
                "sahel", "maghreb", "balkans", "caucasus", "levant", "gulf"}  # regions
-# A ministry's portfolio written before a name ("Minister of Tourism Ana Ruiz" tagged
-# from "Tourism"): never the start of a name.
-_PORTFOLIO = {"tourism", "integration", "cooperation", "culture", "investment", "industry",
-              "labour", "labor", "environment", "information", "communications", "planning",
-              "development", "youth", "sports", "sport", "women", "fisheries", "mines",
-              "works", "housing", "water", "transport", "arts", "science", "technology",
-              "regional", "international", "national", "home", "economic", "commerce",
-              "agriculture", "health", "education", "justice", "security", "diaspora", "law",
-              "legal", "manpower", "european", "research", "marine", "resources", "forestry",
-              "natural", "ecology", "infrastructure", "affairs", "digital", "transformation"}
 # An honorific just before a name the parser took for an organization ("PM Sadia Rahman").
 _TITLED = re.compile(r"\b(?:PM|Mr|Mrs|Ms|Dr|President|Premier|Minister|Lady|Sir|Sheikh)\.?\s+$")
 @dataclass
@@ -85,6 +75,9 @@ _OFFICE_WORDS = {"minister", "president", "secretary", "ambassador", "king", "qu
                  "envoy", "commissioner", "spokesman", "spokeswoman", "spokesperson"}
 
 
+_NOT_A_FIRST_NAME = _TITLE_WORDS | _OFFICE_WORDS | PORTFOLIOS | ADDRESS_WORDS | RANKS
+
+
 def clean(name: str) -> str:
     """A name without a possessive, honorifics, an office or a country written before it
     ("Kazakh President Nurlan Abenov", "H.E. Tesfaye Alemu") or surrounding punctuation."""
@@ -96,7 +89,7 @@ def clean(name: str) -> str:
         words = words[heads[-1] + 1 :]
         name = " ".join(words)
     drop = 0
-    while drop < len(words) - 2 and words[drop].lower() in _PORTFOLIO:
+    while drop < len(words) - 2 and words[drop].lower() in PORTFOLIOS:
         drop += 1
     while drop < len(words) - 1 and not (
             words[drop].lower() == "sheikh" and len(words) - drop == 2) and (  # Sheikh Hasina
@@ -133,9 +126,8 @@ def find(doc_span, text: str, extra_names: list[str] = (), ents=None) -> list[Me
         begin = ent.start
         while begin > 0 and ent.start - begin < 3 and not doc[begin].is_sent_start:
             token = doc[begin - 1]  # "counterpart Samia Suluhu" + "Hassan": cut short before
-            low = token.text.lower()
             if token.pos_ != "PROPN" or not token.is_title or token.ent_type_ or \
-                    low in _TITLE_WORDS | _OFFICE_WORDS | _PORTFOLIO | ADDRESS_WORDS or \
+                    token.text.lower().rstrip(".") in _NOT_A_FIRST_NAME or \
                     countries.lookup(token.text):
                 break
             begin -= 1
@@ -143,9 +135,9 @@ def find(doc_span, text: str, extra_names: list[str] = (), ents=None) -> list[Me
         name = clean(raw)
         if not name or not re.match(r"[A-Z]", name) or countries.lookup(name) or \
                 name.isupper() or \
-                name.split()[-1].lower() in _NOT_A_NAME | _PORTFOLIO | _NOT_NAMES or \
+                name.split()[-1].lower() in _NOT_A_NAME | PORTFOLIOS | _NOT_NAMES or \
                 name.split()[0] in _STATE_WORDS or all(
-                    w.lower() in _PORTFOLIO or w.lower() in _TITLE_WORDS for w in name.split()):
+                    w.lower() in PORTFOLIOS or w.lower() in _TITLE_WORDS for w in name.split()):
             continue
         start_char = doc[begin].idx
         offset = start_char + raw.find(name) if name in raw else start_char
@@ -200,7 +192,7 @@ def by_office(text: str, start: int, end: int, taken) -> list[Mention]:
             gap, last = text[last : token.start()], token.end()
             if gap.strip(" "):
                 break  # punctuation ends the office or the name: "the Minister, who"
-            if not names and (low in _TITLE_WORDS or low in ADDRESS_WORDS or low in _PORTFOLIO
+            if not names and (low in _TITLE_WORDS or low in ADDRESS_WORDS or low in PORTFOLIOS
                               or (word[:1].isupper() and countries.lookup(
                     word.removesuffix("’s").removesuffix("'s")))):
                 continue

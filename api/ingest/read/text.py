@@ -71,7 +71,10 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # "By Ana Ruiz", "By Ana Ruiz – Agency:" above the story: a byline the metadata did not name
-_BYLINE = re.compile(r"^(?:By|BY)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*[-–—,|:]|\s*$)")
+_BYLINE = re.compile(r"^(?:By|BY)\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                     r"Sunday|January|February|March|April|May|June|July|August|September|"
+                     r"October|November|December|Then|Now|Late|Early)\b)[A-Z][\w.'’-]+"
+                     r"(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*[-–—,|:]|\s*$)(?!.*[.!?]\s*$)")
 
 
 def layout(text: str, document: dict) -> Layout:
