@@ -695,3 +695,13 @@ def test_a_page_advertisement_label_glued_to_a_sentence_is_no_part_of_a_title():
             "between Chile and Peru was signed on Monday.")
     titles = [d["record"]["title"] for d in of(run(text, DOC), "agreements")]
     assert titles and not any("Advertisement" in t for t in titles), titles
+
+
+def test_the_dateline_date_is_the_reports_and_the_event_keeps_its_own():
+    text = ("Chile and Peru sign an exchange of notes\n\n"
+            "LIMA (Andes Press): March 14, 2024 - The foreign ministers of Chile and Peru "
+            "signed an agreement on fisheries on Tuesday morning, March 12, 2024, at the "
+            "ministry.")
+    made = of(run(text, {**DOC, "published": "2024-03-14"}), "agreements")
+    assert {d["record"]["title"]: d["record"]["date"] for d in made}.get(
+        "Agreement on fisheries") == "2024-03-12"

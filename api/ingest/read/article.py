@@ -299,7 +299,8 @@ def _date_sentences(article: Article) -> None:
     for sentence in article.sentences:
         here = {m.cluster for m in sentence.people}
         tense = _tense(sentence)
-        main = [m for m in sentence.dates if not _subordinate(sentence, m)]
+        main = [m for m in sentence.dates
+                if not _subordinate(sentence, m) and not _in_dateline(article, m)]
         if main:
             value = main[0].value
             article.dates_of[sentence.index] = (value, "stated")
@@ -375,6 +376,15 @@ def _relative_clause(sentence: Sentence, offset: int) -> int | None:
             return None if token.head.lower_ in _SPEECH_NOUNS else token.idx
         token = token.head
     return next((a for _, _, a, b in quotes.reported(sentence.span) if a <= offset < b), None)
+
+
+def _in_dateline(article: Article, mention: dates.Mention) -> bool:
+    """"PALIKIR (Agency): February 13, 1997 - The secretary signed ... on February 12": the
+    dateline's date is the report's, not the event's."""
+    line_start = article.text.rfind("\n", 0, mention.start) + 1
+    head = article.text[line_start : mention.start]
+    return len(head) < 80 and bool(re.search(r"[:(]", head)) and bool(
+        re.match(r"\s*[-–—]+\s", article.text[mention.end : mention.end + 5]))
 
 
 def _subordinate(sentence: Sentence, mention: dates.Mention) -> bool:
