@@ -126,3 +126,11 @@ def test_a_paragraph_opening_with_a_quote_and_naming_no_one_goes_on_with_the_spe
             "The governor of the province welcomed the plan.")
     speakers = [(q["author"] or {}).get("name") for q in _quotes(text)]
     assert speakers == ["Li Wen", "Li Wen"], speakers
+
+
+def test_the_top_diplomat_who_stressed_a_phrase_is_the_minister_named_before():
+    text = ("Chilean Foreign Minister Ana Ruiz arrived in Lima on Monday.\n\n"
+            "The top Chilean diplomat stressed the \"growing danger\" at the border, and the "
+            "Peruvian leader also stated that talks would go on.")
+    (quote,) = _quotes(text)
+    assert quote["author"]["name"] == "Ana Ruiz"

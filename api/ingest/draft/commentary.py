@@ -141,10 +141,16 @@ def _organization_said(article: Article, end: int) -> str | None:
 _REFERRED = re.compile(
     r"\b(?:(?P<pronoun>he|she)|the\s+(?:\w+\s+){0,3}?(?P<title>minister|president|premier|"
     r"ambassador|secretary|chancellor|speaker|envoy|governor|king|amir|emir|prince|"
-    rf"commissioner|director|chairman|chairwoman|mayor))\s+(?:says|{_SAID})\b|"
+    rf"commissioner|director|chairman|chairwoman|mayor|diplomat|leader))\s+(?:also\s+)?"
+    rf"(?:says|{_SAID})\b|"
     r"\b(?:said|says|added|"
     r"told)\s+the\s+(?:\w+\s+){0,3}?(?P<title2>minister|president|premier|ambassador|"
     r"secretary|chancellor|speaker|envoy|governor|commissioner|director)\b", re.I)
+
+
+_HOLDS = {"diplomat": ("minister", "ambassador", "secretary", "envoy"),
+          "leader": ("president", "prime minister", "premier", "king", "amir", "emir",
+                     "chancellor")}
 
 
 def _referred(article: Article, quote):
@@ -156,6 +162,7 @@ def _referred(article: Article, quote):
     if match is None:
         return None
     office = (match.group("title") or match.group("title2") or "").lower()
+    offices = _HOLDS.get(office, (office,))  # "the top Algerian diplomat": a minister
     before = [m for s in article.sentences for m in s.people if m.end <= quote.start]
     if match.group("pronoun"):  # "he said": the subject of the last sentence naming anyone
         named = [s for s in article.sentences if s.end <= quote.start and s.people]
@@ -167,7 +174,7 @@ def _referred(article: Article, quote):
     for mention in reversed(before):
         person = article.person_of(mention)
         title = (mention.title or (person.title if person else None) or "").lower()
-        if office and office not in title:
+        if office and not any(o in title for o in offices):
             continue
         if person is not None and len(person.name.split()) < 2 and not office:
             continue  # "Hassan, he said": a fragment; "Minister Azubalis ... the minister said"
