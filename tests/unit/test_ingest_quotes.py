@@ -134,3 +134,15 @@ def test_the_top_diplomat_who_stressed_a_phrase_is_the_minister_named_before():
             "Peruvian leader also stated that talks would go on.")
     (quote,) = _quotes(text)
     assert quote["author"]["name"] == "Ana Ruiz"
+
+
+def test_words_quoted_in_a_report_without_a_verb_of_saying_take_the_day_the_story_tells_of():
+    text = ("Chilean Foreign Minister Ana Ruiz met Peruvian officials in Lima on Tuesday.\n\n"
+            "The talks covered fisheries and roads.\n\n"
+            "The meeting was long.\n\n"
+            "For his part, Peruvian Foreign Minister Pedro Soto talked about a border where "
+            "the situation still poses “a concern for Chile and Peru alike”.")
+    (quote,) = _quotes(text, {"id": "q", "title": "", "published": "2024-03-14",
+                              "authors": []})
+    assert quote["published"] == "2024-03-12"
+    assert "published" in quote["inferred"]

@@ -214,6 +214,7 @@ def _countries(article: Article, start: int, end: int, speaker_country, when) ->
 def _direct(article: Article) -> list[dict]:
     out = []
     said_before = None  # the date the quote before was given
+    opinion = _op_ed(article) is not None
     for quote in article.quotes:
         if _a_name(quote.text):
             continue  # "the “Joint Declaration on Comprehensive Partnership”": a title
@@ -235,6 +236,10 @@ def _direct(article: Article) -> list[dict]:
         if published is None and article.ref is not None and not quote.anonymous and (
                 _PRESENT_SAY.search(around) or _PAST_SAY.search(around)):
             published, how = article.ref.isoformat(), "present"  # said for this report
+        if published is None and not quote.anonymous and not opinion:
+            # a report's words with no verb of saying to date them: the day the story tells
+            # of (an op-ed quotes from anywhere in time)
+            published, how = article.story_date(sentence)
         said_before = published
         speaker = quote.speaker if quote.speaker is not None or quote.anonymous else \
             _referred(article, quote)
