@@ -705,3 +705,21 @@ def test_the_dateline_date_is_the_reports_and_the_event_keeps_its_own():
     made = of(run(text, {**DOC, "published": "2024-03-14"}), "agreements")
     assert {d["record"]["title"]: d["record"]["date"] for d in made}.get(
         "Agreement on fisheries") == "2024-03-12"
+
+
+def test_a_counterpart_takes_the_office_of_another_country_told_before():
+    text = ("Ghanaian Foreign Minister Ama Mensah opened the session in Accra on Monday.\n\n"
+            "The Togolese Counterpart Kossi Agbeko on his part noted the long friendship.")
+    people = {d["record"]["name"]: d["record"]["roles"] for d in of(run(text, DOC), "people")}
+    roles = people.get("Kossi Agbeko") or []
+    assert [(r["title"], r["country"]) for r in roles] == [("Foreign Minister", "TG")], people
+
+
+def test_ranks_and_a_plural_demonym_after_an_office_are_no_names():
+    text = ("The memorandum was signed by Secretary Overseas Chileans Pedro Soto and by the "
+            "Rector Lt. Gen (Retd) Ana Ruiz, signatories included Defence Minister Kossi "
+            "Agbeko.")
+    names = {d["record"]["name"] for d in of(run(text, DOC), "people")}
+    assert not names & {"Overseas Chileans", "Gen", "Lt"}, names
+    roles = [r["title"] for d in of(run(text, DOC), "people") for r in d["record"]["roles"]]
+    assert "Defence Minister" in roles, roles

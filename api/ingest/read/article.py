@@ -403,6 +403,11 @@ def _resolve_counterparts(article: Article) -> None:
                 if other is None:  # the office the person named before holds elsewhere
                     before = [article.person_of(m) for m in sentence.people[:i]]
                     other = next((p for p in before if p is not None and p.title), None)
+                if other is None:  # or the last office of another country told before
+                    earlier = [m for s in article.sentences[: sentence.index]
+                               for m in s.people]
+                    other = next((m for m in reversed(earlier) if m.title and m.title !=
+                                  "Counterpart" and m.country != mention.country), None)
                 mention.title = other.title if other else None
     for person in article.persons:
         titled = [m for m in person.mentions if m.title]

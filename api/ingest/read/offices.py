@@ -32,7 +32,8 @@ _QUALIFIER = (
     r"(?!(?:by|of|the|and|in|at|to|with|for|from|on|his|her|their|its|a|an|was|were|is|are|"
     r"when|then|former|that|who|as|thank|thanks|thanked|met|meets|told|tells|said|says|"
     r"welcomed|welcomes|received|receives|invited|invites|called|urged|praised|congratulated|"
-    r"asked|visited|accompanied|joined|hosted|greeted|briefed|personally)\b)[a-z]+"
+    r"asked|visited|accompanied|joined|hosted|greeted|briefed|personally|included|including|"
+    r"namely)\b)[a-z]+"
 )
 OFFICE = (
     r"(?:(?:deputy|vice|acting|interim|first|former|then|outgoing|incoming)[\s-]+)*"

@@ -134,6 +134,7 @@ def find(doc_span, text: str, extra_names: list[str] = (), ents=None) -> list[Me
         raw = ent.doc[begin:end].text.split("/")[0]  # "Ana Ruiz/Agency": a credit
         name = clean(raw)
         if not name or not re.match(r"[A-Z]", name) or countries.lookup(name) or \
+                name.lower().rstrip(".") in RANKS or \
                 name.isupper() or \
                 name.split()[-1].lower() in _NOT_A_NAME | PORTFOLIOS | _NOT_NAMES or \
                 name.split()[0] in _STATE_WORDS or all(
@@ -216,8 +217,9 @@ def by_office(text: str, start: int, end: int, taken) -> list[Mention]:
         b = a + len(name)
         if any(a < e and s < b for s, e in taken) or any(a < m.end and m.start < b for m in found):
             continue
-        if countries.lookup(name) or name.split()[0] in _STATE_WORDS:
-            continue  # "the United Mexican States", "the Democratic Socialist Republic"
+        if countries.lookup(name) or name.split()[0] in _STATE_WORDS or (
+                name.endswith("s") and countries.lookup(name.split()[-1])):
+            continue  # "the United Mexican States", "Secretary Overseas Pakistanis"
         found.append(Mention(a, b, name))
     return found
 
