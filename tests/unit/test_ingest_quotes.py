@@ -85,21 +85,15 @@ def test_a_quote_closed_by_two_single_marks_as_some_wires_print_it():
     assert text[found[0].start : found[0].end].endswith("’’")
 
 
-def test_the_subject_says_what_follows_by_saying_not_the_person_it_praised():
-    from tests.ingest_helpers import run
+def _quotes(text, document=None):
+    return [d["record"] for d in of(run(text, document), "commentary", kind="quote")]
 
+
+def test_the_subject_says_what_follows_by_saying_not_the_person_it_praised():
     text = ("President Ama Mensah praised Prime Minister Rodrigo Soto by saying, “His plan "
             "for the port has changed the whole coast.”")
-    (quote,) = [d for d in run(text) if d["resource"] == "commentary"
-                and d["record"]["kind"] == "quote"]
-    assert quote["record"]["author"]["name"] == "Ama Mensah"
-
-
-def _quotes(text, document=None):
-    from tests.ingest_helpers import run
-
-    return [d["record"] for d in run(text, document) if d["resource"] == "commentary"
-            and d["record"]["kind"] == "quote"]
+    (quote,) = _quotes(text)
+    assert quote["author"]["name"] == "Ama Mensah"
 
 
 def test_the_minister_said_names_the_minister_named_before_even_by_surname_alone():
@@ -113,8 +107,7 @@ def test_he_informed_is_the_subject_of_the_sentence_before_not_the_last_name_in_
     text = ("Mr. Ana Ruiz said the memorandum follows talks started in 2019 when Prime Minister "
             "Pedro Soto visited Lima.\n\n"
             "“We built a pathway for trade complaints, and today we signed it,” he informed.")
-    (quote,) = _quotes(text, {"id": "q", "title": "", "published": "2024-03-14",
-                              "authors": []})
+    (quote,) = _quotes(text)
     assert quote["author"]["name"] == "Ana Ruiz"
     assert quote["published"] == "2024-03-14"
 
@@ -142,7 +135,6 @@ def test_words_quoted_in_a_report_without_a_verb_of_saying_take_the_day_the_stor
             "The meeting was long.\n\n"
             "For his part, Peruvian Foreign Minister Pedro Soto talked about a border where "
             "the situation still poses “a concern for Chile and Peru alike”.")
-    (quote,) = _quotes(text, {"id": "q", "title": "", "published": "2024-03-14",
-                              "authors": []})
+    (quote,) = _quotes(text)
     assert quote["published"] == "2024-03-12"
     assert "published" in quote["inferred"]

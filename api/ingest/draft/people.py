@@ -55,19 +55,18 @@ def _not_a_person(article: Article, person: people.Person) -> bool:
     return True
 
 
-_OFFICE_HEADS = re.compile(r"\b(?:minister|president|ambassador|secretary|premier|chancellor|"
-                           r"king|queen|emir|amir|prince|governor|envoy|counterpart|rector|"
-                           r"director|chairman|chairwoman|spokes\w+|adviser|advisor)\b")
+_OFFICE_HEADS = people.OFFICE_WORDS | {"counterpart", "rector", "adviser", "advisor"}
 
 
 def _same_office(a: str, b: str) -> bool:
     """"Foreign Minister" and "Minister of Foreign Affairs" are one office, "Trade Minister"
     another; a counterpart holds the office of the one he is the counterpart of."""
-    heads = [set(_OFFICE_HEADS.findall(t.lower())) for t in (a, b)]
+    words = [set(re.findall(r"[a-z]+", t.lower())) for t in (a, b)]
+    heads = [w & _OFFICE_HEADS for w in words]
     if "counterpart" in heads[0] | heads[1] or a == b:
         return True
-    rest = [set(re.findall(r"[a-z]+", t.lower())) - h - {"of", "for", "the", "and", "affairs"}
-            for t, h in zip((a, b), heads, strict=True)]
+    rest = [w - h - {"of", "for", "the", "and", "affairs"}
+            for w, h in zip(words, heads, strict=True)]
     return bool(heads[0] & heads[1]) and (not rest[0] or not rest[1] or bool(rest[0] & rest[1]))
 
 

@@ -69,13 +69,13 @@ _TITLE_WORDS = {
 }
 
 
-_OFFICE_WORDS = {"minister", "president", "secretary", "ambassador", "king", "queen", "prince",
+OFFICE_WORDS = {"minister", "president", "secretary", "ambassador", "king", "queen", "prince",
                  "princess", "amir", "emir", "chancellor", "premier", "governor", "director",
                  "chairman", "chairwoman", "majesty", "highness", "excellency",
                  "envoy", "commissioner", "spokesman", "spokeswoman", "spokesperson"}
 
 
-_NOT_A_FIRST_NAME = _TITLE_WORDS | _OFFICE_WORDS | PORTFOLIOS | ADDRESS_WORDS | RANKS
+_NOT_A_FIRST_NAME = _TITLE_WORDS | OFFICE_WORDS | PORTFOLIOS | ADDRESS_WORDS | RANKS
 
 
 def clean(name: str) -> str:
@@ -84,7 +84,7 @@ def clean(name: str) -> str:
     name = re.sub(r"(?:’s|'s|’|')$", "", name.strip(" ,.;:()“”\"‘’"))
     name = _HONORIFICS.sub("", name).strip()
     words = name.split()
-    heads = [i for i, w in enumerate(words[:-1]) if w.lower().rstrip(",") in _OFFICE_WORDS]
+    heads = [i for i, w in enumerate(words[:-1]) if w.lower().rstrip(",") in OFFICE_WORDS]
     if heads:  # "Food Security Minister Fidel Grant", "Majesty King Mohammed VI"
         words = words[heads[-1] + 1 :]
         name = " ".join(words)
